@@ -1,0 +1,2 @@
+export { loadConfig, readConfigFile, type LoadConfigOptions } from './load-config.js';
+export * from './schema.js';

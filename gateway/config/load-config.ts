@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { configSchema, type GatewayConfig, type GatewayConfigInput } from './schema.js';
+
+export interface LoadConfigOptions {
+  /** Values as read from a config file or passed by a caller (tests, CLI flags). */
+  input?: GatewayConfigInput;
+  /** Environment to read overrides from; pass `process.env` at the edge only. */
+  env?: Record<string, string | undefined>;
+}
+
+type Mutable = Record<string, unknown>;
+
+/**
+ * Environment variables that override config keys. Values are coerced (numbers, booleans) here so
+ * the schema sees typed values and reports the env var's key path when one is wrong.
+ */
+const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind: 'string' | 'number' | 'boolean' }> = [
+  { env: 'PORT', path: ['server', 'port'], kind: 'number' },
+  { env: 'HOST', path: ['server', 'host'], kind: 'string' },
+  { env: 'SWITCHYARD_SHUTDOWN_GRACE_MS', path: ['server', 'shutdownGraceMs'], kind: 'number' },
+  { env: 'SWITCHYARD_INTROSPECTION', path: ['server', 'introspection'], kind: 'boolean' },
+  { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+  { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
+];
+
+function coerce(raw: string, kind: 'string' | 'number' | 'boolean'): unknown {
+  if (kind === 'number') return raw.trim() === '' ? raw : Number(raw);
+  if (kind === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+  return raw;
+}
+
+function setPath(target: Mutable, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node[key] = next && typeof next === 'object' ? { ...(next as Mutable) } : {};
+    node = node[key] as Mutable;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, envByPath: Map<string, string>): string {
+  const key = issue.path.map(String).join('.') || '(root)';
+  const env = envByPath.get(key);
+  const where = env ? `${key} (from env ${env})` : key;
+  if (issue.code === 'unrecognized_keys') {
+    const prefix = issue.path.length ? `${key}.` : '';
+    return `${issue.keys.map((k) => `${prefix}${k}`).join(', ')}: unknown key`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+/**
+ * Validates config from a file/caller input plus env overrides, reporting every problem at once in
+ * one CONFIG_INVALID error, and returns a deeply frozen object.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
+  const env = options.env ?? {};
+  const merged: Mutable = structuredClone((options.input ?? {}) as Mutable);
+  const envByPath = new Map<string, string>();
+  for (const override of ENV_OVERRIDES) {
+    const raw = env[override.env];
+    if (raw === undefined) continue;
+    if (override.path[0] === 'supergraph' && override.path[1] === 'pollIntervalSeconds') {
+      const supergraph = (merged.supergraph ?? { source: 'compose' }) as Mutable;
+      if (supergraph.source === 'file') continue;
+      merged.supergraph = { source: 'compose', ...supergraph };
+    }
+    setPath(merged, override.path, coerce(raw, override.kind));
+    envByPath.set(override.path.join('.'), override.env);
+  }
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    throw new GatewayStartupError(
+      GatewayErrorCode.CONFIG_INVALID,
+      'Invalid configuration:',
+      result.error.issues.map((issue) => describeIssue(issue, envByPath)),
+    );
+  }
+  return deepFreeze(result.data);
+}
+
+/** Reads a YAML or JSON config file (JSON is YAML) into raw input for `loadConfig`. */
+export function readConfigFile(path: string): GatewayConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, `Config file "${path}" not found or unreadable.`);
+  }
+  try {
+    return (parseYaml(text) ?? {}) as GatewayConfigInput;
+  } catch (error) {
+    throw new GatewayStartupError(
+      GatewayErrorCode.CONFIG_INVALID,
+      `Config file "${path}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** Defaults for every runtime setting; `loadConfig` layers the config file and env vars over these. */
+export const DEFAULT_PORT = 4000;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_SUPERGRAPH_CONFIG = 'supergraph.yaml';
+export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).default(DEFAULT_PORT),
+    host: z.string().min(1).default(DEFAULT_HOST),
+    graphqlPath: z.string().startsWith('/').default('/graphql'),
+    /** Largest accepted request body; larger ones get 413 before any parsing. */
+    bodyLimitBytes: z.number().int().positive().default(1_048_576),
+    /** How long shutdown waits for in-flight requests before closing connections. */
+    shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
+    /** Serve introspection; follows the playground switch unless set. */
+    introspection: z.boolean().optional(),
+  })
+  .strict();
+
+/** Where the supergraph comes from: composed from supergraph.yaml, or a precomposed SDL file. */
+const supergraphSchema = z.discriminatedUnion('source', [
+  z
+    .object({
+      source: z.literal('compose'),
+      /** Path of a rover-format supergraph.yaml. */
+      configPath: z.string().min(1).default(DEFAULT_SUPERGRAPH_CONFIG),
+      /** Recompose when supergraph.yaml or a schema file it references changes. */
+      watch: z.boolean().default(true),
+      /** Seconds between polls of `subgraph_url` sources (0 turns polling off). */
+      pollIntervalSeconds: z.number().min(0).default(DEFAULT_POLL_INTERVAL_SECONDS),
+    })
+    .strict(),
+  z
+    .object({
+      source: z.literal('file'),
+      /** Path of a precomposed supergraph SDL (as written by `npm run compose`). */
+      path: z.string().min(1),
+      watch: z.boolean().default(true),
+    })
+    .strict(),
+]);
+
+const loggingSchema = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** One log line per request (request id, operation, duration, outcome). */
+    requests: z.boolean().default(true),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(() => serverSchema.parse({})),
+    supergraph: supergraphSchema.default(() => supergraphSchema.parse({ source: 'compose' })),
+    logging: loggingSchema.default(() => loggingSchema.parse({})),
+  })
+  .strict();
+
+/** The validated, frozen configuration every module receives. */
+export type GatewayConfig = z.infer<typeof configSchema>;
+/** What a config file or a test may pass: every key optional. */
+export type GatewayConfigInput = z.input<typeof configSchema>;

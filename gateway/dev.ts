@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm start`: the four example subgraphs and the gateway as two child processes. One Ctrl-C stops
+ * both. The gateway composes from the schema files, so it does not wait for the subgraphs.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+const children: ChildProcess[] = [];
+function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(tsx, [script, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`${script} exited (${signal ?? code}); stopping the rest.\n`);
+      stop(code ?? 1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+function stop(exitCode: number): void {
+  if (stopping) return;
+  stopping = true;
+  let remaining = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  if (remaining.length === 0) process.exit(exitCode);
+  for (const child of remaining) {
+    child.once('exit', () => {
+      remaining = remaining.filter((c) => c !== child);
+      if (remaining.length === 0) process.exit(exitCode);
+    });
+    child.kill('SIGTERM');
+  }
+}
+
+run('subgraphs/main.ts', process.env);
+run('gateway/main.ts', { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' });
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));

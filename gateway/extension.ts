@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from './request-context.js';
+
+/**
+ * One capability switched on by config (auth, rate limits, playground, …). The server assembles the
+ * enabled extensions in one place; each hook is optional.
+ */
+export interface GatewayExtension {
+  name: string;
+  /** Apollo Server plugins (limits and cost belong in `didResolveOperation`). */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+  /**
+   * Adds to the context before the operation runs (identity, subgraph headers). Throwing a coded
+   * GraphQLError with `extensions.http.status` ends the request with that status.
+   */
+  buildContext?(context: GatewayContext): void | Promise<void>;
+  /** Rewrites the supergraph SDL before the engine loads it (e.g. auth clears the SECURITY purpose). */
+  prepareSupergraph?(supergraphSdl: string): string;
+  /** Serves an HTTP route of its own; returns true when it answered. */
+  handleHttp?(request: IncomingMessage, response: ServerResponse, url: URL): boolean | Promise<boolean>;
+  /** Releases resources at shutdown (connections, timers). */
+  stop?(): Promise<void>;
+}

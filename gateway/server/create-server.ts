@@ -1,0 +1,140 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayExtension } from '../extension.js';
+import { createLogger, type Logger } from '../observability/index.js';
+import type { GatewayContext } from '../request-context.js';
+import { SubgraphDataSource } from '../subgraph-client/index.js';
+import {
+  createComposedSupergraphSource,
+  createFileSupergraphSource,
+  createSupergraphHook,
+  type LoadedSupergraph,
+  type SupergraphSource,
+} from '../supergraph/index.js';
+import { createOperationNamePlugin } from './apollo-plugins.js';
+import { createExtensions } from './extensions.js';
+import { createFormatError } from './format-error.js';
+import { createHttpHandler } from './http-handler.js';
+
+/** Client headers forwarded to every subgraph unless configured otherwise (W3C trace context). */
+export const DEFAULT_FORWARDED_HEADERS = ['traceparent', 'tracestate'] as const;
+
+export interface CreateGatewayOptions {
+  config: GatewayConfig;
+  /** Environment for `${env.X}` references in supergraph.yaml. */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Replaces the config-derived supergraph source (tests, schema registries). */
+  supergraphSource?: SupergraphSource;
+  /** Added after the config-derived extensions. */
+  extensions?: GatewayExtension[];
+}
+
+export interface Gateway {
+  /** Not listening until `listen()` (see listen.ts) binds it. */
+  readonly httpServer: Server;
+  readonly logger: Logger;
+  readonly config: GatewayConfig;
+  /** The supergraph currently served (undefined before start). */
+  readonly supergraph: LoadedSupergraph | undefined;
+  /** Loads the supergraph and starts Apollo Server; throws GatewayStartupError on a bad supergraph. */
+  start(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then releases everything. */
+  stop(): Promise<void>;
+}
+
+function sourceFromConfig(config: GatewayConfig, env: Record<string, string | undefined>): SupergraphSource {
+  const supergraph = config.supergraph;
+  return supergraph.source === 'file'
+    ? createFileSupergraphSource({ path: supergraph.path, watch: supergraph.watch })
+    : createComposedSupergraphSource({
+        configPath: supergraph.configPath,
+        env,
+        watch: supergraph.watch,
+        pollIntervalSeconds: supergraph.pollIntervalSeconds,
+      });
+}
+
+/** Builds the whole gateway without binding a port, so tests and the benchmark run it in-process. */
+export function createGateway(options: CreateGatewayOptions): Gateway {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  const extensions = [...createExtensions({ config, logger }), ...(options.extensions ?? [])];
+  let supergraph: LoadedSupergraph | undefined;
+  let ready = false;
+
+  const prepares = extensions.flatMap((e) => (e.prepareSupergraph ? [e.prepareSupergraph.bind(e)] : []));
+  const engine = new ApolloGateway({
+    supergraphSdl: createSupergraphHook({
+      source: options.supergraphSource ?? sourceFromConfig(config, options.env ?? {}),
+      logger,
+      prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
+      onLoaded: (loaded) => (supergraph = loaded),
+    }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger }),
+    logger: logger.child({ component: 'engine' }),
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: engine,
+    introspection: config.server.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger),
+    plugins: [createOperationNamePlugin(), ...extensions.flatMap((e) => e.plugins ?? [])],
+    logger: logger.child({ component: 'apollo' }),
+  });
+
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const handler = createHttpHandler({
+    apollo,
+    graphqlPath: config.server.graphqlPath,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    logger,
+    logRequests: config.logging.requests,
+    extensions,
+    isReady: () => ready,
+    forwardedHeaders: DEFAULT_FORWARDED_HEADERS,
+  });
+  const httpServer = createHttpServer((request, response) => {
+    inFlight++;
+    response.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    handler(request, response);
+  });
+
+  return {
+    httpServer,
+    logger,
+    config,
+    get supergraph() {
+      return supergraph;
+    },
+    async start() {
+      await apollo.start();
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, config.server.shutdownGraceMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      httpServer.closeAllConnections();
+      await closed;
+      await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
+      for (const extension of extensions) await extension.stop?.();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from 'pino';
+import { resolveRequestId } from '../observability/index.js';
+import type { GatewayExtension } from '../extension.js';
+import type { GatewayContext } from '../request-context.js';
+import { BodyTooLargeError, readBody } from './http-body.js';
+
+export interface HttpHandlerOptions {
+  apollo: ApolloServer<GatewayContext>;
+  graphqlPath: string;
+  bodyLimitBytes: number;
+  logger: Logger;
+  logRequests: boolean;
+  extensions: readonly GatewayExtension[];
+  /** True once a supergraph is loaded: /health answers 200 from then on. */
+  isReady: () => boolean;
+  /** Headers forwarded from the client to every subgraph (lower-case names). */
+  forwardedHeaders: readonly string[];
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+function toHeaderMap(request: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQLResponse, requestId: string): Promise<number> {
+  const status = result.status ?? 200;
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.setHeader('x-request-id', requestId);
+  if (result.body.kind === 'complete') {
+    response.setHeader('content-length', Buffer.byteLength(result.body.string));
+    response.writeHead(status);
+    response.end(result.body.string);
+    return status;
+  }
+  response.writeHead(status);
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+  return status;
+}
+
+/**
+ * The node:http request listener: /health, extension routes (playground), and the GraphQL endpoint
+ * through Apollo Server, with a request id and one log line per request.
+ */
+export function createHttpHandler(options: HttpHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+  const { apollo, logger } = options;
+  const routes = options.extensions.filter((e) => e.handleHttp);
+  const contextBuilders = options.extensions.filter((e) => e.buildContext);
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = resolveRequestId(request.headers['x-request-id']);
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    if (url.pathname === '/health') {
+      const ready = options.isReady();
+      sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, { 'x-request-id': requestId });
+      return;
+    }
+    for (const extension of routes) {
+      if (await extension.handleHttp!(request, response, url)) return;
+    }
+    if (url.pathname !== options.graphqlPath) {
+      sendJson(response, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.`, extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      sendJson(response, 405, { errors: [{ message: 'Use GET or POST for GraphQL requests.', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, POST' });
+      return;
+    }
+    let body: unknown;
+    try {
+      const text = request.method === 'POST' ? await readBody(request, options.bodyLimitBytes) : '';
+      body = parseBody(text, request.headers['content-type']);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }, { connection: 'close' });
+      } else {
+        sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+      return;
+    }
+    const context: GatewayContext = {
+      requestId,
+      logger: logger.child({ requestId }),
+      incoming: { method: request.method, headers: request.headers, remoteAddress: request.socket.remoteAddress },
+      subgraphHeaders: { 'x-request-id': requestId },
+      requestLog: {},
+    };
+    for (const name of options.forwardedHeaders) {
+      const value = request.headers[name];
+      if (typeof value === 'string') context.subgraphHeaders[name] = value;
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method, headers: toHeaderMap(request), search: url.search, body },
+      context: async () => {
+        for (const extension of contextBuilders) await extension.buildContext!(context);
+        return context;
+      },
+    });
+    const status = await writeGraphQLResponse(response, result, requestId);
+    if (options.logRequests) {
+      context.logger.info(
+        { operationName: context.requestLog.operationName ?? undefined, status, durationMs: Math.round((performance.now() - started) * 10) / 10 },
+        'request completed',
+      );
+    }
+  }
+
+  return (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error({ err: error }, 'unhandled error serving a request');
+      if (!response.headersSent) {
+        sendJson(response, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      } else {
+        response.destroy();
+      }
+    });
+  };
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  if (contentType && /^application\/(json|graphql-response\+json)\b/i.test(contentType)) return JSON.parse(text);
+  // Apollo Server decides what to do with other content types (it refuses them, CSRF-safe).
+  return text;
+}

@@ -1,0 +1,97 @@
+import {
+  Kind,
+  parse,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+export type ResponsePath = ReadonlyArray<string | number>;
+
+/** A failed fetch reports at most this many paths, then one summary error, so 5,000 entities do not mean 5,000 errors. */
+export const MAX_ERROR_PATHS_PER_FETCH = 100;
+
+interface Representation {
+  __typename?: unknown;
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/** Response keys selected directly in `selectionSet` for an object of `typename` (null: any type). */
+function responseKeys(
+  selectionSet: SelectionSetNode,
+  typename: string | null,
+  fragments: Map<string, FragmentDefinitionNode>,
+  into: Set<string>,
+): void {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const key = selection.alias?.value ?? selection.name.value;
+      if (key !== '__typename') into.add(key);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition?.name.value;
+      if (!condition || typename === null || condition === typename) {
+        responseKeys(selection.selectionSet, typename, fragments, into);
+      }
+    } else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment && (typename === null || fragment.typeCondition.name.value === typename)) {
+        responseKeys(fragment.selectionSet, typename, fragments, into);
+      }
+    }
+  }
+}
+
+/**
+ * The paths, relative to the subgraph's response, that a failed fetch leaves null: each root field
+ * for a root fetch, or `_entities.<i>.<field>` per representation for an entity fetch. The gateway's
+ * executor maps `_entities` indexes onto the client's response paths.
+ */
+export function failedFetchPaths(
+  query: string,
+  document: DocumentNode | undefined,
+  variables: Record<string, unknown> | undefined,
+): ResponsePath[] {
+  let parsed: DocumentNode;
+  try {
+    parsed = document ?? parse(query);
+  } catch {
+    return [];
+  }
+  const operation = parsed.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (!operation) return [];
+  const fragments = fragmentsOf(parsed);
+  const representations = variables?.representations;
+  const entitiesField = operation.selectionSet.selections.find(
+    (s) => s.kind === Kind.FIELD && s.name.value === '_entities',
+  );
+  if (Array.isArray(representations) && entitiesField?.kind === Kind.FIELD && entitiesField.selectionSet) {
+    const keysByType = new Map<string, string[]>();
+    const paths: ResponsePath[] = [];
+    representations.forEach((representation: Representation, index) => {
+      const typename = typeof representation?.__typename === 'string' ? representation.__typename : null;
+      const cacheKey = typename ?? '';
+      let keys = keysByType.get(cacheKey);
+      if (!keys) {
+        const found = new Set<string>();
+        responseKeys(entitiesField.selectionSet!, typename, fragments, found);
+        keys = [...found];
+        keysByType.set(cacheKey, keys);
+      }
+      for (const key of keys) paths.push(['_entities', index, key]);
+    });
+    return paths;
+  }
+  const keys = new Set<string>();
+  responseKeys(operation.selectionSet, null, fragments, keys);
+  return [...keys].map((key) => [key]);
+}

@@ -1,0 +1,55 @@
+import { GatewayErrorCode } from '../errors.js';
+
+/** What went wrong talking to a subgraph, in the terms a client is told. */
+export interface SubgraphFailure {
+  code: typeof GatewayErrorCode.SUBGRAPH_UNAVAILABLE | typeof GatewayErrorCode.SUBGRAPH_ERROR | typeof GatewayErrorCode.SUBGRAPH_TIMEOUT;
+  /** Client-safe message: names the subgraph, never its URL or the library's words. */
+  message: string;
+  /** HTTP status the subgraph answered, when it answered. */
+  status?: number;
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+function statusOf(error: unknown): number | undefined {
+  const extensions = (error as { extensions?: { response?: { status?: unknown } } })?.extensions;
+  const status = extensions?.response?.status ?? (error as { status?: unknown })?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Classifies an error thrown while fetching from `subgraph` into a client-facing failure. */
+export function classifySubgraphFailure(subgraph: string, error: unknown): SubgraphFailure {
+  const name = (error as { name?: string })?.name;
+  const code = (error as { code?: string })?.code;
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (error as { type?: string })?.type === 'request-timeout') {
+    return { code: GatewayErrorCode.SUBGRAPH_TIMEOUT, message: `Subgraph "${subgraph}" did not answer in time.` };
+  }
+  const status = statusOf(error);
+  if (status !== undefined) {
+    const unavailable = status === 502 || status === 503 || status === 504;
+    return {
+      code: unavailable ? GatewayErrorCode.SUBGRAPH_UNAVAILABLE : GatewayErrorCode.SUBGRAPH_ERROR,
+      message: unavailable
+        ? `Subgraph "${subgraph}" is unavailable (HTTP ${status}).`
+        : `Subgraph "${subgraph}" failed with HTTP ${status}.`,
+      status,
+    };
+  }
+  if (code && CONNECTION_ERROR_CODES.has(code)) {
+    return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable.` };
+  }
+  if ((error as { type?: string })?.type === 'system') {
+    return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable.` };
+  }
+  return { code: GatewayErrorCode.SUBGRAPH_ERROR, message: `Subgraph "${subgraph}" returned an invalid response.` };
+}

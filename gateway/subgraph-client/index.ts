@@ -1,0 +1,3 @@
+export { SubgraphDataSource, type SubgraphDataSourceOptions, type SubgraphRequestContext } from './subgraph-data-source.js';
+export { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
+export { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH } from './error-paths.js';

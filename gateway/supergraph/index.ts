@@ -1,0 +1,11 @@
+export { composeSupergraph, formatCompositionError, type ComposedSupergraph, type SubgraphSdl } from './compose.js';
+export { loadSubgraphSdl } from './load-subgraph-sdl.js';
+export {
+  createComposedSupergraphSource,
+  createFileSupergraphSource,
+  type LoadedSupergraph,
+  type SubgraphSdlOverrides,
+  type SupergraphSource,
+} from './supergraph-source.js';
+export { createSupergraphHook, type SupergraphHookOptions } from './supergraph-hook.js';
+export { parseSupergraphYaml, readSupergraphYaml, expandEnv, type SubgraphDefinition, type SupergraphYaml } from './supergraph-yaml.js';

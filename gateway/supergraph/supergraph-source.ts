@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { watch as watchFs, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { composeSupergraph } from './compose.js';
+import { loadSubgraphSdl } from './load-subgraph-sdl.js';
+import { readSupergraphYaml, type SubgraphDefinition } from './supergraph-yaml.js';
+
+export interface LoadedSupergraph {
+  supergraphSdl: string;
+  /** sha256 of the SDL: equal ids mean nothing changed. */
+  id: string;
+  /** Composition hints (warnings), for the log. */
+  hints: readonly string[];
+}
+
+export interface SupergraphWatchHandlers {
+  onUpdate(supergraph: LoadedSupergraph): void;
+  /** A reload failed; the last good supergraph stays in service. */
+  onError(error: Error): void;
+}
+
+/** Where supergraphs come from. `load` is the initial load; `watch` reports later changes. */
+export interface SupergraphSource {
+  load(): Promise<LoadedSupergraph>;
+  /** Starts watching for changes relative to `current` (what `load` returned); returns stop. */
+  watch(current: LoadedSupergraph, handlers: SupergraphWatchHandlers): () => void;
+}
+
+/** Replaces the SDL of named subgraphs (a schema registry); `subscribe` reports new publishes. */
+export interface SubgraphSdlOverrides {
+  get(): Promise<ReadonlyMap<string, string>>;
+  subscribe(onChange: () => void): () => void;
+}
+
+/** Debounce for file events: editors write a file in several steps. */
+const WATCH_DEBOUNCE_MS = 75;
+
+function sdlId(sdl: string): string {
+  return createHash('sha256').update(sdl).digest('hex');
+}
+
+/**
+ * Watches the folders holding `paths` and calls `onChange` when one of those files changes.
+ * Folders, not files, because editors and atomic publishes replace a file by rename.
+ */
+function watchFiles(paths: readonly string[], onChange: () => void): () => void {
+  const byFolder = new Map<string, Set<string>>();
+  for (const path of paths) {
+    const folder = dirname(path);
+    const names = byFolder.get(folder) ?? new Set<string>();
+    names.add(basename(path));
+    byFolder.set(folder, names);
+  }
+  const watchers: FSWatcher[] = [];
+  for (const [folder, names] of byFolder) {
+    try {
+      const watcher = watchFs(folder, (_event, filename) => {
+        if (!filename || names.has(String(filename))) onChange();
+      });
+      watcher.on('error', () => undefined);
+      watchers.push(watcher);
+    } catch {
+      // A folder that vanished is picked up again at the next successful reload.
+    }
+  }
+  return () => watchers.forEach((w) => w.close());
+}
+
+/** Serialises reloads: one runs at a time, and a request during a run triggers one more run after it. */
+function createReloader(run: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const trigger = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void run().finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        trigger();
+      }
+    });
+  };
+  return trigger;
+}
+
+export interface ComposedSourceOptions {
+  configPath: string;
+  env?: Record<string, string | undefined>;
+  watch?: boolean;
+  /** Seconds between re-introspections of `subgraph_url` sources; 0 disables. */
+  pollIntervalSeconds?: number;
+  overrides?: SubgraphSdlOverrides;
+}
+
+/** A supergraph composed from rover's supergraph.yaml, recomposed when its inputs change. */
+export function createComposedSupergraphSource(options: ComposedSourceOptions): SupergraphSource {
+  const configPath = resolve(options.configPath);
+  let watchedPaths: string[] = [configPath];
+  let hasIntrospection = false;
+
+  async function compose(): Promise<LoadedSupergraph> {
+    const yaml = readSupergraphYaml(configPath, options.env);
+    watchedPaths = [configPath];
+    hasIntrospection = false;
+    for (const s of yaml.subgraphs) {
+      if (s.schema.kind === 'file') watchedPaths.push(s.schema.path);
+      else hasIntrospection = true;
+    }
+    const overrides = (await options.overrides?.get()) ?? new Map<string, string>();
+    const sdls = await Promise.all(
+      yaml.subgraphs.map(async (subgraph: SubgraphDefinition) => ({
+        name: subgraph.name,
+        url: subgraph.routingUrl,
+        sdl: overrides.get(subgraph.name) ?? (await loadSubgraphSdl(subgraph)),
+      })),
+    );
+    const { supergraphSdl, hints } = composeSupergraph(sdls);
+    return { supergraphSdl, hints, id: sdlId(supergraphSdl) };
+  }
+
+  return {
+    load: compose,
+    watch(current, handlers) {
+      let lastId = current.id;
+      let stopFiles: () => void = () => undefined;
+      let stopped = false;
+      const reload = createReloader(async () => {
+        try {
+          const next = await compose();
+          if (stopped) return;
+          rewatch();
+          if (next.id !== lastId) {
+            lastId = next.id;
+            handlers.onUpdate(next);
+          }
+        } catch (error) {
+          if (!stopped) handlers.onError(error as Error);
+        }
+      });
+      let debounce: NodeJS.Timeout | undefined;
+      const onFileChange = (): void => {
+        clearTimeout(debounce);
+        debounce = setTimeout(reload, WATCH_DEBOUNCE_MS);
+      };
+      const rewatch = (): void => {
+        if (options.watch === false) return;
+        stopFiles();
+        stopFiles = watchFiles(watchedPaths, onFileChange);
+      };
+      rewatch();
+      const pollSeconds = options.pollIntervalSeconds ?? 0;
+      const poll =
+        pollSeconds > 0
+          ? setInterval(() => {
+              if (hasIntrospection) reload();
+            }, pollSeconds * 1000)
+          : undefined;
+      poll?.unref();
+      const stopOverrides = options.overrides?.subscribe(reload) ?? (() => undefined);
+      return () => {
+        stopped = true;
+        clearTimeout(debounce);
+        if (poll) clearInterval(poll);
+        stopFiles();
+        stopOverrides();
+      };
+    },
+  };
+}
+
+export interface FileSourceOptions {
+  path: string;
+  watch?: boolean;
+}
+
+/** A precomposed supergraph SDL file (`npm run compose` output), reloaded when it changes. */
+export function createFileSupergraphSource(options: FileSourceOptions): SupergraphSource {
+  const path = resolve(options.path);
+  async function read(): Promise<LoadedSupergraph> {
+    let supergraphSdl: string;
+    try {
+      supergraphSdl = await readFile(path, 'utf8');
+    } catch {
+      throw new GatewayStartupError(GatewayErrorCode.SUPERGRAPH_INVALID, `Supergraph file "${options.path}" not found or unreadable.`);
+    }
+    return { supergraphSdl, hints: [], id: sdlId(supergraphSdl) };
+  }
+  return {
+    load: read,
+    watch(current, handlers) {
+      if (options.watch === false) return () => undefined;
+      let lastId = current.id;
+      let debounce: NodeJS.Timeout | undefined;
+      const reload = createReloader(async () => {
+        try {
+          const next = await read();
+          if (next.id !== lastId) {
+            lastId = next.id;
+            handlers.onUpdate(next);
+          }
+        } catch (error) {
+          handlers.onError(error as Error);
+        }
+      });
+      const stop = watchFiles([path], () => {
+        clearTimeout(debounce);
+        debounce = setTimeout(reload, WATCH_DEBOUNCE_MS);
+      });
+      return () => {
+        clearTimeout(debounce);
+        stop();
+      };
+    },
+  };
+}

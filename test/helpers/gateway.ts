@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type GatewayConfigInput } from '../../gateway/config/index.js';
+import type { GatewayExtension } from '../../gateway/extension.js';
+import { createLogger } from '../../gateway/observability/index.js';
+import { createGateway, listen, type Gateway } from '../../gateway/server/index.js';
+import type { SupergraphSource } from '../../gateway/supergraph/index.js';
+
+export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const SUBGRAPH_NAMES = ['accounts', 'products', 'inventory', 'reviews'] as const;
+
+/** Writes a rover-format supergraph.yaml in a temp folder routing to `urls`, schemas from the repo. */
+export function writeSupergraphYaml(urls: Record<string, string>, folder = mkdtempSync(join(tmpdir(), 'switchyard-'))): string {
+  const lines = ['federation_version: =2.9.0', 'subgraphs:'];
+  for (const [name, url] of Object.entries(urls)) {
+    lines.push(`  ${name}:`, `    routing_url: ${url}`, '    schema:', `      file: ${join(REPO_ROOT, 'subgraphs', name, 'schema.graphql')}`);
+  }
+  const path = join(folder, 'supergraph.yaml');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+export interface StartedGateway {
+  gateway: Gateway;
+  url: string;
+  /** Every log line the gateway wrote, parsed. */
+  logs: Array<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+export interface StartGatewayOptions {
+  /** Routing URLs by subgraph name (from `startSubgraphs().urls`); written into a temp supergraph.yaml. */
+  subgraphUrls?: Record<string, string>;
+  config?: GatewayConfigInput;
+  env?: Record<string, string | undefined>;
+  supergraphSource?: SupergraphSource;
+  extensions?: GatewayExtension[];
+}
+
+/** Builds and starts a real gateway on 127.0.0.1:0, capturing its JSON log lines. */
+export async function startGateway(options: StartGatewayOptions = {}): Promise<StartedGateway> {
+  const input: Record<string, any> = { ...options.config };
+  input.server = { host: '127.0.0.1', port: 0, shutdownGraceMs: 2_000, ...input.server };
+  input.logging = { level: 'debug', ...input.logging };
+  if (options.subgraphUrls && !input.supergraph) {
+    input.supergraph = { source: 'compose', configPath: writeSupergraphYaml(options.subgraphUrls), pollIntervalSeconds: 0 };
+  }
+  const config = loadConfig({ input, env: options.env ?? {} });
+  const logs: Array<Record<string, any>> = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger({ level: config.logging.level, destination });
+  const gateway = createGateway({ config, logger, env: options.env, supergraphSource: options.supergraphSource, extensions: options.extensions });
+  await gateway.start();
+  const address = await listen(gateway, config.server.port, config.server.host);
+  return { gateway, url: address.url, logs, close: () => gateway.stop() };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes (no fixed sleeps in tests). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+}
