@@ -34,8 +34,29 @@ function toHeaderMap(request: IncomingMessage): HeaderMap {
   return headers;
 }
 
-async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQLResponse, requestId: string): Promise<number> {
+/** Request errors that GraphQL-over-HTTP says SHOULD answer 200 to a client accepting application/json. */
+const WELL_FORMED_REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * Apollo Server answers parse, validation and variable-coercion failures with 400 whatever the client
+ * accepts; the spec (https://graphql.github.io/graphql-over-http/draft/#sec-application-json) says
+ * a legacy `application/json` client SHOULD get 200 there, since it may not read a 4xx body.
+ */
+function statusFor(result: HTTPGraphQLResponse): number {
   const status = result.status ?? 200;
+  if (status !== 400 || result.body.kind !== 'complete') return status;
+  if (!result.headers.get('content-type')?.startsWith('application/json')) return status;
+  try {
+    const errors = (JSON.parse(result.body.string) as { errors?: Array<{ extensions?: { code?: string } }> }).errors;
+    const allRequestErrors = errors?.length && errors.every((e) => WELL_FORMED_REQUEST_ERRORS.has(e.extensions?.code ?? ''));
+    return allRequestErrors ? 200 : status;
+  } catch {
+    return status;
+  }
+}
+
+async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQLResponse, requestId: string): Promise<number> {
+  const status = statusFor(result);
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.setHeader('x-request-id', requestId);
   if (result.body.kind === 'complete') {

@@ -1,0 +1,88 @@
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
+import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
+
+const closeStack = createCloseStack();
+let subgraphs: RunningSubgraphs;
+let gateway: StartedGateway;
+let folder: string;
+
+/** Replaces a file the way editors and `schema:publish` do: write aside, then rename over it. */
+function replaceFile(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+const schemaPath = (name: string) => join(folder, `${name}.graphql`);
+const isValid = async (query: string) => {
+  const { body } = await postGraphQL(gateway.url, query);
+  return !body.errors?.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+};
+
+beforeAll(async () => {
+  subgraphs = await startSubgraphs();
+  closeStack.push(subgraphs.close);
+  folder = mkdtempSync(join(tmpdir(), 'switchyard-reload-'));
+  const lines = ['federation_version: =2.9.0', 'subgraphs:'];
+  for (const [name, url] of Object.entries(subgraphs.urls)) {
+    copyFileSync(join(REPO_ROOT, 'subgraphs', name, 'schema.graphql'), schemaPath(name));
+    lines.push(`  ${name}:`, `    routing_url: ${url}`, '    schema:', `      file: ./${name}.graphql`);
+  }
+  writeFileSync(join(folder, 'supergraph.yaml'), lines.join('\n') + '\n');
+  gateway = await startGateway({
+    config: { supergraph: { source: 'compose', configPath: join(folder, 'supergraph.yaml'), pollIntervalSeconds: 0 } },
+  });
+  closeStack.push(gateway.close);
+});
+afterAll(() => closeStack.drain());
+
+describe('hot reload of supergraph.yaml and schema files', () => {
+  it('swaps the schema without restart when a schema file changes', async () => {
+    expect(await isValid('{ users(first: 1) { email } }')).toBe(true);
+    const original = readFileSync(schemaPath('accounts'), 'utf8');
+    replaceFile(schemaPath('accounts'), original.replace(/^\s*email: String!?\n/m, '\n'));
+    await waitFor(async () => !(await isValid('{ users(first: 1) { email } }')), 5_000, 'email to disappear');
+    replaceFile(schemaPath('accounts'), original);
+    await waitFor(() => isValid('{ users(first: 1) { email } }'), 5_000, 'email to come back');
+  });
+
+  it('keeps serving the last good supergraph when recomposition fails, and logs every error', async () => {
+    const original = readFileSync(schemaPath('products'), 'utf8');
+    const logsBefore = gateway.logs.length;
+    // inventory @requires products' weight: renaming it breaks composition.
+    replaceFile(schemaPath('products'), original.replace(/\bweight: Int!/, 'weightInGrams: Int!'));
+    await waitFor(
+      () => gateway.logs.slice(logsBefore).some((l) => l.msg?.startsWith('supergraph reload failed')),
+      5_000,
+      'the failed reload to be logged',
+    );
+    const failure = gateway.logs.slice(logsBefore).find((l) => l.msg?.startsWith('supergraph reload failed'))!;
+    expect(failure.err.message).toMatch(/Composition failed/);
+    expect(failure.err.message).toMatch(/inventory/);
+    const { body } = await postGraphQL(gateway.url, '{ topProducts(first: 2) { upc weight shippingEstimate } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.topProducts).toHaveLength(2);
+    replaceFile(schemaPath('products'), original);
+  });
+
+  it('lets an in-flight request finish on the schema it started with', async () => {
+    subgraphs.byName.accounts.setFaults({ delayMs: 400 });
+    try {
+      const inFlight = postGraphQL(gateway.url, '{ users(first: 1) { id email } }');
+      await new Promise((r) => setTimeout(r, 100));
+      const original = readFileSync(schemaPath('accounts'), 'utf8');
+      replaceFile(schemaPath('accounts'), original.replace(/^\s*email: String!?\n/m, '\n'));
+      const { status, body } = await inFlight;
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      expect(typeof body.data!.users[0].email).toBe('string');
+      replaceFile(schemaPath('accounts'), original);
+      await waitFor(() => isValid('{ users(first: 1) { email } }'), 5_000, 'email to come back');
+    } finally {
+      subgraphs.byName.accounts.setFaults({});
+    }
+  });
+});
