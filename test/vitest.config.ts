@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Integration tests start real servers; two workers match this machine's two cores.
 export default defineConfig({
+  // Vite prefers graphql's ESM build while Apollo's CommonJS packages require the CJS one; two
+  // copies break `instanceof GraphQLError` checks. Node itself always loads the CJS build.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],

@@ -1,0 +1,2 @@
+/** Default `first` for each list field. Tuned by the benchmark; the schema's defaults come from here. */
+export const DEFAULT_PAGE_SIZE = { users: 5 } as const;

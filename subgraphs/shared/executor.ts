@@ -1,0 +1,64 @@
+import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import { graphqlRuntime } from './graphql-runtime.js';
+
+const { GraphQLError: RuntimeGraphQLError, execute, getOperationAST, parse, validate } = graphqlRuntime;
+
+/** GraphQL-over-HTTP request parameters (https://graphql.github.io/graphql-over-http/draft/#sec-Request-Parameters). */
+export interface GraphQLParams {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export type ExecutorOutcome =
+  | { kind: 'result'; result: ExecutionResult }
+  | { kind: 'invalid'; errors: readonly GraphQLError[] }
+  | { kind: 'method-not-allowed' };
+
+const DOCUMENT_CACHE_LIMIT = 1000;
+
+/**
+ * Parses and validates each distinct query once, then only executes. The gateway sends a small set of
+ * repeated query strings, so this keeps the subgraphs cheap enough that the gateway is the bottleneck.
+ */
+export function createExecutor(schema: GraphQLSchema) {
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+  function prepare(query: string): DocumentNode | readonly GraphQLError[] {
+    const cached = documents.get(query);
+    if (cached !== undefined) return cached;
+    let prepared: DocumentNode | readonly GraphQLError[];
+    try {
+      const document = parse(query);
+      const errors = validate(schema, document);
+      prepared = errors.length > 0 ? errors : document;
+    } catch (error) {
+      prepared = [error instanceof RuntimeGraphQLError ? error : new RuntimeGraphQLError(String(error))];
+    }
+    if (documents.size >= DOCUMENT_CACHE_LIMIT) documents.clear();
+    documents.set(query, prepared);
+    return prepared;
+  }
+
+  return async function run(
+    params: GraphQLParams,
+    contextValue: unknown,
+    options: { allowMutations: boolean },
+  ): Promise<ExecutorOutcome> {
+    const prepared = prepare(params.query);
+    if (Array.isArray(prepared)) return { kind: 'invalid', errors: prepared };
+    const document = prepared as DocumentNode;
+    if (!options.allowMutations) {
+      const operation = getOperationAST(document, params.operationName ?? undefined);
+      if (operation != null && operation.operation !== 'query') return { kind: 'method-not-allowed' };
+    }
+    const result = await execute({
+      schema,
+      document,
+      variableValues: params.variables ?? undefined,
+      operationName: params.operationName ?? undefined,
+      contextValue,
+    });
+    return { kind: 'result', result };
+  };
+}

@@ -1,0 +1,98 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { DocumentNode } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+
+/**
+ * Test-only fault injection (hive-gateway `subgraph-down` style). Applied per request, in this order:
+ * `delayMs`, then `failFirst`, then `mode`.
+ */
+export interface SubgraphFaults {
+  /** Delay every response by this many milliseconds. Default 0. */
+  delayMs?: number;
+  /**
+   * `ok` (default) answers normally; `down` destroys the socket without answering; `http500` answers
+   * HTTP 500 with a plain-text body; `graphqlError` answers 200 with `{ data: null, errors: [...] }`.
+   */
+  mode?: 'ok' | 'down' | 'http500' | 'graphqlError';
+  /** The first N requests (counted from the last `setFaults`) answer 503 (flaky). Default 0. */
+  failFirst?: number;
+  /** Sets `Retry-After` (seconds) on the `failFirst` 503s. Default: header absent. */
+  retryAfterSeconds?: number;
+}
+
+/** Who is calling, as asserted by the gateway through the identity headers. */
+export interface Identity {
+  userId?: string;
+  scopes: string[];
+  clientId?: string;
+}
+
+/** The per-request context every resolver receives. */
+export interface SubgraphContext<L> {
+  loaders: L;
+  /** `null` when no identity header was sent (anonymous). */
+  identity: Identity | null;
+  requestId?: string;
+}
+
+/** Resolver map typed against this subgraph's context. */
+export type SubgraphResolvers<L> = GraphQLResolverMap<SubgraphContext<L>>;
+
+export interface SubgraphServerOptions<L> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: SubgraphResolvers<L>;
+  /** Called once per request so DataLoader caches never outlive a request. */
+  createLoaders: () => L;
+  faults?: SubgraphFaults;
+}
+
+export interface SubgraphRequestLogEntry {
+  body: unknown;
+  headers: IncomingHttpHeaders;
+}
+
+export interface SubgraphStats {
+  /** Every HTTP request that reached the server, faulty answers included. */
+  requests: number;
+  /** The last {@link REQUEST_LOG_LIMIT} requests, oldest first. */
+  requestLog: SubgraphRequestLogEntry[];
+}
+
+export interface RunningSubgraph {
+  name: string;
+  /** `http://<host>:<port>/graphql` */
+  url: string;
+  port: number;
+  stats: SubgraphStats;
+  setFaults(faults: SubgraphFaults): void;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+}
+
+/** A built subgraph that has not bound a port yet. */
+export interface SubgraphServer {
+  name: string;
+  listen(options?: ListenOptions): Promise<RunningSubgraph>;
+}
+
+export const REQUEST_LOG_LIMIT = 200;
+
+/** Counters every in-memory repository keeps, so tests can assert batching. */
+export interface RepositoryStats {
+  /** Calls to a batch (`...ByIds` / `...ByKeys`) method — one per DataLoader batch. */
+  batchLoads: number;
+  /** Keys requested across all batch calls. */
+  keysLoaded: number;
+}
+
+export function createRepositoryStats(): RepositoryStats {
+  return { batchLoads: 0, keysLoaded: 0 };
+}
