@@ -10,6 +10,18 @@ export interface IncomingRequestInfo {
   remoteAddress: string | undefined;
 }
 
+/** Who is calling, as verified by the auth plugin (anonymous when no credential was presented). */
+export interface CallerIdentity {
+  kind: 'jwt' | 'api-key' | 'anonymous';
+  /** JWT `sub`. */
+  subject?: string;
+  /** API key's client id (or a JWT's `client_id`/`azp` claim). */
+  clientId?: string;
+  scopes: readonly string[];
+  /** Rate-limit tier: `anonymous`, `authenticated`, or one named by the API key's config. */
+  tier: string;
+}
+
 /**
  * The per-request context every Apollo hook and subgraph fetch sees. Plugins add their own fields
  * through declaration merging rather than module globals.
@@ -18,6 +30,8 @@ export interface GatewayContext extends SubgraphRequestContext {
   requestId: string;
   logger: Logger;
   incoming: IncomingRequestInfo;
+  /** Set by the auth plugin's buildContext; undefined when auth is off. */
+  identity?: CallerIdentity;
   /** Mutable: extensions add headers for subgraphs here while the context is built. */
   subgraphHeaders: Record<string, string>;
   /**
