@@ -9,6 +9,7 @@ import { SubgraphDataSource } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
+  assertNoUnenforcedSecurityFeatures,
   createSupergraphHook,
   type LoadedSupergraph,
   type SupergraphSource,
@@ -61,11 +62,14 @@ function sourceFromConfig(config: GatewayConfig, env: Record<string, string | un
 export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
-  const extensions = [...createExtensions({ config, logger }), ...(options.extensions ?? [])];
+  const extensions = [...createExtensions({ config, logger, env: options.env }), ...(options.extensions ?? [])];
   let supergraph: LoadedSupergraph | undefined;
   let ready = false;
 
   const prepares = extensions.flatMap((e) => (e.prepareSupergraph ? [e.prepareSupergraph.bind(e)] : []));
+  // Last: whatever SECURITY feature no extension took over makes the load fail (closed).
+  prepares.push(assertNoUnenforcedSecurityFeatures);
+  const signRequest = extensions.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
   const engine = new ApolloGateway({
     supergraphSdl: createSupergraphHook({
       source: options.supergraphSource ?? sourceFromConfig(config, options.env ?? {}),
@@ -73,7 +77,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
       onLoaded: (loaded) => (supergraph = loaded),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger, signRequest }),
     logger: logger.child({ component: 'engine' }),
   });
 

@@ -9,3 +9,4 @@ export {
 } from './supergraph-source.js';
 export { createSupergraphHook, type SupergraphHookOptions } from './supergraph-hook.js';
 export { parseSupergraphYaml, readSupergraphYaml, expandEnv, type SubgraphDefinition, type SupergraphYaml } from './supergraph-yaml.js';
+export { assertNoUnenforcedSecurityFeatures } from './security-features.js';
