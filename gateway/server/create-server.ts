@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
 import { createLogger, type Logger } from '../observability/index.js';
@@ -82,7 +83,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger),
-    plugins: [createOperationNamePlugin(), ...extensions.flatMap((e) => e.plugins ?? [])],
+    // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
+    plugins: [createOperationNamePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
   });
 
