@@ -55,6 +55,10 @@ describe('playground in a real browser', () => {
     await page.getByLabel('Show Documentation Explorer').click();
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor({ timeout: 10_000 });
 
+    // History records the operation just run.
+    await page.getByLabel('Show History').click();
+    await page.locator('.graphiql-history-item').first().waitFor({ timeout: 10_000 });
+
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'playground.png') });
 

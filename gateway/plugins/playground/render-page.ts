@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { addHistoryPane } from './history-pane.js';
 import { DEFAULT_PLAYGROUND_HISTORY_LENGTH, DEFAULT_PLAYGROUND_QUERY, type PlaygroundOptions } from './options.js';
 
 /** The page, rendered once: raw and gzipped bodies, their ETag and the CSP that allows exactly it. */
@@ -27,6 +28,7 @@ function inlineScriptHashes(html: string): string[] {
 function contentSecurityPolicy(html: string): string {
   return [
     "default-src 'none'",
+    // blob: because Monaco's workers are blob URLs that importScripts further blobs, under this policy.
     `script-src ${inlineScriptHashes(html).join(' ')} blob:`,
     "style-src 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -41,7 +43,7 @@ function contentSecurityPolicy(html: string): string {
 
 /**
  * Renders GraphiQL (the inline build of `@graphql-yoga/render-graphiql`, no CDN) with the docs
- * explorer, history and headers editor on. Loaded lazily: the bundle is ~9 MB of HTML, which a
+ * explorer, the history pane (see history-pane.ts) and the headers editor on. Loaded lazily: the bundle is ~9 MB of HTML, which a
  * production gateway with the playground off never reads.
  */
 export async function renderPlaygroundPage(options: PlaygroundOptions): Promise<PlaygroundPage> {
@@ -59,11 +61,12 @@ export async function renderPlaygroundPage(options: PlaygroundOptions): Promise<
     inputValueDeprecation: true,
     credentials: 'same-origin',
   });
-  const html = Buffer.from(text);
+  const page = addHistoryPane(text).html;
+  const html = Buffer.from(page);
   return {
     html,
     gzipped: gzipSync(html),
     etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`,
-    contentSecurityPolicy: contentSecurityPolicy(text),
+    contentSecurityPolicy: contentSecurityPolicy(page),
   };
 }
