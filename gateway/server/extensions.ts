@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
 import type { Logger } from '../observability/index.js';
 import { createAuthExtension } from '../plugins/auth/index.js';
+import { createPlaygroundExtension } from '../plugins/playground/index.js';
 
 export interface ExtensionDependencies {
   config: GatewayConfig;
@@ -18,5 +19,8 @@ export function createExtensions(deps: ExtensionDependencies): GatewayExtension[
   const { config, logger, env = {} } = deps;
   const extensions: GatewayExtension[] = [];
   if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger }));
+  if (config.playground.enabled) {
+    extensions.push(createPlaygroundExtension({ graphqlPath: config.server.graphqlPath, title: config.playground.title }));
+  }
   return extensions;
 }

@@ -1,4 +1,11 @@
-export { composeSupergraph, formatCompositionError, type ComposedSupergraph, type SubgraphSdl } from './compose.js';
+export {
+  composeSupergraph,
+  describeCompositionError,
+  formatCompositionError,
+  type ComposedSupergraph,
+  type CompositionErrorDetail,
+  type SubgraphSdl,
+} from './compose.js';
 export { loadSubgraphSdl } from './load-subgraph-sdl.js';
 export {
   createComposedSupergraphSource,
