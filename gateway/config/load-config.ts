@@ -23,6 +23,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_SHUTDOWN_GRACE_MS', path: ['server', 'shutdownGraceMs'], kind: 'number' },
   { env: 'SWITCHYARD_INTROSPECTION', path: ['server', 'introspection'], kind: 'boolean' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+  { env: 'SWITCHYARD_SUBGRAPH_TIMEOUT_MS', path: ['subgraphs', 'defaults', 'timeoutMs'], kind: 'number' },
   { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
 ];
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { subgraphsSchema } from './subgraphs-schema.js';
+
+export { DEFAULT_SUBGRAPH_TRAFFIC, type SubgraphsConfig } from './subgraphs-schema.js';
 
 /** Defaults for every runtime setting; `loadConfig` layers the config file and env vars over these. */
 export const DEFAULT_PORT = 4000;
@@ -57,6 +60,8 @@ export const configSchema = z
     server: serverSchema.default(() => serverSchema.parse({})),
     supergraph: supergraphSchema.default(() => supergraphSchema.parse({ source: 'compose' })),
     logging: loggingSchema.default(() => loggingSchema.parse({})),
+    /** Subgraph traffic: timeouts, retries, breaker, bulkhead, dedup, replicas, headers. */
+    subgraphs: subgraphsSchema.default(() => subgraphsSchema.parse({})),
   })
   .strict();
 

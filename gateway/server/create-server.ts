@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import type { GatewayContext } from '../request-context.js';
-import { SubgraphDataSource } from '../subgraph-client/index.js';
+import { createSubgraphClient, SubgraphDataSource } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
@@ -65,6 +65,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   let supergraph: LoadedSupergraph | undefined;
   let ready = false;
 
+  const subgraphClient = createSubgraphClient({ config: config.subgraphs, logger: logger.child({ component: 'subgraph-client' }) });
   const prepares = extensions.flatMap((e) => (e.prepareSupergraph ? [e.prepareSupergraph.bind(e)] : []));
   const engine = new ApolloGateway({
     supergraphSdl: createSupergraphHook({
@@ -73,7 +74,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
       onLoaded: (loaded) => (supergraph = loaded),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger }),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ name, url: url ?? '', logger, client: subgraphClient, mergeCacheControl: config.subgraphs.mergeCacheControl }),
     logger: logger.child({ component: 'engine' }),
   });
 
@@ -96,7 +98,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logRequests: config.logging.requests,
     extensions,
     isReady: () => ready,
-    forwardedHeaders: DEFAULT_FORWARDED_HEADERS,
+    // The subgraph client forwards client headers per subgraph (`subgraphs.*.forwardHeaders`).
+    forwardedHeaders: [],
   });
   const httpServer = createHttpServer((request, response) => {
     inFlight++;
@@ -135,6 +138,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       await closed;
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const extension of extensions) await extension.stop?.();
+      await subgraphClient.close();
     },
   };
 }

@@ -1,0 +1,42 @@
+/**
+ * Headers that only correlate logs and never change a subgraph's answer. They are left out of the
+ * dedup key — otherwise no two client requests would ever share a fetch — and the shared request
+ * carries the first caller's value.
+ */
+export const DEDUP_IGNORED_HEADERS: ReadonlySet<string> = new Set(['x-request-id']);
+
+/**
+ * The identity of a query fetch for in-flight sharing: subgraph, exact body, and every header sent
+ * with it (identity, trace context, anything forwarded) in a stable order. Two fetches share one
+ * HTTP request only when nothing that could change the answer differs.
+ */
+export function dedupKey(subgraph: string, body: string, headers: Readonly<Record<string, string>>): string {
+  const names = Object.keys(headers).filter((name) => !DEDUP_IGNORED_HEADERS.has(name)).sort();
+  let key = subgraph;
+  // \u0000 cannot occur in a header name or value (RFC 9110 §5.5), so the parts cannot run together.
+  for (const name of names) key += `\u0000${name}\u0000${headers[name]}`;
+  return `${key}\u0000\u0000${body}`;
+}
+
+/** Shares one promise between identical calls while the first one is in flight. */
+export interface InFlightDedup<T> {
+  run(key: string, call: () => Promise<T>): Promise<T>;
+  /** Calls currently in flight (for tests and metrics). */
+  readonly size: number;
+}
+
+export function createInFlightDedup<T>(): InFlightDedup<T> {
+  const inFlight = new Map<string, Promise<T>>();
+  return {
+    run(key, call) {
+      const existing = inFlight.get(key);
+      if (existing) return existing;
+      const promise = call().finally(() => inFlight.delete(key));
+      inFlight.set(key, promise);
+      return promise;
+    },
+    get size() {
+      return inFlight.size;
+    },
+  };
+}
