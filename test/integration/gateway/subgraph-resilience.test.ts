@@ -3,7 +3,7 @@ import { startGateway, waitFor, type StartedGateway } from '../../helpers/gatewa
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
 
 // One gateway, tuned per subgraph so each test's fault stays on "its" subgraph:
-// products → retries, dedup; inventory → breaker; reviews → timeout.
+// products → retries, dedup; inventory → breaker; reviews → timeout, bulkhead.
 const HALF_OPEN_MS = 400;
 const closeStack = createCloseStack();
 let subgraphs: RunningSubgraphs;
@@ -24,7 +24,7 @@ beforeAll(async () => {
         overrides: {
           products: { forwardHeaders: ['x-user-id'] },
           inventory: { retry: { maxAttempts: 1 }, breaker: { consecutiveFailures: 3, halfOpenAfterMs: HALF_OPEN_MS } },
-          reviews: { timeoutMs: 300 },
+          reviews: { timeoutMs: 300, bulkhead: { maxConcurrent: 1, maxQueue: 0 } },
         },
       },
     },
@@ -144,5 +144,18 @@ describe('in-flight deduplication', () => {
     const answers = await Promise.all([postGraphQL(gateway.url, CREATE), postGraphQL(gateway.url, CREATE)]);
     for (const answer of answers) expect(answer.body.errors).toBeUndefined();
     expect(subgraphs.byName.products.stats.requests).toBe(2);
+  });
+});
+
+describe('bulkhead', () => {
+  it('a subgraph at its concurrency cap with a full queue fails the overflow at once', async () => {
+    subgraphs.byName.reviews.setFaults({ delayMs: 150 });
+    const [first, second] = await Promise.all([
+      postGraphQL(gateway.url, '{ topProducts(first: 1) { upc reviews { id } } }'),
+      postGraphQL(gateway.url, '{ topProducts(first: 2) { upc reviews { id } } }'),
+    ]);
+    const outcomes = [first, second].map((answer) => answer.body.errors?.[0]?.message ?? 'ok').sort();
+    expect(outcomes).toEqual(['Subgraph "reviews" is unavailable (too many requests in flight).', 'ok']);
+    expect(subgraphs.byName.reviews.stats.requests).toBe(1);
   });
 });
