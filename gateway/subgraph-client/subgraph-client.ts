@@ -148,7 +148,10 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     register(subgraph, routingUrl) {
       const existing = states.get(subgraph);
       if (existing && existing.routingUrl === routingUrl) return existing.traffic;
-      if (existing) void existing.transport.close();
+      // In-flight requests finish on the old pools; close() waits for them.
+      if (existing) {
+        existing.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing old subgraph pools failed'));
+      }
       const state = build(subgraph, routingUrl);
       states.set(subgraph, state);
       return state.traffic;
