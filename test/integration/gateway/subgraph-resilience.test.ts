@@ -3,8 +3,9 @@ import { startGateway, waitFor, type StartedGateway } from '../../helpers/gatewa
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
 
 // One gateway, tuned per subgraph so each test's fault stays on "its" subgraph:
-// products → retries, dedup; inventory → breaker; reviews → timeout, bulkhead.
-const HALF_OPEN_MS = 400;
+// products → retries, dedup; inventory → breaker; reviews → timeout; accounts → bulkhead.
+// Long enough that a busy host cannot reach the half-open probe before the fail-fast check.
+const HALF_OPEN_MS = 1_500;
 const closeStack = createCloseStack();
 let subgraphs: RunningSubgraphs;
 let gateway: StartedGateway;
@@ -24,7 +25,8 @@ beforeAll(async () => {
         overrides: {
           products: { forwardHeaders: ['x-user-id'] },
           inventory: { retry: { maxAttempts: 1 }, breaker: { consecutiveFailures: 3, halfOpenAfterMs: HALF_OPEN_MS } },
-          reviews: { timeoutMs: 300, bulkhead: { maxConcurrent: 1, maxQueue: 0 } },
+          reviews: { timeoutMs: 300 },
+          accounts: { bulkhead: { maxConcurrent: 1, maxQueue: 0 } },
         },
       },
     },
@@ -126,7 +128,8 @@ describe('timeout', () => {
 
 describe('in-flight deduplication', () => {
   it('50 identical concurrent queries make one request at the subgraph', async () => {
-    subgraphs.byName.products.setFaults({ delayMs: 300 });
+    // Long enough for all 50 to reach the fetch while the first is held, even on a busy 2-core host.
+    subgraphs.byName.products.setFaults({ delayMs: 1_500 });
     const answers = await Promise.all(Array.from({ length: 50 }, () => postGraphQL(gateway.url, PRODUCTS)));
     for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
     expect(answers[0].body.data!.topProducts).toHaveLength(3);
@@ -134,7 +137,7 @@ describe('in-flight deduplication', () => {
   });
 
   it('does not share between callers whose forwarded identity differs', async () => {
-    subgraphs.byName.products.setFaults({ delayMs: 300 });
+    subgraphs.byName.products.setFaults({ delayMs: 1_000 });
     await Promise.all(['1', '2', '1'].map((user) => postGraphQL(gateway.url, PRODUCTS, { headers: { 'x-user-id': user } })));
     expect(subgraphs.byName.products.stats.requests).toBe(2);
   });
@@ -149,13 +152,13 @@ describe('in-flight deduplication', () => {
 
 describe('bulkhead', () => {
   it('a subgraph at its concurrency cap with a full queue fails the overflow at once', async () => {
-    subgraphs.byName.reviews.setFaults({ delayMs: 150 });
+    subgraphs.byName.accounts.setFaults({ delayMs: 1_000 });
     const [first, second] = await Promise.all([
-      postGraphQL(gateway.url, '{ topProducts(first: 1) { upc reviews { id } } }'),
-      postGraphQL(gateway.url, '{ topProducts(first: 2) { upc reviews { id } } }'),
+      postGraphQL(gateway.url, '{ users(first: 1) { id } }'),
+      postGraphQL(gateway.url, '{ users(first: 2) { id } }'),
     ]);
     const outcomes = [first, second].map((answer) => answer.body.errors?.[0]?.message ?? 'ok').sort();
-    expect(outcomes).toEqual(['Subgraph "reviews" is unavailable (too many requests in flight).', 'ok']);
-    expect(subgraphs.byName.reviews.stats.requests).toBe(1);
+    expect(outcomes).toEqual(['Subgraph "accounts" is unavailable (too many requests in flight).', 'ok']);
+    expect(subgraphs.byName.accounts.stats.requests).toBe(1);
   });
 });
