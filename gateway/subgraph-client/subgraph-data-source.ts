@@ -30,6 +30,11 @@ export interface SubgraphDataSourceOptions {
   client: SubgraphClient;
   /** Record each response's Cache-Control for the most-restrictive merge. Default true. */
   mergeCacheControl?: boolean;
+  /**
+   * Extra headers computed over the exact body string sent and the headers already set (request
+   * signing). Same shape as the auth extension's `signSubgraphRequest`; its headers join the dedup key.
+   */
+  signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
 }
 
 class InvalidSubgraphResponse extends Error {}
@@ -51,6 +56,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
   private readonly client: SubgraphClient;
   private readonly traffic: SubgraphTraffic;
   private readonly mergeCacheControl: boolean;
+  private readonly signRequest: SubgraphDataSourceOptions['signRequest'];
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
@@ -59,6 +65,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     this.client = options.client;
     this.traffic = options.client.register(options.name, options.url);
     this.mergeCacheControl = options.mergeCacheControl ?? true;
+    this.signRequest = options.signRequest;
   }
 
   /** Request id and identity from the context, plus the client headers this subgraph's allowlist names. */
@@ -108,7 +115,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
         extensions: request.extensions,
       });
       const operation = operationKindOf(options.document, request.query);
-      const answer = await this.client.send(this.name, body, this.headersFor(context), undefined, operation);
+      const headers = this.headersFor(context);
+      if (this.signRequest) Object.assign(headers, this.signRequest(body, headers));
+      const answer = await this.client.send(this.name, body, headers, undefined, operation);
       response = this.parse(answer.body);
       this.collect(context, answer);
     } catch (error) {
