@@ -85,10 +85,22 @@ const trafficFields = {
   dedup: z.boolean().optional(),
   loadBalancing: z.enum(['round-robin', 'least-in-flight']).optional(),
   ejectMs: z.number().int().min(0).optional(),
-  forwardHeaders: z.array(headerName).optional(),
+  forwardHeaders: z
+    .array(
+      headerName.refine((name) => !IDENTITY_HEADER_NAMES.includes(name), {
+        message: 'identity headers are set by the gateway from verified credentials and cannot be forwarded from clients',
+      }),
+    )
+    .optional(),
   responseHeaders: z.array(headerName).optional(),
   maskErrors: z.boolean().optional(),
 };
+
+/**
+ * Headers that assert who the caller is, or prove the gateway sent the request. Only the gateway sets
+ * them (auth plugin, request signing); forwarding a client's copy would let it claim any identity.
+ */
+export const IDENTITY_HEADER_NAMES: readonly string[] = ['x-user-id', 'x-user-scopes', 'x-client-id', 'x-switchyard-timestamp', 'x-switchyard-signature'];
 
 const trafficSchema = z.object(trafficFields).strict();
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
 
 // One gateway, tuned per subgraph so each test's fault stays on "its" subgraph:
@@ -12,6 +13,7 @@ let gateway: StartedGateway;
 
 const PRODUCTS = '{ topProducts(first: 3) { upc name } }';
 const INVENTORY = '{ topProducts(first: 2) { upc inStock } }';
+const JWT_SECRET = 'resilience-test-secret-0123456789abcdef';
 const CREATE = 'mutation { createProduct(input: { name: "Lamp", price: 10, weight: 1 }) { name } }';
 
 beforeAll(async () => {
@@ -19,11 +21,12 @@ beforeAll(async () => {
   closeStack.push(subgraphs.close);
   gateway = await startGateway({
     subgraphUrls: subgraphs.urls,
+    env: { SWITCHYARD_JWT_SECRET: JWT_SECRET },
     config: {
       subgraphs: {
         defaults: { retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_500 } },
         overrides: {
-          products: { forwardHeaders: ['x-user-id'] },
+          products: { forwardHeaders: ['x-tenant'] },
           inventory: { retry: { maxAttempts: 1 }, breaker: { consecutiveFailures: 3, halfOpenAfterMs: HALF_OPEN_MS } },
           reviews: { timeoutMs: 300 },
           accounts: { bulkhead: { maxConcurrent: 1, maxQueue: 0 } },
@@ -54,7 +57,8 @@ describe('retries (queries only)', () => {
 
   it('the same fault on a mutation is not retried and is reported at its path', async () => {
     subgraphs.byName.products.setFaults({ failFirst: 1 });
-    const { status, body } = await postGraphQL(gateway.url, CREATE);
+    const writer = { authorization: `Bearer ${await mintToken(secretBytes(JWT_SECRET), { sub: '1', scope: 'products:write' })}` };
+    const { status, body } = await postGraphQL(gateway.url, CREATE, { headers: writer });
     expect(status).toBe(200);
     expect(body.errors).toEqual([
       expect.objectContaining({
@@ -136,15 +140,23 @@ describe('in-flight deduplication', () => {
     expect(subgraphs.byName.products.stats.requests).toBe(1);
   });
 
-  it('does not share between callers whose forwarded identity differs', async () => {
+  it('does not share between callers whose forwarded headers differ', async () => {
     subgraphs.byName.products.setFaults({ delayMs: 1_000 });
-    await Promise.all(['1', '2', '1'].map((user) => postGraphQL(gateway.url, PRODUCTS, { headers: { 'x-user-id': user } })));
+    await Promise.all(['1', '2', '1'].map((tenant) => postGraphQL(gateway.url, PRODUCTS, { headers: { 'x-tenant': tenant } })));
+    expect(subgraphs.byName.products.stats.requests).toBe(2);
+  });
+
+  it('does not share between callers whose verified identity differs', async () => {
+    subgraphs.byName.products.setFaults({ delayMs: 1_000 });
+    const tokens = await Promise.all(['1', '2', '1'].map((sub) => mintToken(secretBytes(JWT_SECRET), { sub })));
+    await Promise.all(tokens.map((token) => postGraphQL(gateway.url, PRODUCTS, { headers: { authorization: `Bearer ${token}` } })));
     expect(subgraphs.byName.products.stats.requests).toBe(2);
   });
 
   it('never shares mutations', async () => {
     subgraphs.byName.products.setFaults({ delayMs: 200 });
-    const answers = await Promise.all([postGraphQL(gateway.url, CREATE), postGraphQL(gateway.url, CREATE)]);
+    const writer = { authorization: `Bearer ${await mintToken(secretBytes(JWT_SECRET), { sub: '1', scope: 'products:write' })}` };
+    const answers = await Promise.all([postGraphQL(gateway.url, CREATE, { headers: writer }), postGraphQL(gateway.url, CREATE, { headers: writer })]);
     for (const answer of answers) expect(answer.body.errors).toBeUndefined();
     expect(subgraphs.byName.products.stats.requests).toBe(2);
   });
