@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/gateway.js';
 
-export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
 /** Children run `node --import tsx <script>`: no tsx wrapper process, so the pid we sample is the server. */
 const NODE_ARGS = ['--import', 'tsx'];
 const STOP_TIMEOUT_MS = 15_000;

@@ -1,23 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
+import { freePort } from '../bench/processes.js';
 import { REPO_ROOT, waitFor, writeSupergraphYaml } from '../helpers/gateway.js';
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const closeStack = createCloseStack();
 afterAll(() => closeStack.drain());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Pids of the cluster workers: the gateway logs one "worker ready" line per worker. */
 function readyWorkerPids(output: string): number[] {
