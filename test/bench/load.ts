@@ -27,6 +27,8 @@ export interface LoadResult {
   responses: number;
   /** Requests written, including those still in flight when the time was up. */
   requestsSent: number;
+  /** Requests without an answer when the time was up (a slow gateway under overload; not errors). */
+  unfinished: number;
   verified: number;
   /** Every failure: socket errors + timeouts + non-200 + GraphQL errors + body mismatches. */
   errors: number;
@@ -100,6 +102,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     responses,
     requestsSent: result.requests.sent,
+    unfinished: Math.max(0, result.requests.sent - responses - breakdown.socket - breakdown.timeouts),
     verified,
     errors,
     breakdown,

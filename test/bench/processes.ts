@@ -15,6 +15,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+const running = new Set<Child>();
+
+/** Stops every server child still running (the harness's SIGINT/SIGTERM path). */
+export async function stopAllServers(): Promise<void> {
+  await Promise.all([...running].map((child) => child.stop()));
+}
+
 /** A free TCP port on 127.0.0.1 (closed again before it is used: fine for a local benchmark). */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -56,6 +63,9 @@ export async function spawnServer<T = unknown>(options: SpawnServerOptions): Pro
     await exited;
     clearTimeout(timer);
   };
+  const handle: Child = { process: child, pid: child.pid!, stop };
+  running.add(handle);
+  child.once('exit', () => running.delete(handle));
   let settled = false;
   const ready = await new Promise<T>((resolveReady, reject) => {
     const timer = setTimeout(() => fail(new Error('not ready in time')), options.readyTimeoutMs ?? 60_000);
@@ -84,5 +94,5 @@ export async function spawnServer<T = unknown>(options: SpawnServerOptions): Pro
       });
     }
   });
-  return { process: child, pid: child.pid!, stop, ready };
+  return { ...handle, ready };
 }

@@ -9,7 +9,7 @@ import { parseBenchArgs, type BenchOptions, type GatewayId } from './args.js';
 import { HEAVY_QUERY_BODY } from './heavy-query.js';
 import { runLoad, type Reference } from './load.js';
 import { sampleUsage } from './proc-sampler.js';
-import { freePort, spawnServer, type Child } from './processes.js';
+import { freePort, spawnServer, stopAllServers, type Child } from './processes.js';
 import { formatTable, GATEWAY_LABELS, ratioLine, summarize, WORKLOADS, type RoundSample } from './report.js';
 import { readSettledSubgraphRequests, readSubgraphRequests, requestsBetween } from './subgraphs-control.js';
 import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
@@ -97,7 +97,9 @@ async function runSession(id: GatewayId, round: number, setup: Setup, reference:
 }
 
 function describeSample(s: RoundSample): string {
-  const errors = s.load.errors ? ` errors=${s.load.errors} ${JSON.stringify(s.load.breakdown)}` : ' errors=0';
+  const errors =
+    (s.load.errors ? ` errors=${s.load.errors} ${JSON.stringify(s.load.breakdown)}` : ' errors=0') +
+    (s.load.unfinished ? ` unfinished=${s.load.unfinished}` : '');
   return (
     `  round ${s.round} ${GATEWAY_LABELS[s.gateway].padEnd(16)} ${s.workload.padEnd(9)} rps=${s.load.rps.toFixed(1)} ` +
     `p50=${s.load.p50Ms}ms p99=${s.load.p99Ms}ms${errors} cpu=${s.gatewayUsage.cpuPercent.toFixed(0)}% ` +
@@ -117,8 +119,7 @@ async function main(): Promise<void> {
     logFile: join(folder, 'subgraphs.log'),
     readyMessage: 'ready',
   });
-  const stopAll: Array<() => Promise<void>> = [() => subgraphs.stop()];
-  const onSignal = (): void => void Promise.all(stopAll.map((stop) => stop())).then(() => process.exit(130));
+  const onSignal = (): void => void stopAllServers().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`\n${table}\n\n${ratio}\n`);
   } finally {
-    await Promise.all(stopAll.map((stop) => stop()));
+    await stopAllServers();
   }
 }
 
