@@ -14,6 +14,8 @@ import { formatTable, GATEWAY_LABELS, ratioLine, summarize, WORKLOADS, type Roun
 import { readSettledSubgraphRequests, readSubgraphRequests, requestsBetween } from './subgraphs-control.js';
 import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
 
+/** B's and C's config; SWITCHYARD_BENCH_CONFIG swaps it (e.g. plugins off, to measure their overhead). */
+const SWITCHYARD_CONFIG = process.env.SWITCHYARD_BENCH_CONFIG || 'test/bench/switchyard-bench.yaml';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 interface Setup {
@@ -34,7 +36,7 @@ async function startGateway(id: GatewayId, setup: Setup, round: number): Promise
       ? await spawnServer({ script: 'test/bench/plain-gateway.ts', args: [setup.supergraphPath, String(port)], logFile, readyPattern: /ready at/ })
       : await spawnServer({
           script: 'gateway/main.ts',
-          args: ['--config', 'test/bench/switchyard-bench.yaml', '--supergraph', setup.supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
+          args: ['--config', SWITCHYARD_CONFIG, '--supergraph', setup.supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
           env: { SWITCHYARD_WORKERS: id === 'B' ? '1' : 'auto', SWITCHYARD_JWT_SECRET: setup.secret },
           logFile,
           readyPattern: /Switchyard gateway: /,
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2));
   const folder = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() };
-  log(`switchyard bench: ${JSON.stringify(options)}\nmachine: ${JSON.stringify(machine)}\nlogs: ${folder}`);
+  log(`switchyard bench: ${JSON.stringify(options)} (B/C config ${SWITCHYARD_CONFIG})\nmachine: ${JSON.stringify(machine)}\nlogs: ${folder}`);
 
   const subgraphs = await spawnServer<{ urls: Record<string, string> }>({
     script: 'test/bench/subgraphs-process.ts',

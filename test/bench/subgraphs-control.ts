@@ -30,7 +30,7 @@ export async function readSettledSubgraphRequests(child: ChildProcess, timeoutMs
   const deadline = Date.now() + timeoutMs;
   let previous = await readSubgraphRequests(child);
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const current = await readSubgraphRequests(child);
     if (requestsBetween(previous, current) === 0) return current;
     previous = current;
