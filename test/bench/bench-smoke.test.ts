@@ -47,5 +47,5 @@ describe('npm run bench (smoke: one very short round, not a measurement)', () =>
       'B/identical',
       'B/unique',
     ]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -35,7 +35,7 @@ describe('npm run gateway with server.workers (node:cluster)', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
 
-    await waitFor(() => output.includes('(2 workers)'), 20_000, 'both workers ready');
+    await waitFor(() => output.includes('(2 workers)'), 45_000, 'both workers ready');
     const url = `http://127.0.0.1:${port}/graphql`;
     const query = '{ topProducts(first: 2) { upc name inStock } }';
     const first = await postGraphQL(url, query);
@@ -45,12 +45,12 @@ describe('npm run gateway with server.workers (node:cluster)', () => {
 
     const [crashed] = readyWorkerPids(output);
     process.kill(crashed, 'SIGKILL');
-    await waitFor(() => readyWorkerPids(output).length === 3, 20_000, 'a replacement worker');
+    await waitFor(() => readyWorkerPids(output).length === 3, 45_000, 'a replacement worker');
     expect(output).toMatch(/worker died; starting a replacement/);
     expect((await postGraphQL(url, query)).body).toEqual(first.body);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     for (const pid of readyWorkerPids(output).slice(1)) expect(() => process.kill(pid, 0)).toThrow();
-  }, 60_000);
+  }, 120_000);
 });
