@@ -44,9 +44,14 @@ async function startGateway(id: GatewayId, setup: Setup, round: number): Promise
   return { ...child, url: `http://127.0.0.1:${port}/graphql` };
 }
 
-/** The reference body: A's first answer to the heavy query, and how many subgraph fetches it took. */
-async function takeReference(setup: Setup): Promise<Reference & { bytes: number; fetches: number }> {
-  const gateway = await startGateway('A', setup, 0);
+type RunningGateway = Child & { url: string };
+
+/**
+ * The reference body: A's first answer to the heavy query, and how many subgraph fetches it took. A stays
+ * up, so round 1 can use it instead of starting another (the caller stops it otherwise).
+ */
+async function takeReference(setup: Setup): Promise<{ reference: Reference & { bytes: number; fetches: number }; gateway: RunningGateway }> {
+  const gateway = await startGateway('A', setup, 1);
   try {
     const before = await readSubgraphRequests(setup.subgraphs.process);
     const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: HEAVY_QUERY_BODY });
@@ -54,16 +59,23 @@ async function takeReference(setup: Setup): Promise<Reference & { bytes: number;
     const fetches = requestsBetween(before, await readSubgraphRequests(setup.subgraphs.process));
     const parsed = JSON.parse(text) as { errors?: unknown };
     if (response.status !== 200 || parsed.errors) throw new Error(`gateway A answered ${response.status}: ${text.slice(0, 500)}`);
-    return { text, parsed, bytes: Buffer.byteLength(text), fetches };
-  } finally {
+    return { reference: { text, parsed, bytes: Buffer.byteLength(text), fetches }, gateway };
+  } catch (error) {
     await gateway.stop();
+    throw error;
   }
 }
 
 /** One gateway in one round: start, warm up, measure both workloads, stop. */
-async function runSession(id: GatewayId, round: number, setup: Setup, reference: Reference): Promise<RoundSample[]> {
+async function runSession(
+  id: GatewayId,
+  round: number,
+  setup: Setup,
+  reference: Reference,
+  started?: RunningGateway,
+): Promise<RoundSample[]> {
   const { options, tokens } = setup;
-  const gateway = await startGateway(id, setup, round);
+  const gateway = started ?? (await startGateway(id, setup, round));
   const samples: RoundSample[] = [];
   try {
     const base = { url: gateway.url, body: HEAVY_QUERY_BODY, connections: options.connections, reference };
@@ -131,13 +143,18 @@ async function main(): Promise<void> {
     const secret = process.env.SWITCHYARD_JWT_SECRET || DEFAULT_BENCH_SECRET;
     const setup: Setup = { options, folder, supergraphPath, secret, tokens: [], subgraphs };
     // Minting (CPU in this process) overlaps gateway A's start-up (CPU in its own).
-    const [tokens, reference] = await Promise.all([mintTokens(secret), takeReference(setup)]);
+    const [tokens, { reference, gateway: firstA }] = await Promise.all([mintTokens(secret), takeReference(setup)]);
     setup.tokens = tokens;
+    let reusableA: RunningGateway | undefined = options.only[0] === 'A' ? firstA : undefined;
+    if (!reusableA) await firstA.stop();
     log(`reference (gateway A): ${(reference.bytes / 1024).toFixed(1)} KB, ${reference.fetches} subgraph fetches per query`);
 
     const samples: RoundSample[] = [];
     for (let round = 1; round <= options.rounds; round++) {
-      for (const id of options.only) samples.push(...(await runSession(id, round, setup, reference)));
+      for (const id of options.only) {
+        samples.push(...(await runSession(id, round, setup, reference, id === 'A' ? reusableA : undefined)));
+        if (id === 'A') reusableA = undefined;
+      }
     }
 
     const rows = summarize(samples);
