@@ -1,6 +1,9 @@
 import { loadConfig, readConfigFile, type GatewayConfigInput } from './config/index.js';
 import { parseGatewayArgs } from './cli-args.js';
 import { GatewayStartupError } from './errors.js';
+import cluster from 'node:cluster';
+import { createLogger } from './observability/index.js';
+import { announceWorkerReady, onStopRequest, resolveWorkerCount, startPrimary } from './server/cluster.js';
 import { createGateway, listen } from './server/index.js';
 
 /** Flags win over the config file; env vars (PORT, …) win over both, as in twelve-factor deployments. */
@@ -18,11 +21,14 @@ function inputFromArgs(argv: readonly string[]): GatewayConfigInput {
 async function main(): Promise<void> {
   const input = inputFromArgs(process.argv.slice(2));
   const config = loadConfig({ input, env: process.env });
+  const workers = resolveWorkerCount(config.server.workers);
+  if (workers > 1 && cluster.isPrimary) return runPrimary(workers, config.logging.level, config.server.shutdownGraceMs);
   const gateway = createGateway({ config, env: process.env });
   const address = await listen(gateway, config.server.port, config.server.host);
   await gateway.start();
   gateway.logger.info({ url: address.url }, `Switchyard gateway ready at ${address.url}`);
-  process.stderr.write(`\nSwitchyard gateway: ${address.url}\n\n`);
+  if (cluster.isWorker) announceWorkerReady(address.url);
+  else process.stderr.write(`\nSwitchyard gateway: ${address.url}\n\n`);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -38,6 +44,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  onStopRequest(shutdown);
+}
+
+/** The cluster primary only supervises: it forks the workers and forwards signals to them. */
+function runPrimary(workers: number, level: string, shutdownGraceMs: number): void {
+  const logger = createLogger({ level });
+  const primary = startPrimary({
+    workers,
+    logger,
+    shutdownGraceMs,
+    onReady: (url) => process.stderr.write(`\nSwitchyard gateway: ${url} (${workers} workers)\n\n`),
+  });
+  process.on('SIGINT', () => primary.stop('SIGINT'));
+  process.on('SIGTERM', () => primary.stop('SIGTERM'));
+  void primary.done.then((code) => process.exit(code));
 }
 
 main().catch((error: unknown) => {

@@ -18,10 +18,13 @@ type Mutable = Record<string, unknown>;
  * Environment variables that override config keys. Values are coerced (numbers, booleans) here so
  * the schema sees typed values and reports the env var's key path when one is wrong.
  */
-const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind: 'string' | 'number' | 'boolean' }> = [
+type EnvKind = 'string' | 'number' | 'boolean' | 'count-or-auto';
+
+const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind: EnvKind }> = [
   { env: 'PORT', path: ['server', 'port'], kind: 'number' },
   { env: 'HOST', path: ['server', 'host'], kind: 'string' },
   { env: 'SWITCHYARD_SHUTDOWN_GRACE_MS', path: ['server', 'shutdownGraceMs'], kind: 'number' },
+  { env: 'SWITCHYARD_WORKERS', path: ['server', 'workers'], kind: 'count-or-auto' },
   { env: 'SWITCHYARD_INTROSPECTION', path: ['server', 'introspection'], kind: 'boolean' },
   { env: 'SWITCHYARD_PLAYGROUND', path: ['playground', 'enabled'], kind: 'boolean' },
   { env: 'REDIS_URL', path: ['redis', 'url'], kind: 'string' },
@@ -31,7 +34,8 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
 ];
 
-function coerce(raw: string, kind: 'string' | 'number' | 'boolean'): unknown {
+function coerce(raw: string, kind: EnvKind): unknown {
+  if (kind === 'count-or-auto') return raw.trim() === 'auto' ? 'auto' : coerce(raw, 'number');
   if (kind === 'number') return raw.trim() === '' ? raw : Number(raw);
   if (kind === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
   return raw;

@@ -13,6 +13,8 @@ export const DEFAULT_SUPERGRAPH_CONFIG = 'supergraph.yaml';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_PLAYGROUND_TITLE = 'Switchyard playground';
+/** One process; `auto` forks one worker per CPU (node:cluster). */
+export const DEFAULT_WORKERS = 1;
 
 const serverSchema = z
   .object({
@@ -25,6 +27,8 @@ const serverSchema = z
     shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
     /** Serve introspection; unless set, follows `playground.enabled` (off under NODE_ENV=production). */
     introspection: z.boolean().default(true),
+    /** Worker processes sharing the port: a count, or `auto` for one per CPU. 1 runs no cluster. */
+    workers: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default(DEFAULT_WORKERS),
   })
   .strict();
 

@@ -1,2 +1,2 @@
 /** Default `first` for each list field. Tuned by the benchmark; the schema's defaults come from here. */
-export const DEFAULT_PAGE_SIZE = { userReviews: 5, productReviews: 5 } as const;
+export const DEFAULT_PAGE_SIZE = { userReviews: 4, productReviews: 3 } as const;

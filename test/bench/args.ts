@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+
+export type GatewayId = 'A' | 'B' | 'C';
+export const GATEWAY_IDS: readonly GatewayId[] = ['A', 'B', 'C'];
+
+/** Defaults: 3 rounds × 3 gateways × (3 s warm-up + 2 workloads × 8 s) ≈ 3–4 minutes on 2 cores. */
+export const DEFAULT_BENCH_OPTIONS = { durationSeconds: 8, warmupSeconds: 3, connections: 50, rounds: 3 } as const;
+
+export interface BenchOptions {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  rounds: number;
+  only: GatewayId[];
+  jsonPath?: string;
+}
+
+export const BENCH_USAGE =
+  'Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [--only <A|B|C>[,…]] [--json <file>]';
+
+function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  const ok = integer ? Number.isInteger(value) && value > 0 : Number.isFinite(value) && value >= 0;
+  if (!ok) throw new Error(`--${name}: "${raw}" is not a ${integer ? 'positive integer' : 'number of seconds'}.\n${BENCH_USAGE}`);
+  return value;
+}
+
+/** Parses `npm run bench` flags; a bad one throws with the usage line. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      rounds: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'string' },
+    },
+    strict: true,
+  });
+  const only = values.only === undefined ? [...GATEWAY_IDS] : [...new Set(values.only.toUpperCase().replace(/[\s,]/g, '').split(''))];
+  for (const id of only) {
+    if (!GATEWAY_IDS.includes(id as GatewayId)) throw new Error(`--only: "${id}" is not one of A, B, C.\n${BENCH_USAGE}`);
+  }
+  const durationSeconds = positive('duration', values.duration, DEFAULT_BENCH_OPTIONS.durationSeconds, false);
+  if (durationSeconds === 0) throw new Error(`--duration must be above 0.\n${BENCH_USAGE}`);
+  return {
+    durationSeconds,
+    warmupSeconds: positive('warmup', values.warmup, DEFAULT_BENCH_OPTIONS.warmupSeconds, false),
+    connections: positive('connections', values.connections, DEFAULT_BENCH_OPTIONS.connections, true),
+    rounds: positive('rounds', values.rounds, DEFAULT_BENCH_OPTIONS.rounds, true),
+    only: GATEWAY_IDS.filter((id) => only.includes(id)),
+    jsonPath: values.json,
+  };
+}

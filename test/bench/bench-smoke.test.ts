@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/gateway.js';
+
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, ['test/bench/run-bench.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench (smoke: one very short round, not a measurement)', () => {
+  it('runs A and B on the heavy query, verifies every response, and reports the ratio line and JSON', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'switchyard-bench-smoke-')), 'bench.json');
+    const result = await runBench(['--duration', '2', '--warmup', '0', '--connections', '4', '--rounds', '1', '--only', 'A,B', '--json', json]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^ratio B\/A=\d+\.\d\d C\/A=n\/a \(unique identity\)$/);
+    expect(result.stdout).toMatch(/\| A plain Apollo \| unique \|/);
+
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    // The scenario: one response of about 80–100 KB from 16 subgraph fetches.
+    expect(report.reference.bytes).toBeGreaterThan(80 * 1024);
+    expect(report.reference.bytes).toBeLessThan(100 * 1024);
+    expect(report.reference.fetches).toBe(16);
+    expect(report.samples).toHaveLength(4);
+    for (const sample of report.samples) {
+      expect(sample.load.responses, `${sample.gateway} ${sample.workload}`).toBeGreaterThan(0);
+      expect(sample.load.verified).toBe(sample.load.responses);
+      expect(sample.load.errors).toBe(0);
+      expect(sample.gatewayUsage.cpuPercent).toBeGreaterThan(0);
+      expect(sample.gatewayUsage.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+      if (sample.workload === 'unique') expect(sample.load.tokensUsed).toBeGreaterThanOrEqual(sample.load.responses);
+    }
+    expect(report.summary.map((row: { gateway: string; workload: string }) => `${row.gateway}/${row.workload}`)).toEqual([
+      'A/identical',
+      'A/unique',
+      'B/identical',
+      'B/unique',
+    ]);
+  }, 120_000);
+});

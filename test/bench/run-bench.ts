@@ -1,0 +1,178 @@
+// `npm run bench`: plain Apollo Gateway (A) vs Switchyard (B, one process; C, one worker per core) on the
+// public federation benchmark's heavy query, alternated A B C A B C … so machine drift cancels.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createComposedSupergraphSource } from '../../gateway/supergraph/index.js';
+import { writeSupergraphYaml } from '../helpers/gateway.js';
+import { parseBenchArgs, type BenchOptions, type GatewayId } from './args.js';
+import { HEAVY_QUERY_BODY } from './heavy-query.js';
+import { runLoad, type Reference } from './load.js';
+import { sampleUsage } from './proc-sampler.js';
+import { freePort, spawnServer, stopAllServers, type Child } from './processes.js';
+import { formatTable, GATEWAY_LABELS, ratioLine, summarize, WORKLOADS, type RoundSample } from './report.js';
+import { readSettledSubgraphRequests, readSubgraphRequests, requestsBetween } from './subgraphs-control.js';
+import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
+
+/** B's and C's config; SWITCHYARD_BENCH_CONFIG swaps it (e.g. plugins off, to measure their overhead). */
+const SWITCHYARD_CONFIG = process.env.SWITCHYARD_BENCH_CONFIG || 'test/bench/switchyard-bench.yaml';
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+interface Setup {
+  options: BenchOptions;
+  folder: string;
+  supergraphPath: string;
+  secret: string;
+  tokens: string[];
+  subgraphs: Child & { ready: { urls: Record<string, string> } };
+}
+
+/** Starts gateway A, B or C on a free port; resolves once it serves. */
+async function startGateway(id: GatewayId, setup: Setup, round: number): Promise<Child & { url: string }> {
+  const port = await freePort();
+  const logFile = join(setup.folder, `gateway-${id}-round-${round}.log`);
+  const child =
+    id === 'A'
+      ? await spawnServer({ script: 'test/bench/plain-gateway.ts', args: [setup.supergraphPath, String(port)], logFile, readyPattern: /ready at/ })
+      : await spawnServer({
+          script: 'gateway/main.ts',
+          args: ['--config', SWITCHYARD_CONFIG, '--supergraph', setup.supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
+          env: { SWITCHYARD_WORKERS: id === 'B' ? '1' : 'auto', SWITCHYARD_JWT_SECRET: setup.secret },
+          logFile,
+          readyPattern: /Switchyard gateway: /,
+        });
+  return { ...child, url: `http://127.0.0.1:${port}/graphql` };
+}
+
+type RunningGateway = Child & { url: string };
+
+/**
+ * The reference body: A's first answer to the heavy query, and how many subgraph fetches it took. A stays
+ * up, so round 1 can use it instead of starting another (the caller stops it otherwise).
+ */
+async function takeReference(setup: Setup): Promise<{ reference: Reference & { bytes: number; fetches: number }; gateway: RunningGateway }> {
+  const gateway = await startGateway('A', setup, 1);
+  try {
+    const before = await readSubgraphRequests(setup.subgraphs.process);
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: HEAVY_QUERY_BODY });
+    const text = await response.text();
+    const fetches = requestsBetween(before, await readSubgraphRequests(setup.subgraphs.process));
+    const parsed = JSON.parse(text) as { errors?: unknown };
+    if (response.status !== 200 || parsed.errors) throw new Error(`gateway A answered ${response.status}: ${text.slice(0, 500)}`);
+    return { reference: { text, parsed, bytes: Buffer.byteLength(text), fetches }, gateway };
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+}
+
+/** One gateway in one round: start, warm up, measure both workloads, stop. */
+async function runSession(
+  id: GatewayId,
+  round: number,
+  setup: Setup,
+  reference: Reference,
+  started?: RunningGateway,
+): Promise<RoundSample[]> {
+  const { options, tokens } = setup;
+  const gateway = started ?? (await startGateway(id, setup, round));
+  const samples: RoundSample[] = [];
+  try {
+    const base = { url: gateway.url, body: HEAVY_QUERY_BODY, connections: options.connections, reference };
+    if (options.warmupSeconds > 0) {
+      const warm = await runLoad({ ...base, durationSeconds: options.warmupSeconds, tokens });
+      if (warm.errors) log(`  ${id} warm-up: ${warm.errors} errors ${JSON.stringify(warm.breakdown)}`);
+    }
+    for (const workload of WORKLOADS) {
+      const before = await readSettledSubgraphRequests(setup.subgraphs.process);
+      const gatewaySampler = sampleUsage(gateway.pid);
+      const subgraphSampler = sampleUsage(setup.subgraphs.pid);
+      const load = await runLoad({ ...base, durationSeconds: options.durationSeconds, tokens: workload === 'unique' ? tokens : undefined });
+      const gatewayUsage = gatewaySampler.stop();
+      const subgraphUsage = subgraphSampler.stop();
+      const fetched = requestsBetween(before, await readSettledSubgraphRequests(setup.subgraphs.process));
+      const sample: RoundSample = {
+        gateway: id,
+        workload,
+        round,
+        load,
+        gatewayUsage,
+        subgraphUsage,
+        // Requests autocannon abandoned at the end still ran to completion in the gateway: count them too.
+        subgraphFetchesPerResponse: load.requestsSent ? fetched / load.requestsSent : 0,
+      };
+      samples.push(sample);
+      log(describeSample(sample));
+    }
+  } finally {
+    await gateway.stop();
+  }
+  return samples;
+}
+
+function describeSample(s: RoundSample): string {
+  const errors =
+    (s.load.errors ? ` errors=${s.load.errors} ${JSON.stringify(s.load.breakdown)}` : ' errors=0') +
+    (s.load.unfinished ? ` unfinished=${s.load.unfinished}` : '');
+  return (
+    `  round ${s.round} ${GATEWAY_LABELS[s.gateway].padEnd(16)} ${s.workload.padEnd(9)} rps=${s.load.rps.toFixed(1)} ` +
+    `p50=${s.load.p50Ms}ms p99=${s.load.p99Ms}ms${errors} cpu=${s.gatewayUsage.cpuPercent.toFixed(0)}% ` +
+    `rss=${(s.gatewayUsage.peakRssBytes / 1048576).toFixed(0)}MB subgraphs cpu=${s.subgraphUsage.cpuPercent.toFixed(0)}% ` +
+    `fetches/resp=${s.subgraphFetchesPerResponse.toFixed(1)}`
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const folder = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() };
+  log(`switchyard bench: ${JSON.stringify(options)} (B/C config ${SWITCHYARD_CONFIG})\nmachine: ${JSON.stringify(machine)}\nlogs: ${folder}`);
+
+  const subgraphs = await spawnServer<{ urls: Record<string, string> }>({
+    script: 'test/bench/subgraphs-process.ts',
+    logFile: join(folder, 'subgraphs.log'),
+    readyMessage: 'ready',
+  });
+  const onSignal = (): void => void stopAllServers().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const composed = await createComposedSupergraphSource({ configPath: writeSupergraphYaml(subgraphs.ready.urls, folder), env: {} }).load();
+    const supergraphPath = join(folder, 'supergraph.graphql');
+    writeFileSync(supergraphPath, composed.supergraphSdl);
+    const secret = process.env.SWITCHYARD_JWT_SECRET || DEFAULT_BENCH_SECRET;
+    const setup: Setup = { options, folder, supergraphPath, secret, tokens: [], subgraphs };
+    // Minting (CPU in this process) overlaps gateway A's start-up (CPU in its own).
+    const [tokens, { reference, gateway: firstA }] = await Promise.all([mintTokens(secret), takeReference(setup)]);
+    setup.tokens = tokens;
+    let reusableA: RunningGateway | undefined = options.only[0] === 'A' ? firstA : undefined;
+    if (!reusableA) await firstA.stop();
+    log(`reference (gateway A): ${(reference.bytes / 1024).toFixed(1)} KB, ${reference.fetches} subgraph fetches per query`);
+
+    const samples: RoundSample[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const id of options.only) {
+        samples.push(...(await runSession(id, round, setup, reference, id === 'A' ? reusableA : undefined)));
+        if (id === 'A') reusableA = undefined;
+      }
+    }
+
+    const rows = summarize(samples);
+    const table = formatTable(rows);
+    const ratio = ratioLine(rows);
+    if (options.jsonPath) {
+      const { text: _text, parsed: _parsed, ...referenceInfo } = reference;
+      writeFileSync(options.jsonPath, JSON.stringify({ machine, options, reference: referenceInfo, summary: rows, samples, ratio }, null, 2));
+      log(`wrote ${options.jsonPath}`);
+    }
+    process.stdout.write(`\n${table}\n\n${ratio}\n`);
+  } finally {
+    await stopAllServers();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
+
