@@ -24,6 +24,11 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_INTROSPECTION', path: ['server', 'introspection'], kind: 'boolean' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
+  { env: 'REDIS_URL', path: ['redis', 'url'], kind: 'string' },
+  { env: 'SWITCHYARD_RATE_LIMIT_ENABLED', path: ['rateLimit', 'enabled'], kind: 'boolean' },
+  { env: 'SWITCHYARD_RATE_LIMIT_FAIL_OPEN', path: ['rateLimit', 'failOpen'], kind: 'boolean' },
+  { env: 'SWITCHYARD_COST_ENABLED', path: ['cost', 'enabled'], kind: 'boolean' },
+  { env: 'SWITCHYARD_MAX_COST', path: ['cost', 'maxCost'], kind: 'number' },
 ];
 
 function coerce(raw: string, kind: 'string' | 'number' | 'boolean'): unknown {

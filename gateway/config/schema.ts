@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limitsConfigShape } from './limits-schema.js';
 
 /** Defaults for every runtime setting; `loadConfig` layers the config file and env vars over these. */
 export const DEFAULT_PORT = 4000;
@@ -57,6 +58,7 @@ export const configSchema = z
     server: serverSchema.default(() => serverSchema.parse({})),
     supergraph: supergraphSchema.default(() => supergraphSchema.parse({ source: 'compose' })),
     logging: loggingSchema.default(() => loggingSchema.parse({})),
+    ...limitsConfigShape,
   })
   .strict();
 
