@@ -9,7 +9,7 @@ import type { CostOptions } from './options.js';
  * Demand control: the cost model is rebuilt from each supergraph Apollo loads (`schemaDidLoadOrUpdate`
  * gives the core supergraph SDL, reloads included), and every operation's cost is estimated in
  * `didResolveOperation`, before the query plan runs, so a refused operation calls no subgraph.
- * The cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
+ * An admitted operation's cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
  */
 export function createCostPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> {
   let model: CostModel | undefined;
@@ -17,7 +17,6 @@ export function createCostPlugin(options: CostOptions): ApolloServerPlugin<Gatew
     async didResolveOperation({ document, operation, request, contextValue }) {
       if (!model || !operation) return;
       const cost = model.costOf(document, operation, request.variables);
-      contextValue.demand = { cost };
       if (cost > options.maxCost) {
         throw createClientError(
           GatewayErrorCode.COST_LIMIT_EXCEEDED,
@@ -25,6 +24,8 @@ export function createCostPlugin(options: CostOptions): ApolloServerPlugin<Gatew
           { httpStatus: 400, extensions: { estimatedCost: cost, maxCost: options.maxCost } },
         );
       }
+      // Only admitted operations carry a cost: a refused one is charged as a plain request.
+      contextValue.demand = { cost };
     },
   };
   return {
