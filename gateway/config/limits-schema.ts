@@ -58,10 +58,10 @@ function isProxyEntry(entry: string): boolean {
 const DEFAULT_TIERS = { anonymous: DEFAULT_ANONYMOUS_TIER, authenticated: DEFAULT_AUTHENTICATED_TIER, partner: DEFAULT_PARTNER_TIER };
 
 /** Configured tiers are laid over the default ones, so setting `anonymous` alone keeps the others. */
-const tiersSchema = z.preprocess(
-  (value) => (value === undefined ? { ...DEFAULT_TIERS } : value && typeof value === 'object' ? { ...DEFAULT_TIERS, ...value } : value),
-  z.record(z.string().min(1), bucketSchema),
-);
+const tiersSchema = z
+  .record(z.string().min(1), bucketSchema)
+  .optional()
+  .transform((tiers): Record<string, z.output<typeof bucketSchema>> => ({ ...DEFAULT_TIERS, ...tiers }));
 
 const rateLimitSchema = z
   .object({

@@ -75,6 +75,15 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     operations.set(name, { bucket: createBucket(`${options.keyPrefix}:op:${name}`, limit, store), byIp: limit.by === 'ip' });
   }
   const resolveAddress = createClientAddressResolver(options.trustedProxies);
+  const warnedTiers = new Set<string>();
+  // A tier named by an identity but missing from config: authenticated (or anonymous) limits, said once.
+  const unknownTier = (identity: CallerIdentity): Bucket => {
+    if (!warnedTiers.has(identity.tier)) {
+      warnedTiers.add(identity.tier);
+      logger.warn({ component: 'rate-limit', tier: identity.tier }, `rateLimit.tiers has no tier "${identity.tier}"; using the default tier limits`);
+    }
+    return identity.kind === 'anonymous' ? anonymous : authenticated;
+  };
 
   async function settle(bucket: Bucket, key: string, points: number): Promise<RateLimitDecision> {
     try {
@@ -94,7 +103,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       const identity = request.identity;
       const ip = identity?.clientId || identity?.subject ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
       const clientKey = identity?.clientId ? `key:${identity.clientId}` : identity?.subject ? `sub:${identity.subject}` : `ip:${ip}`;
-      const tier = (identity && tiers.get(identity.tier)) ?? (identity && identity.kind !== 'anonymous' ? authenticated : anonymous);
+      const tier = (identity && (tiers.get(identity.tier) ?? unknownTier(identity))) ?? anonymous;
       const operation = request.operationName ? operations.get(request.operationName) : undefined;
       if (!operation) return settle(tier, clientKey, request.points);
       const operationKey = operation.byIp ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
