@@ -81,6 +81,9 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     gateway: engine,
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts handles SIGINT/SIGTERM itself. Apollo's own handler would call stop() concurrently,
+    // and Apollo Server 5.5 never releases a second stop() caller once the first succeeds: hang.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     plugins: [createOperationNamePlugin(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
