@@ -85,7 +85,7 @@ describe('rate limit: per-client token buckets', () => {
     await waitFor(async () => (await postGraphQL(refilling.url, QUERY)).status === 200, 3_000, 'the bucket to refill');
   });
 
-  it('keeps clients apart: by IP, and by API key client id with its own tier', async () => {
+  it('keeps clients apart: by IP, by API key client id with its own tier, by JWT subject', async () => {
     expect(await statuses(behindProxy.url, 6, from('10.0.0.2'))).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.3'))).status).toBe(200);
     const keyed = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-test-client': 'app-1' }));
@@ -93,6 +93,11 @@ describe('rate limit: per-client token buckets', () => {
     expect(keyed.headers.get('ratelimit-limit')).toBe('7');
     const partner = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-test-client': 'app-2', 'x-test-tier': 'partner' }));
     expect(partner.headers.get('ratelimit-limit')).toBe('1000');
+    // A JWT subject is its own client, whatever IP it calls from.
+    const jwt = () => postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-test-subject': 'user-42' }));
+    expect((await jwt()).headers.get('ratelimit-remaining')).toBe('6');
+    expect((await jwt()).headers.get('ratelimit-remaining')).toBe('5');
+    expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.8', { 'x-test-subject': 'user-42' }))).headers.get('ratelimit-remaining')).toBe('4');
   });
 
   it('ignores a spoofed X-Forwarded-For without trusted proxies', async () => {
