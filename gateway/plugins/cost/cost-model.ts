@@ -17,7 +17,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { readCostDirectives, type CostDirectives, type ListSizeDirective } from './cost-directives.js';
-import { addPlans, evaluatePlan, listPlan, maxPlans, type CostPlan } from './cost-plan.js';
+import { addPlans, evaluatePlan, listPlan, maxPlans, type CostPlan, type ListSizing } from './cost-plan.js';
 
 export interface CostSettings {
   /** Size of a list whose size neither arguments nor `@listSize` give. */
@@ -29,6 +29,12 @@ export interface CostSettings {
 export interface CostModel {
   /** The operation's estimated cost; the variable-independent part is compiled once per operation. */
   costOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): number;
+}
+
+/** `@listSize(sizedFields:)`: the children so named are lists of the parent field's size. */
+interface ChildSizing {
+  fields: readonly string[];
+  sizing: ListSizing;
 }
 
 interface Compilation {
@@ -52,7 +58,7 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
   // Keyed by Apollo's cached operation node: entries go when Apollo's document cache drops them.
   const plans = new WeakMap<OperationDefinitionNode, CostPlan>();
 
-  function sizedTerm(field: FieldNode, args: ReadonlyArray<{ name: string; defaultValue: unknown }>, listSize: ListSizeDirective | undefined, c: Compilation) {
+  function sizingOf(field: FieldNode, args: ReadonlyArray<{ name: string; defaultValue: unknown }>, listSize: ListSizeDirective | undefined, c: Compilation): ListSizing {
     const names = listSize?.slicingArguments ?? settings.listSizeArguments;
     let literal = -1;
     const variables: Array<{ name: string; defaultValue: number | undefined }> = [];
@@ -68,7 +74,7 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
     return { literal, variables, fallback: listSize?.assumedSize ?? settings.defaultListSize };
   }
 
-  function compileField(parent: GraphQLCompositeType, field: FieldNode, c: Compilation, sizedBy?: ListSizeDirective & { term: ReturnType<typeof sizedTerm> }): CostPlan {
+  function compileField(parent: GraphQLCompositeType, field: FieldNode, c: Compilation, sizedBy?: ChildSizing): CostPlan {
     const name = field.name.value;
     if (name.startsWith('__') || (!isObjectType(parent) && !isInterfaceType(parent))) return 0;
     const definition = parent.getFields()[name];
@@ -79,15 +85,15 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
     for (const arg of field.arguments ?? []) cost = addPlans(cost, directives.argumentWeights.get(`${key}(${arg.name.value})`) ?? 0);
     const listSize = directives.listSizes.get(key);
     if (field.selectionSet && isCompositeType(namedType)) {
-      const forChildren = listSize?.sizedFields?.length ? { ...listSize, term: sizedTerm(field, definition.args, listSize, c) } : undefined;
+      const forChildren = listSize?.sizedFields?.length ? { fields: listSize.sizedFields, sizing: sizingOf(field, definition.args, listSize, c) } : undefined;
       cost = addPlans(cost, compileSelectionSet(namedType, field.selectionSet, c, forChildren));
     }
-    if (sizedBy?.sizedFields?.includes(name)) return listPlan(sizedBy.term, cost);
+    if (sizedBy?.fields.includes(name)) return listPlan(sizedBy.sizing, cost);
     if (!isListType(getNullableType(definition.type)) || listSize?.sizedFields?.length) return cost;
-    return listPlan(sizedTerm(field, definition.args, listSize, c), cost);
+    return listPlan(sizingOf(field, definition.args, listSize, c), cost);
   }
 
-  function compileSelectionSet(type: GraphQLCompositeType, selectionSet: SelectionSetNode, c: Compilation, sizedBy?: Parameters<typeof compileField>[3]): CostPlan {
+  function compileSelectionSet(type: GraphQLCompositeType, selectionSet: SelectionSetNode, c: Compilation, sizedBy?: ChildSizing): CostPlan {
     let always: CostPlan = 0;
     const byType = new Map<string, CostPlan>();
     const addFragment = (condition: string | undefined, inner: SelectionSetNode) => {

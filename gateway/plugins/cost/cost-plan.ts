@@ -37,8 +37,11 @@ export function maxPlans(a: CostPlan, b: CostPlan): CostPlan {
   return typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : addPlans(a, b);
 }
 
-/** A list of `item` whose size is known now (`size`) or only at request time (`term`). */
-export function listPlan(term: Omit<ListTerm, 'scale' | 'item'>, item: CostPlan): CostPlan {
+/** Where a list's size comes from. */
+export type ListSizing = Omit<ListTerm, 'scale' | 'item'>;
+
+/** A list of `item`: folded into a number when its size is known now, else a term for request time. */
+export function listPlan(term: ListSizing, item: CostPlan): CostPlan {
   if (term.variables.length === 0) return scalePlan(item, term.literal >= 0 ? term.literal : term.fallback);
   return { constant: 0, terms: [{ ...term, scale: 1, item }] };
 }
