@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEV_JWT_SECRET, DEV_SUBGRAPH_SECRET } from './dev-secrets.js';
 
 /**
  * `npm start`: the four example subgraphs and the gateway as two child processes. One Ctrl-C stops
@@ -36,7 +37,15 @@ function stop(exitCode: number): void {
   }
 }
 
-run('subgraphs/main.ts', process.env);
-run('gateway/main.ts', { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' });
+// Auth runs in optional mode with development secrets (dev-secrets.ts), unless the environment sets
+// real ones: `npm run token` mints tokens for the same secret, and the subgraphs check signatures.
+const subgraphSecret = process.env.SWITCHYARD_SUBGRAPH_SECRET || DEV_SUBGRAPH_SECRET;
+run('subgraphs/main.ts', { ...process.env, SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret });
+run('gateway/main.ts', {
+  ...process.env,
+  NODE_ENV: process.env.NODE_ENV ?? 'development',
+  SWITCHYARD_JWT_SECRET: process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET,
+  SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret,
+});
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

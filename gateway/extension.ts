@@ -17,6 +17,11 @@ export interface GatewayExtension {
   buildContext?(context: GatewayContext): void | Promise<void>;
   /** Rewrites the supergraph SDL before the engine loads it (e.g. auth clears the SECURITY purpose). */
   prepareSupergraph?(supergraphSdl: string): string;
+  /**
+   * Headers to add to a subgraph request, computed over the exact body string sent and the headers
+   * already set (auth signs requests here). At most one extension should provide it.
+   */
+  signSubgraphRequest?(body: string, headers: Readonly<Record<string, string>>): Record<string, string>;
   /** Serves an HTTP route of its own; returns true when it answered. */
   handleHttp?(request: IncomingMessage, response: ServerResponse, url: URL): boolean | Promise<boolean>;
   /** Releases resources at shutdown (connections, timers). */

@@ -28,6 +28,8 @@ export interface StartAllSubgraphsOptions {
   ports?: Partial<Record<SubgraphName, number>>;
   /** Ports become basePort, +1, +2, +3 in SUBGRAPHS order. Default: each subgraph's `defaultPort`. */
   basePort?: number;
+  /** The gateway's request-signing secret (see ListenOptions.signingSecret). */
+  signingSecret?: string;
   /** Test-only faults per subgraph. */
   faults?: Partial<Record<SubgraphName, SubgraphFaults>>;
 }
@@ -41,13 +43,13 @@ export interface RunningSubgraphs {
 
 /** Starts all four subgraphs; if one fails to bind, the ones already started are closed before rethrowing. */
 export async function startAllSubgraphs(options: StartAllSubgraphsOptions = {}): Promise<RunningSubgraphs> {
-  const { host = '127.0.0.1', ports = {}, basePort, faults = {} } = options;
+  const { host = '127.0.0.1', ports = {}, basePort, faults = {}, signingSecret } = options;
   const started: RunningSubgraph[] = [];
   try {
     for (const [index, name] of SUBGRAPH_NAMES.entries()) {
       const definition = SUBGRAPHS[name];
       const port = ports[name] ?? (basePort === undefined ? definition.defaultPort : basePort + index);
-      started.push(await definition.create({ faults: faults[name] }).listen({ port, host }));
+      started.push(await definition.create({ faults: faults[name] }).listen({ port, host, signingSecret }));
     }
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));

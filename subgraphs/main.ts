@@ -22,7 +22,10 @@ const ports = Object.fromEntries(
     return port === undefined ? [] : [[name, port]];
   }),
 );
-const running = await startAllSubgraphs({ host: process.env.HOST || '127.0.0.1', ports });
+// The gateway's request-signing secret (same variable as the gateway's auth.signing.secretEnv default).
+const signingSecret = process.env.SWITCHYARD_SUBGRAPH_SECRET || undefined;
+const running = await startAllSubgraphs({ host: process.env.HOST || '127.0.0.1', ports, signingSecret });
+if (signingSecret) console.log('subgraphs accept only requests signed by the gateway');
 for (const subgraph of Object.values(running.byName)) console.log(`${subgraph.name} subgraph at ${subgraph.url}`);
 
 let stopping = false;

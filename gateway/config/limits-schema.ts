@@ -2,14 +2,16 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
- * Config sections for shared state (`redis`), per-client rate limits (`rateLimit`) and demand
- * control (`cost`). Kept beside schema.ts so the main schema only gains three lines.
+ * Config sections for per-client rate limits (`rateLimit`, shared through the `redis` section
+ * when it is set) and demand control (`cost`). Kept beside schema.ts so the main schema gains one line.
  */
 
 /** Anonymous callers: 50 requests per second, plus 100 extra per 10 s for bursts. */
 export const DEFAULT_ANONYMOUS_TIER = { points: 50, durationSeconds: 1, burst: 100, burstDurationSeconds: 10 } as const;
 /** Callers with a verified JWT or API key and no named tier. */
 export const DEFAULT_AUTHENTICATED_TIER = { points: 200, durationSeconds: 1, burst: 400, burstDurationSeconds: 10 } as const;
+/** API keys without a configured tier (the auth section's default `tier: api-key`). */
+export const DEFAULT_API_KEY_TIER = DEFAULT_AUTHENTICATED_TIER;
 /** API keys configured with `tier: partner`. */
 export const DEFAULT_PARTNER_TIER = { points: 1000, durationSeconds: 1, burst: 2000, burstDurationSeconds: 10 } as const;
 /** Redis key prefix for rate-limit counters; replicas sharing a budget must use the same one. */
@@ -20,13 +22,6 @@ export const DEFAULT_MAX_COST = 1000;
 export const DEFAULT_LIST_SIZE = 10;
 /** Arguments read as a list field's size when the field has no `@listSize(slicingArguments:)`. */
 export const DEFAULT_LIST_SIZE_ARGUMENTS = ['first', 'last', 'limit'] as const;
-
-const redisSchema = z
-  .object({
-    /** `redis://[user:password@]host:port[/db]`; unset: every replica keeps its own in-memory state. */
-    url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
-  })
-  .strict();
 
 /** A token bucket: `points` per `durationSeconds`, plus `burst` extra points per `burstDurationSeconds`. */
 const bucketSchema = z
@@ -55,7 +50,12 @@ function isProxyEntry(entry: string): boolean {
   return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
 
-const DEFAULT_TIERS = { anonymous: DEFAULT_ANONYMOUS_TIER, authenticated: DEFAULT_AUTHENTICATED_TIER, partner: DEFAULT_PARTNER_TIER };
+const DEFAULT_TIERS = {
+  anonymous: DEFAULT_ANONYMOUS_TIER,
+  authenticated: DEFAULT_AUTHENTICATED_TIER,
+  'api-key': DEFAULT_API_KEY_TIER,
+  partner: DEFAULT_PARTNER_TIER,
+};
 
 /** Configured tiers are laid over the default ones, so setting `anonymous` alone keeps the others. */
 const tiersSchema = z
@@ -91,9 +91,8 @@ const costSchema = z
   })
   .strict();
 
-/** The three sections, each defaulted so an empty config turns limits on with documented values. */
+/** The two sections, each defaulted so an empty config turns limits on with documented values. */
 export const limitsConfigShape = {
-  redis: redisSchema.default(() => redisSchema.parse({})),
   rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})),
   cost: costSchema.default(() => costSchema.parse({})),
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { applyEnvironmentDefaults } from './environment-defaults.js';
 import { configSchema, type GatewayConfig, type GatewayConfigInput } from './schema.js';
 
 export interface LoadConfigOptions {
@@ -22,9 +23,11 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'HOST', path: ['server', 'host'], kind: 'string' },
   { env: 'SWITCHYARD_SHUTDOWN_GRACE_MS', path: ['server', 'shutdownGraceMs'], kind: 'number' },
   { env: 'SWITCHYARD_INTROSPECTION', path: ['server', 'introspection'], kind: 'boolean' },
-  { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
-  { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
+  { env: 'SWITCHYARD_PLAYGROUND', path: ['playground', 'enabled'], kind: 'boolean' },
   { env: 'REDIS_URL', path: ['redis', 'url'], kind: 'string' },
+  { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+  { env: 'SWITCHYARD_AUTH_MODE', path: ['auth', 'mode'], kind: 'string' },
+  { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
   { env: 'SWITCHYARD_RATE_LIMIT_ENABLED', path: ['rateLimit', 'enabled'], kind: 'boolean' },
   { env: 'SWITCHYARD_RATE_LIMIT_FAIL_OPEN', path: ['rateLimit', 'failOpen'], kind: 'boolean' },
   { env: 'SWITCHYARD_COST_ENABLED', path: ['cost', 'enabled'], kind: 'boolean' },
@@ -85,6 +88,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     setPath(merged, override.path, coerce(raw, override.kind));
     envByPath.set(override.path.join('.'), override.env);
   }
+  applyEnvironmentDefaults(merged, env);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     throw new GatewayStartupError(

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { authSchema } from './auth-schema.js';
 import { limitsConfigShape } from './limits-schema.js';
+
+export * from './auth-schema.js';
 
 /** Defaults for every runtime setting; `loadConfig` layers the config file and env vars over these. */
 export const DEFAULT_PORT = 4000;
@@ -7,6 +10,7 @@ export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_SUPERGRAPH_CONFIG = 'supergraph.yaml';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_PLAYGROUND_TITLE = 'Switchyard playground';
 
 const serverSchema = z
   .object({
@@ -17,8 +21,8 @@ const serverSchema = z
     bodyLimitBytes: z.number().int().positive().default(1_048_576),
     /** How long shutdown waits for in-flight requests before closing connections. */
     shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
-    /** Serve introspection; follows the playground switch unless set. */
-    introspection: z.boolean().optional(),
+    /** Serve introspection; unless set, follows `playground.enabled` (off under NODE_ENV=production). */
+    introspection: z.boolean().default(true),
   })
   .strict();
 
@@ -53,16 +57,40 @@ const loggingSchema = z
   })
   .strict();
 
+/**
+ * The browser playground (GraphiQL served by the gateway itself). `enabled` defaults to
+ * NODE_ENV !== 'production' (resolved in `loadConfig`); `server.introspection` follows it unless set.
+ */
+const playgroundSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Page title shown in the browser tab. */
+    title: z.string().min(1).default(DEFAULT_PLAYGROUND_TITLE),
+  })
+  .strict();
+
+/** Redis shared by replicas (schema registry, rate-limit counters); unset means embedded, single-process mode. */
+const redisSchema = z
+  .object({
+    /** `redis://[user:password@]host:port[/db]`; set it through REDIS_URL to keep the password out of files. */
+    url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: serverSchema.default(() => serverSchema.parse({})),
     supergraph: supergraphSchema.default(() => supergraphSchema.parse({ source: 'compose' })),
     logging: loggingSchema.default(() => loggingSchema.parse({})),
+    auth: authSchema.default(() => authSchema.parse({})),
+    playground: playgroundSchema.default(() => playgroundSchema.parse({})),
+    redis: redisSchema.default(() => redisSchema.parse({})),
     ...limitsConfigShape,
   })
   .strict();
 
 /** The validated, frozen configuration every module receives. */
 export type GatewayConfig = z.infer<typeof configSchema>;
+export type AuthConfig = GatewayConfig['auth'];
 /** What a config file or a test may pass: every key optional. */
 export type GatewayConfigInput = z.input<typeof configSchema>;

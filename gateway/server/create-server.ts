@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
 import { createLogger, type Logger } from '../observability/index.js';
@@ -9,10 +10,12 @@ import { SubgraphDataSource } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
+  assertNoUnenforcedSecurityFeatures,
   createSupergraphHook,
   type LoadedSupergraph,
   type SupergraphSource,
 } from '../supergraph/index.js';
+import { createRedisSchemaOverrides } from '../schema-registry/redis-registry.js';
 import { createOperationNamePlugin } from './apollo-plugins.js';
 import { createExtensions } from './extensions.js';
 import { createFormatError } from './format-error.js';
@@ -45,35 +48,48 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-function sourceFromConfig(config: GatewayConfig, env: Record<string, string | undefined>): SupergraphSource {
+interface ConfiguredSource {
+  source: SupergraphSource;
+  /** Releases what the source holds beyond the engine's cleanup (the Redis registry's connections). */
+  close?: () => Promise<void>;
+}
+
+function sourceFromConfig(config: GatewayConfig, env: Record<string, string | undefined>): ConfiguredSource {
   const supergraph = config.supergraph;
-  return supergraph.source === 'file'
-    ? createFileSupergraphSource({ path: supergraph.path, watch: supergraph.watch })
-    : createComposedSupergraphSource({
-        configPath: supergraph.configPath,
-        env,
-        watch: supergraph.watch,
-        pollIntervalSeconds: supergraph.pollIntervalSeconds,
-      });
+  if (supergraph.source === 'file') return { source: createFileSupergraphSource({ path: supergraph.path, watch: supergraph.watch }) };
+  // With Redis, subgraph SDLs published to the registry replace the files and every replica follows.
+  const registry = config.redis.url ? createRedisSchemaOverrides({ url: config.redis.url }) : undefined;
+  const source = createComposedSupergraphSource({
+    configPath: supergraph.configPath,
+    env,
+    watch: supergraph.watch,
+    pollIntervalSeconds: supergraph.pollIntervalSeconds,
+    overrides: registry,
+  });
+  return { source, close: registry?.close };
 }
 
 /** Builds the whole gateway without binding a port, so tests and the benchmark run it in-process. */
 export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
-  const extensions = [...createExtensions({ config, logger }), ...(options.extensions ?? [])];
+  const extensions = [...createExtensions({ config, logger, env: options.env }), ...(options.extensions ?? [])];
   let supergraph: LoadedSupergraph | undefined;
   let ready = false;
 
+  const configured = options.supergraphSource ? { source: options.supergraphSource } : sourceFromConfig(config, options.env ?? {});
   const prepares = extensions.flatMap((e) => (e.prepareSupergraph ? [e.prepareSupergraph.bind(e)] : []));
+  // Last: whatever SECURITY feature no extension took over makes the load fail (closed).
+  prepares.push(assertNoUnenforcedSecurityFeatures);
+  const signRequest = extensions.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
   const engine = new ApolloGateway({
     supergraphSdl: createSupergraphHook({
-      source: options.supergraphSource ?? sourceFromConfig(config, options.env ?? {}),
+      source: configured.source,
       logger,
       prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
       onLoaded: (loaded) => (supergraph = loaded),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger, signRequest }),
     logger: logger.child({ component: 'engine' }),
   });
 
@@ -85,7 +101,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // and Apollo Server 5.5 never releases a second stop() caller once the first succeeds: hang.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
-    plugins: [createOperationNamePlugin(), ...extensions.flatMap((e) => e.plugins ?? [])],
+    // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
+    plugins: [createOperationNamePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
   });
 
@@ -138,6 +155,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       await closed;
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const extension of extensions) await extension.stop?.();
+      await configured.close?.();
     },
   };
 }

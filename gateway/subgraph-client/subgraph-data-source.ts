@@ -18,6 +18,8 @@ export interface SubgraphDataSourceOptions {
   logger: Logger;
   /** Replace subgraph error messages by a generic one (codes and paths stay). */
   maskErrorMessages?: boolean;
+  /** Extra headers computed over the exact body string sent (request signing). */
+  signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
 }
 
 type GraphQLFormattedErrorLike = NonNullable<GatewayGraphQLResponse['errors']>[number];
@@ -39,6 +41,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     this.name = options.name;
     this.logger = options.logger;
     this.maskErrorMessages = options.maskErrorMessages ?? false;
+    const sign = options.signRequest;
+    if (sign) {
+      // The fetcher is the one place that sees the final body string (sendRequest stringifies it just
+      // before), so signing here covers exactly the bytes sent.
+      const fetcher = this.fetcher;
+      this.fetcher = (url, init) => {
+        const headers = { ...(init?.headers as Record<string, string>) };
+        return fetcher(url, { ...init, headers: { ...headers, ...sign(String(init?.body ?? ''), headers) } });
+      };
+    }
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>): void {

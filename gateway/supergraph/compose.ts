@@ -13,8 +13,15 @@ export interface ComposedSupergraph {
   hints: string[];
 }
 
-/** One readable line per composition error: code, message and the subgraphs involved. */
-export function formatCompositionError(error: GraphQLError, subgraphNames: readonly string[]): string {
+/** A composition error taken apart: its code, message and the subgraphs involved. */
+export interface CompositionErrorDetail {
+  code: string;
+  message: string;
+  subgraphs: string[];
+}
+
+/** Reads code, message and involved subgraphs (from AST sources and quoted names) off a composition error. */
+export function describeCompositionError(error: GraphQLError, subgraphNames: readonly string[]): CompositionErrorDetail {
   const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'COMPOSITION_ERROR';
   const involved = new Set<string>();
   for (const node of error.nodes ?? []) {
@@ -24,8 +31,14 @@ export function formatCompositionError(error: GraphQLError, subgraphNames: reado
   for (const name of subgraphNames) {
     if (error.message.includes(`"${name}"`)) involved.add(name);
   }
-  const suffix = involved.size ? ` (subgraphs: ${[...involved].join(', ')})` : '';
-  return `[${code}] ${error.message}${suffix}`;
+  return { code, message: error.message, subgraphs: [...involved] };
+}
+
+/** One readable line per composition error: code, message and the subgraphs involved. */
+export function formatCompositionError(error: GraphQLError, subgraphNames: readonly string[]): string {
+  const { code, message, subgraphs } = describeCompositionError(error, subgraphNames);
+  const suffix = subgraphs.length ? ` (subgraphs: ${subgraphs.join(', ')})` : '';
+  return `[${code}] ${message}${suffix}`;
 }
 
 /**

@@ -1,4 +1,11 @@
-export { composeSupergraph, formatCompositionError, type ComposedSupergraph, type SubgraphSdl } from './compose.js';
+export {
+  composeSupergraph,
+  describeCompositionError,
+  formatCompositionError,
+  type ComposedSupergraph,
+  type CompositionErrorDetail,
+  type SubgraphSdl,
+} from './compose.js';
 export { loadSubgraphSdl } from './load-subgraph-sdl.js';
 export {
   createComposedSupergraphSource,
@@ -9,3 +16,4 @@ export {
 } from './supergraph-source.js';
 export { createSupergraphHook, type SupergraphHookOptions } from './supergraph-hook.js';
 export { parseSupergraphYaml, readSupergraphYaml, expandEnv, type SubgraphDefinition, type SupergraphYaml } from './supergraph-yaml.js';
+export { assertNoUnenforcedSecurityFeatures } from './security-features.js';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createExecutor, type GraphQLParams } from './executor.js';
 import { readIdentity, readRequestId } from './identity.js';
+import { checkSignature } from './signature.js';
 import {
   REQUEST_LOG_LIMIT,
   type ListenOptions,
@@ -77,7 +78,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
   const run = createExecutor(schema);
 
-  async function listen({ port = 0, host = '127.0.0.1' }: ListenOptions = {}): Promise<RunningSubgraph> {
+  async function listen({ port = 0, host = '127.0.0.1', signingSecret }: ListenOptions = {}): Promise<RunningSubgraph> {
     let faults: SubgraphFaults = { ...options.faults };
     let flakyFailures = 0;
     const stats: SubgraphStats = { requests: 0, requestLog: [] };
@@ -101,6 +102,10 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       stats.requestLog.push({ body, headers: req.headers });
       if (stats.requestLog.length > REQUEST_LOG_LIMIT) stats.requestLog.shift();
 
+      if (signingSecret !== undefined) {
+        const refused = checkSignature(req.headers, bodyText, signingSecret);
+        if (refused) return send(res, 401, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message: `Request refused: ${refused}.`, extensions: { code: 'UNAUTHENTICATED' } }] }));
+      }
       if (faults.delayMs) await sleep(faults.delayMs);
       if (faults.failFirst !== undefined && flakyFailures < faults.failFirst) {
         flakyFailures++;

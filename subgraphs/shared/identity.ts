@@ -17,8 +17,8 @@ function single(value: string | string[] | undefined): string | undefined {
 /**
  * Reads the caller identity the gateway forwarded. Returns `null` when none of the identity headers is present.
  *
- * This is the single place a signature check (HMAC over the identity headers) will plug in: verify before
- * trusting anything below and reject the request when it fails.
+ * Trust: when the server has a signing secret, create-subgraph-server refuses any request whose HMAC
+ * (shared/signature.ts, covering these headers and the body) does not verify before this runs.
  */
 export function readIdentity(headers: IncomingHttpHeaders): Identity | null {
   const userId = single(headers[IDENTITY_HEADERS.userId]);

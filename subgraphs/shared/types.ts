@@ -75,6 +75,11 @@ export interface ListenOptions {
   port?: number;
   /** Default `127.0.0.1`. */
   host?: string;
+  /**
+   * The gateway's request-signing secret: when set, unsigned, badly signed or stale (> 5 min)
+   * requests get 401 and identity headers are trusted only on signed requests. Default: unset.
+   */
+  signingSecret?: string;
 }
 
 /** A built subgraph that has not bound a port yet. */

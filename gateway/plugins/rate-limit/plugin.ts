@@ -62,7 +62,8 @@ export function createRateLimitPlugin(limiter: RateLimiter, options: Pick<RateLi
       const error = refusal(decision);
       if (!error) return;
       // Charged late (the request failed before its operation was known): the refusal replaces the body.
-      const { http, ...extensions } = error.extensions as { http: { status: number; headers: Map<string, string> } };
+      // createClientError always sets both status and headers (a Map) here.
+      const { http, ...extensions } = error.extensions as unknown as { http: { status: number; headers: Map<string, string> } };
       for (const [name, value] of http.headers) response.http.headers.set(name, value);
       response.http.status = http.status;
       response.body = { kind: 'single', singleResult: { errors: [{ message: error.message, extensions }] } };

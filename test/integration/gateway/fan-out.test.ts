@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
 
 const DELAY_MS = 400;
 const closeStack = createCloseStack();
 let subgraphs: RunningSubgraphs;
 let gateway: StartedGateway;
+// createProduct requires the products:write scope (@requiresScopes in the products schema).
+const JWT_SECRET = 'fan-out-test-secret-0123456789abcdef';
 
 beforeAll(async () => {
   subgraphs = await startSubgraphs();
   closeStack.push(subgraphs.close);
-  gateway = await startGateway({ subgraphUrls: subgraphs.urls });
+  gateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: JWT_SECRET } });
   closeStack.push(gateway.close);
   // Warm up: the first request pays for query planning and connection setup.
   await postGraphQL(gateway.url, '{ users(first: 1) { id } topProducts(first: 1) { upc } }');
@@ -18,9 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => closeStack.drain());
 
-async function timed(query: string): Promise<{ ms: number; body: any }> {
+async function timed(query: string, headers: Record<string, string> = {}): Promise<{ ms: number; body: any }> {
   const started = performance.now();
-  const { body } = await postGraphQL(gateway.url, query);
+  const { body } = await postGraphQL(gateway.url, query, { headers });
   return { ms: performance.now() - started, body };
 }
 
@@ -41,10 +44,11 @@ describe('fan-out', () => {
   });
 
   it('runs root mutation fields one after the other, as the spec requires', async () => {
+    const token = await mintToken(secretBytes(JWT_SECRET), { sub: '1', scope: 'products:write' });
     const { ms, body } = await timed(`mutation {
       createProduct(input: { name: "Sequenced", price: 5, weight: 5 }) { upc }
       registerUser(input: { username: "sequenced", email: "sequenced@example.com", name: "Seq" }) { id }
-    }`);
+    }`, { authorization: `Bearer ${token}` });
     expect(body.errors).toBeUndefined();
     expect(ms).toBeGreaterThanOrEqual(DELAY_MS * 2);
   });

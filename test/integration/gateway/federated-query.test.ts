@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayExtension } from '../../../gateway/extension.js';
+import { SignJWT } from 'jose';
 import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
 
 const closeStack = createCloseStack();
 let gateway: StartedGateway;
+const JWT_SECRET = 'federated-query-test-secret-32-bytes-long!';
+let user7Token: string;
 
 beforeAll(async () => {
   const subgraphs = await startSubgraphs();
   closeStack.push(subgraphs.close);
-  // Stands in for the auth plugin's verified identity: the gateway, not the client, sets x-user-id.
-  const signedInAsUser7: GatewayExtension = {
-    name: 'test-identity',
-    buildContext(context) {
-      if (context.incoming.headers['x-test-sign-in'] === '7') context.subgraphHeaders['x-user-id'] = '7';
-    },
-  };
-  gateway = await startGateway({ subgraphUrls: subgraphs.urls, extensions: [signedInAsUser7] });
+  // A real token for user 7: the auth plugin verifies it and forwards x-user-id to the subgraphs.
+  user7Token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('7').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+  gateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: JWT_SECRET } });
   closeStack.push(gateway.close);
 });
 afterAll(() => closeStack.drain());
@@ -69,15 +66,17 @@ describe('a federated query through the gateway', () => {
   });
 
   it('never forwards identity headers sent by the client', async () => {
-    const { body } = await postGraphQL(gateway.url, '{ me { id } }', { headers: { 'x-user-id': '7' } });
-    expect(body.data).toEqual({ me: null });
+    const { body } = await postGraphQL(gateway.url, '{ me { id } users(first: 1) { id } }', { headers: { 'x-user-id': '7' } });
+    expect(body.data?.me).toBeNull();
+    const signedIn = await postGraphQL(gateway.url, '{ me { id } }', { headers: { authorization: `Bearer ${user7Token}`, 'x-user-id': '3' } });
+    expect(signedIn.body.data).toEqual({ me: { id: '7' } });
   });
 
   it('runs a mutation and stitches nested fields from other subgraphs', async () => {
     const { body } = await postGraphQL(
       gateway.url,
       'mutation { addReview(input: { productUpc: "3", body: "Sturdy.", rating: 4 }) { rating product { upc name inStock } author { username } } }',
-      { headers: { 'x-test-sign-in': '7' } },
+      { headers: { authorization: `Bearer ${user7Token}` } },
     );
     expect(body.errors).toBeUndefined();
     expect(body.data!.addReview).toMatchObject({ rating: 4, product: { upc: '3' }, author: { username: 'user7' } });

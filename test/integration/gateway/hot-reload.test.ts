@@ -41,12 +41,12 @@ afterAll(() => closeStack.drain());
 
 describe('hot reload of supergraph.yaml and schema files', () => {
   it('swaps the schema without restart when a schema file changes', async () => {
-    expect(await isValid('{ users(first: 1) { email } }')).toBe(true);
+    expect(await isValid('{ users(first: 1) { name } }')).toBe(true);
     const original = readFileSync(schemaPath('accounts'), 'utf8');
-    replaceFile(schemaPath('accounts'), original.replace(/^\s*email: String!?\n/m, '\n'));
-    await waitFor(async () => !(await isValid('{ users(first: 1) { email } }')), 5_000, 'email to disappear');
+    replaceFile(schemaPath('accounts'), original.replace(/^\s*name: String!?\n/m, '\n'));
+    await waitFor(async () => !(await isValid('{ users(first: 1) { name } }')), 5_000, 'name to disappear');
     replaceFile(schemaPath('accounts'), original);
-    await waitFor(() => isValid('{ users(first: 1) { email } }'), 5_000, 'email to come back');
+    await waitFor(() => isValid('{ users(first: 1) { name } }'), 5_000, 'name to come back');
   });
 
   it('keeps serving the last good supergraph when recomposition fails, and logs every error', async () => {
@@ -71,16 +71,16 @@ describe('hot reload of supergraph.yaml and schema files', () => {
   it('lets an in-flight request finish on the schema it started with', async () => {
     subgraphs.byName.accounts.setFaults({ delayMs: 400 });
     try {
-      const inFlight = postGraphQL(gateway.url, '{ users(first: 1) { id email } }');
+      const inFlight = postGraphQL(gateway.url, '{ users(first: 1) { id name } }');
       await new Promise((r) => setTimeout(r, 100));
       const original = readFileSync(schemaPath('accounts'), 'utf8');
-      replaceFile(schemaPath('accounts'), original.replace(/^\s*email: String!?\n/m, '\n'));
+      replaceFile(schemaPath('accounts'), original.replace(/^\s*name: String!?\n/m, '\n'));
       const { status, body } = await inFlight;
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
-      expect(typeof body.data!.users[0].email).toBe('string');
+      expect(typeof body.data!.users[0].name).toBe('string');
       replaceFile(schemaPath('accounts'), original);
-      await waitFor(() => isValid('{ users(first: 1) { email } }'), 5_000, 'email to come back');
+      await waitFor(() => isValid('{ users(first: 1) { name } }'), 5_000, 'name to come back');
     } finally {
       subgraphs.byName.accounts.setFaults({});
     }

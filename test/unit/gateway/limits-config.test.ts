@@ -9,7 +9,7 @@ describe('rateLimit / cost config', () => {
         env: { REDIS_URL: 'localhost:6379' },
       }),
     ).toThrow(
-      /redis\.url \(from env REDIS_URL\): must start with redis:\/\/[\s\S]*rateLimit\.tiers\.anonymous\.points[\s\S]*rateLimit\.trustedProxies\.0: must be an IP address or CIDR[\s\S]*cost\.maxCost/,
+      /redis\.url \(from env REDIS_URL\): expected a redis:\/\/[\s\S]*rateLimit\.tiers\.anonymous\.points[\s\S]*rateLimit\.trustedProxies\.0: must be an IP address or CIDR[\s\S]*cost\.maxCost/,
     );
   });
 

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { Kind } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { CallerIdentity, GatewayContext } from '../../request-context.js';
+import { NO_RULES, readAuthorizationRules, type AuthorizationRules, type Caller } from './authorization-rules.js';
+import { filterOperation, PLACEHOLDER_KEY, type FilteredOperation } from './operation-filter.js';
+import { patchResponse } from './response-patch.js';
+
+/** Filtered operations remembered per (query, operation name, caller's rights). */
+export const DEFAULT_FILTER_CACHE_SIZE = 1_000;
+
+interface CachedFilter extends FilteredOperation {
+  /** Plan-cache key of the filtered document (ApolloGateway keys its query plans by `queryHash`). */
+  queryHash: string;
+  operation: OperationDefinitionNode | undefined;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+const ANONYMOUS_CALLER: Caller = { authenticated: false, scopes: new Set() };
+const callers = new WeakMap<CallerIdentity, { caller: Caller; key: string }>();
+
+/** The rules only see "authenticated?" and the scopes; the key says exactly that, so equal rights share entries. */
+function callerOf(identity: CallerIdentity | undefined): { caller: Caller; key: string } {
+  if (!identity || identity.kind === 'anonymous') return { caller: ANONYMOUS_CALLER, key: '-' };
+  let known = callers.get(identity);
+  if (!known) {
+    known = { caller: { authenticated: true, scopes: new Set(identity.scopes) }, key: `+${[...new Set(identity.scopes)].sort().join(' ')}` };
+    callers.set(identity, known);
+  }
+  return known;
+}
+
+/**
+ * Enforces the supergraph's `@authenticated` / `@requiresScopes` / `@policy` as Apollo Router does:
+ * in `didResolveOperation` the fields the caller may not see are removed from the document the
+ * engine plans (and `queryHash` is re-keyed, so callers with different rights never share a plan);
+ * `willSendResponse` puts `null` and one UNAUTHORIZED_FIELD_OR_TYPE error at each removed path.
+ * Rules are re-read from the supergraph on every (re)load.
+ */
+export function createAuthorizationPlugin(options: { cacheSize?: number } = {}): ApolloServerPlugin<GatewayContext> {
+  const rulesBySchema = new WeakMap<GraphQLSchema, AuthorizationRules>();
+  let latest: AuthorizationRules = NO_RULES;
+  const cache = new LRUCache<string, CachedFilter>({ max: options.cacheSize ?? DEFAULT_FILTER_CACHE_SIZE });
+
+  function filter(context: GraphQLRequestContextDidResolveOperation<GatewayContext>, rules: AuthorizationRules): CachedFilter {
+    const { caller, key: rights } = callerOf(context.contextValue.identity);
+    const key = `${context.queryHash}\n${context.operationName ?? ''}\n${rights}`;
+    let cached = cache.get(key);
+    if (!cached) {
+      const result = filterOperation(context.schema, rules, context.document, context.operation!, caller);
+      const removedKey = result.removed.map((r) => r.path.join('.')).join('\n');
+      cached = {
+        ...result,
+        queryHash: result.removed.length ? createHash('sha256').update(`${context.queryHash}\n${removedKey}`).digest('hex') : context.queryHash,
+        operation: result.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION),
+      };
+      cache.set(key, cached);
+    }
+    return cached;
+  }
+
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          latest = coreSupergraphSdl ? readAuthorizationRules(coreSupergraphSdl) : NO_RULES;
+          rulesBySchema.set(apiSchema, latest);
+          cache.clear();
+        },
+      };
+    },
+    async requestDidStart() {
+      if (latest.isEmpty) return;
+      let applied: CachedFilter | undefined;
+      return {
+        async didResolveOperation(context) {
+          const rules = rulesBySchema.get(context.schema) ?? latest;
+          if (rules.isEmpty || !context.operation) return;
+          applied = filter(context, rules);
+          if (applied.removed.length === 0 || applied.empty) return;
+          const writable = context as Writable<typeof context>;
+          writable.document = applied.document as DocumentNode;
+          writable.operation = applied.operation!;
+          writable.queryHash = applied.queryHash;
+        },
+        async responseForOperation() {
+          if (!applied?.empty) return null;
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { errors: patchResponse(undefined, applied.removed, [], PLACEHOLDER_KEY) } },
+          };
+        },
+        async willSendResponse({ response }) {
+          if (!applied || applied.empty || applied.removed.length === 0 || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const errors = patchResponse(result.data as Record<string, unknown> | null | undefined, applied.removed, applied.placeholders, PLACEHOLDER_KEY);
+          response.body.singleResult = { ...result, errors: [...(result.errors ?? []), ...errors] };
+        },
+      };
+    },
+  };
+}

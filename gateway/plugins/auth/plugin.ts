@@ -1,0 +1,90 @@
+import type { AuthConfig } from '../../config/index.js';
+import { createClientError, GatewayErrorCode } from '../../errors.js';
+import type { GatewayExtension } from '../../extension.js';
+import type { Logger } from '../../observability/index.js';
+import { createApiKeyStore } from './api-keys.js';
+import { ANONYMOUS, createAuthenticator } from './authenticator.js';
+import { createAuthorizationPlugin } from './authorization-plugin.js';
+import { forwardIdentity } from './identity-headers.js';
+import { createJwtVerifier } from './jwt-verifier.js';
+import { resolveSecrets } from './options.js';
+import { clearEnforcedSecurityPurposes } from './security-links.js';
+import { signSubgraphRequest } from './signing.js';
+
+export interface AuthExtensionOptions {
+  config: AuthConfig;
+  /** Where the secrets named in config are read (process.env at the edge). */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+}
+
+/** One generic message: which check failed goes to the debug log, never to the caller. */
+export const INVALID_CREDENTIALS_MESSAGE = 'Invalid or expired credentials.';
+
+/**
+ * The auth capability: authenticates in `buildContext` (401 UNAUTHENTICATED for a bad credential,
+ * or for none in `required` mode), enforces the supergraph's authorization directives, forwards the
+ * verified identity to subgraphs and signs every subgraph request when a signing secret is set.
+ */
+export function createAuthExtension(options: AuthExtensionOptions): GatewayExtension {
+  const { config, logger } = options;
+  const secrets = resolveSecrets(config, options.env);
+  const jwt = createJwtVerifier({
+    secret: secrets.jwtSecret,
+    publicKey: secrets.publicKey,
+    jwksUrl: config.jwt.jwksUrl ? new URL(config.jwt.jwksUrl) : undefined,
+    algorithms: config.jwt.algorithms,
+    issuer: config.jwt.issuer as string | string[] | undefined,
+    audience: config.jwt.audience as string | string[] | undefined,
+    clockToleranceSeconds: config.jwt.clockToleranceSeconds,
+    jwksTimeoutMs: config.jwt.jwksTimeoutMs,
+    jwksCooldownMs: config.jwt.jwksCooldownMs,
+    jwksCacheMaxAgeMs: config.jwt.jwksCacheMaxAgeMs,
+  });
+  const authenticator = createAuthenticator({
+    apiKeyHeader: config.apiKeys.header,
+    apiKeys: createApiKeyStore(config.apiKeys.keys),
+    jwt,
+    tokenCacheSize: config.tokenCacheSize,
+    tokenCacheMaxTtlSeconds: config.tokenCacheMaxTtlSeconds,
+  });
+  logger.info(
+    { mode: config.mode, jwt: jwt.enabled, apiKeys: config.apiKeys.keys.length, signing: secrets.signingSecret !== undefined },
+    'auth enabled',
+  );
+  const unauthenticated = (message: string) =>
+    createClientError(GatewayErrorCode.UNAUTHENTICATED, message, { httpStatus: 401, headers: { 'www-authenticate': 'Bearer' } });
+  const signingSecret = secrets.signingSecret;
+
+  return {
+    name: 'auth',
+    plugins: [createAuthorizationPlugin()],
+    prepareSupergraph: clearEnforcedSecurityPurposes,
+    async buildContext(context) {
+      const outcome = await authenticator.authenticate(context.incoming.headers);
+      switch (outcome.kind) {
+        case 'invalid':
+          context.logger.debug({ reason: outcome.reason }, 'credential rejected');
+          throw unauthenticated(INVALID_CREDENTIALS_MESSAGE);
+        case 'unavailable':
+          context.logger.warn({ reason: outcome.reason }, 'credential could not be verified: key set unavailable');
+          throw createClientError(GatewayErrorCode.SERVICE_UNAVAILABLE, 'Credentials cannot be verified right now; retry shortly.', {
+            httpStatus: 503,
+            headers: { 'retry-after': '5' },
+          });
+        case 'anonymous':
+          if (config.mode === 'required') {
+            context.logger.debug({ reason: 'no credential presented' }, 'credential rejected');
+            throw unauthenticated('Authentication required: send a bearer token or an API key.');
+          }
+          context.identity = ANONYMOUS;
+          break;
+        case 'ok':
+          context.identity = outcome.identity;
+          break;
+      }
+      forwardIdentity(context.subgraphHeaders, context.identity, config.forwardIdentity, outcome.kind === 'ok' ? outcome.token : undefined);
+    },
+    signSubgraphRequest: signingSecret ? (body, headers) => signSubgraphRequest(body, headers, signingSecret) : undefined,
+  };
+}

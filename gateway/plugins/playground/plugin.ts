@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayExtension } from '../../extension.js';
+import type { PlaygroundOptions } from './options.js';
+import { renderPlaygroundPage, type PlaygroundPage } from './render-page.js';
+
+/** A browser navigation asks for HTML; GraphQL clients ask for JSON and fall through to /graphql. */
+function wantsHtml(request: IncomingMessage): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && accept.includes('text/html');
+}
+
+function acceptsGzip(request: IncomingMessage): boolean {
+  const encoding = request.headers['accept-encoding'];
+  return typeof encoding === 'string' && /\bgzip\b/.test(encoding);
+}
+
+function send(request: IncomingMessage, response: ServerResponse, page: PlaygroundPage): void {
+  const headers: Record<string, string | number> = {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': page.contentSecurityPolicy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache',
+    etag: page.etag,
+    vary: 'accept, accept-encoding',
+  };
+  if (request.headers['if-none-match'] === page.etag) {
+    response.writeHead(304, headers);
+    response.end();
+    return;
+  }
+  const gzip = acceptsGzip(request);
+  const body = gzip ? page.gzipped : page.html;
+  if (gzip) headers['content-encoding'] = 'gzip';
+  headers['content-length'] = body.length;
+  response.writeHead(200, headers);
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Serves GraphiQL at `/` and at the GraphQL path to browsers (`Accept: text/html`, GET or HEAD).
+ * The page is rendered once, on first use, and served from memory afterwards.
+ */
+export function createPlaygroundExtension(options: PlaygroundOptions): GatewayExtension {
+  let page: Promise<PlaygroundPage> | undefined;
+  return {
+    name: 'playground',
+    async handleHttp(request, response, url) {
+      if (url.pathname !== '/' && url.pathname !== options.graphqlPath) return false;
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || !wantsHtml(request)) return false;
+      // A failed render (unreadable bundle) is retried on the next request rather than cached.
+      page ??= renderPlaygroundPage(options).catch((error: unknown) => {
+        page = undefined;
+        throw error;
+      });
+      send(request, response, await page);
+      return true;
+    },
+  };
+}

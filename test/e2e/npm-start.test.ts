@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, waitFor } from '../helpers/gateway.js';
+import { postGraphQL } from '../helpers/subgraphs.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const isListening = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST' }).then(
+    () => true,
+    () => false,
+  );
+
+describe('npm start', () => {
+  it('runs the four subgraphs and the gateway together, and one SIGINT stops them all', async () => {
+    const ports = { gateway: await freePort(), accounts: await freePort(), products: await freePort(), inventory: await freePort(), reviews: await freePort() };
+    const env: Record<string, string> = { ...process.env, PORT: String(ports.gateway), HOST: '127.0.0.1' } as Record<string, string>;
+    for (const name of ['accounts', 'products', 'inventory', 'reviews'] as const) {
+      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+      env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
+    }
+    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['gateway/dev.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => output.includes(`http://127.0.0.1:${ports.gateway}/graphql`), 20_000, 'the gateway URL to be printed');
+      await waitFor(() => isListening(ports.reviews), 10_000, 'the subgraphs to listen');
+      const { body } = await postGraphQL(
+        `http://127.0.0.1:${ports.gateway}/graphql`,
+        '{ topProducts(first: 5) { upc name price inStock shippingEstimate reviews { rating author { username } } } }',
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.topProducts).toHaveLength(5);
+      expect(body.data!.topProducts[0].reviews[0].author.username).toMatch(/^user\d+$/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+  }, 40_000);
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { failedFetchPaths } from '../../../gateway/subgraph-client/index.js';
+
+describe('failedFetchPaths', () => {
+  it.each([
+    { case: 'root fields with aliases', query: '{ a: users { id } topProducts { upc } __typename }', variables: undefined, expected: [['a'], ['topProducts']] },
+    {
+      case: 'entity fetch: one path per representation and field',
+      query: 'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{inStock shippingEstimate}}}',
+      variables: { representations: [{ __typename: 'Product', upc: '1' }, { __typename: 'Product', upc: '2' }] },
+      expected: [['_entities', 0, 'inStock'], ['_entities', 0, 'shippingEstimate'], ['_entities', 1, 'inStock'], ['_entities', 1, 'shippingEstimate']],
+    },
+    {
+      case: 'entity fetch of two types picks each type\'s fields',
+      query: 'query($representations:[_Any!]!){_entities(representations:$representations){...on User{reviews{id}} ...on Product{reviews{id} x: upc}}}',
+      variables: { representations: [{ __typename: 'User', id: '1' }, { __typename: 'Product', upc: '2' }] },
+      expected: [['_entities', 0, 'reviews'], ['_entities', 1, 'reviews'], ['_entities', 1, 'x']],
+    },
+    {
+      case: 'named fragments',
+      query: 'query($representations:[_Any!]!){_entities(representations:$representations){...P}} fragment P on Product { name }',
+      variables: { representations: [{ __typename: 'Product', upc: '1' }] },
+      expected: [['_entities', 0, 'name']],
+    },
+    { case: 'unparseable query', query: '{', variables: undefined, expected: [] },
+  ])('$case', ({ query, variables, expected }) => {
+    expect(failedFetchPaths(query, undefined, variables)).toEqual(expected);
+  });
+});

@@ -1,0 +1,70 @@
+import { buildSchema, getOperationAST, parse, print } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { readAuthorizationRules, type Caller } from '../../../../../gateway/plugins/auth/authorization-rules.js';
+import { filterOperation } from '../../../../../gateway/plugins/auth/operation-filter.js';
+
+const SDL = `
+schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/authenticated/v0.1")
+  @link(url: "https://specs.apollo.dev/requiresScopes/v0.1") @link(url: "https://specs.apollo.dev/policy/v0.1") { query: Query }
+directive @link(url: String, as: String, for: String, import: [String]) repeatable on SCHEMA
+directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @policy(policies: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+type Query { me: User @authenticated, user(id: ID!): User, secret: Secret, search: [Result], audit: String @requiresScopes(scopes: [["audit:read"], ["admin", "read"]]), vip: String @policy(policies: [["vip"]]) }
+type User { id: ID!, name: String, email(format: String): String @authenticated }
+type Secret @requiresScopes(scopes: [["secret:read"]]) { code: String }
+type Book { title: String, isbn: String @authenticated }
+type Movie { title: String }
+union Result = Book | Movie
+`;
+const schema = buildSchema(SDL, { assumeValidSDL: true });
+const rules = readAuthorizationRules(SDL);
+const anonymous: Caller = { authenticated: false, scopes: new Set() };
+const member = (...scopes: string[]): Caller => ({ authenticated: true, scopes: new Set(scopes) });
+
+function run(query: string, caller: Caller) {
+  const document = parse(query);
+  const result = filterOperation(schema, rules, document, getOperationAST(document)!, caller);
+  return { ...result, printed: print(result.document).replace(/\s+/g, ' ').trim(), unchanged: result.document === document };
+}
+
+describe('filterOperation', () => {
+  it.each([
+    // query, caller, removed paths, empty
+    ['{ user(id: 1) { name email } }', anonymous, [['user', 'email']], false],
+    ['{ user(id: 1) { name email } }', member(), [], false],
+    ['{ me { id } user(id: 1) { id } }', anonymous, [['me']], false],
+    ['{ me { id } }', anonymous, [['me']], true],
+    ['{ secret { code } }', member(), [['secret']], true],
+    ['{ secret { code } }', member('secret:read'), [], false],
+    ['{ audit }', member('audit:read'), [], false],
+    ['{ audit }', member('admin'), [['audit']], true],
+    ['{ audit }', member('admin', 'read'), [], false],
+    ['{ vip }', member('vip'), [['vip']], true],
+    ['{ a: user(id: 1) { mail: email } }', anonymous, [['a', 'mail']], false],
+  ] as const)('%s', (query, caller, removed, empty) => {
+    const result = run(query, caller);
+    expect(result.removed.map((r) => r.path)).toEqual(removed);
+    expect(result.empty).toBe(empty);
+    if (removed.length === 0) expect(result.unchanged).toBe(true);
+  });
+
+  it('keeps a placeholder __typename where every field was removed', () => {
+    const result = run('{ user(id: 1) { email } }', anonymous);
+    expect(result.printed).toBe('{ user(id: 1) { _switchyardAuthPlaceholder: __typename } }');
+    expect(result.placeholders).toEqual([['user']]);
+  });
+
+  it('inlines only the fragments that lost fields and drops variables no longer used', () => {
+    const result = run(
+      'query Q($f: String) { user(id: 1) { ...A ...B } } fragment A on User { email(format: $f) name } fragment B on User { id }',
+      anonymous,
+    );
+    expect(result.printed).toBe('query Q { user(id: 1) { ... on User { name } ...B } } fragment B on User { id }');
+  });
+
+  it('records the object type of fields removed under a union member', () => {
+    const result = run('{ search { ... on Book { title isbn } ... on Movie { title } } }', anonymous);
+    expect(result.removed).toEqual([{ path: ['search', 'isbn'], onType: 'Book' }]);
+  });
+});
