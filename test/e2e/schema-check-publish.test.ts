@@ -28,7 +28,7 @@ afterAll(() => closeStack.drain());
 
 describe('npm run schema:check', () => {
   it('reports a removed field as breaking and exits 1', async () => {
-    const candidate = workspace.writeCandidate('accounts', accounts().replace(/^ {2}email: String!\n/m, ''));
+    const candidate = workspace.writeCandidate('accounts', accounts().replace(/^ {2}email: String! @authenticated\n/m, ''));
     const result = await runSchemaCli('check', ['accounts', candidate, '--supergraph-config', workspace.configPath]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✖ \d+ breaking change\(s\)/);
