@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
-import { testIdentityExtension } from '../../helpers/identity.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
 
 const closeStack = createCloseStack();
 let subgraphs: RunningSubgraphs;
@@ -12,16 +13,26 @@ let direct: StartedGateway;
 const QUERY = '{ topProducts(first: 1) { upc } }';
 // 3 per minute plus a burst of 2: five requests pass, the sixth is limited (no window ends mid-test).
 const TIGHT_ANONYMOUS = { points: 3, durationSeconds: 60, burst: 2, burstDurationSeconds: 60 };
+const SECRET = 'rate-limit-test-secret-0123456789abcdef';
+const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 
 beforeAll(async () => {
   subgraphs = await startSubgraphs();
   closeStack.push(subgraphs.close);
   behindProxy = await startGateway({
     subgraphUrls: subgraphs.urls,
-    extensions: [testIdentityExtension],
+    env: { SWITCHYARD_JWT_SECRET: SECRET },
     config: {
+      auth: {
+        apiKeys: {
+          keys: [
+            { sha256: sha256('key-app-1'), clientId: 'app-1', scopes: [] },
+            { sha256: sha256('key-app-2'), clientId: 'app-2', scopes: [], tier: 'partner' },
+          ],
+        },
+      },
       rateLimit: {
-        tiers: { anonymous: TIGHT_ANONYMOUS, authenticated: { points: 7, durationSeconds: 60 } },
+        tiers: { anonymous: TIGHT_ANONYMOUS, authenticated: { points: 7, durationSeconds: 60 }, 'api-key': { points: 9, durationSeconds: 60 } },
         operations: { registerUser: { points: 2, durationSeconds: 60, by: 'ip' } },
         trustedProxies: ['127.0.0.1', '10.9.0.0/16'],
       },
@@ -85,19 +96,20 @@ describe('rate limit: per-client token buckets', () => {
     await waitFor(async () => (await postGraphQL(refilling.url, QUERY)).status === 200, 3_000, 'the bucket to refill');
   });
 
-  it('keeps clients apart: by IP, by API key client id with its own tier, by JWT subject', async () => {
+  it('keeps clients apart: by IP, by API key client id with its tier, by JWT subject (real auth extension)', async () => {
     expect(await statuses(behindProxy.url, 6, from('10.0.0.2'))).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.3'))).status).toBe(200);
-    const keyed = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-test-client': 'app-1' }));
+    const keyed = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-api-key': 'key-app-1' }));
     expect(keyed.status).toBe(200);
-    expect(keyed.headers.get('ratelimit-limit')).toBe('7');
-    const partner = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-test-client': 'app-2', 'x-test-tier': 'partner' }));
+    expect(keyed.headers.get('ratelimit-limit')).toBe('9');
+    const partner = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-api-key': 'key-app-2' }));
     expect(partner.headers.get('ratelimit-limit')).toBe('1000');
     // A JWT subject is its own client, whatever IP it calls from.
-    const jwt = () => postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-test-subject': 'user-42' }));
-    expect((await jwt()).headers.get('ratelimit-remaining')).toBe('6');
-    expect((await jwt()).headers.get('ratelimit-remaining')).toBe('5');
-    expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.8', { 'x-test-subject': 'user-42' }))).headers.get('ratelimit-remaining')).toBe('4');
+    const token = await mintToken(secretBytes(SECRET), { sub: 'user-42' });
+    const jwt = (ip: string) => postGraphQL(behindProxy.url, QUERY, from(ip, { authorization: `Bearer ${token}` }));
+    expect((await jwt('10.0.0.2')).headers.get('ratelimit-remaining')).toBe('6');
+    expect((await jwt('10.0.0.2')).headers.get('ratelimit-remaining')).toBe('5');
+    expect((await jwt('10.0.0.8')).headers.get('ratelimit-remaining')).toBe('4');
   });
 
   it('ignores a spoofed X-Forwarded-For without trusted proxies', async () => {
