@@ -3,6 +3,9 @@ import { authSchema } from './auth-schema.js';
 import { limitsConfigShape } from './limits-schema.js';
 
 export * from './auth-schema.js';
+import { subgraphsSchema } from './subgraphs-schema.js';
+
+export { DEFAULT_SUBGRAPH_TRAFFIC, type SubgraphsConfig } from './subgraphs-schema.js';
 
 /** Defaults for every runtime setting; `loadConfig` layers the config file and env vars over these. */
 export const DEFAULT_PORT = 4000;
@@ -85,6 +88,8 @@ export const configSchema = z
     auth: authSchema.default(() => authSchema.parse({})),
     playground: playgroundSchema.default(() => playgroundSchema.parse({})),
     redis: redisSchema.default(() => redisSchema.parse({})),
+    /** Subgraph traffic: timeouts, retries, breaker, bulkhead, dedup, replicas, headers. */
+    subgraphs: subgraphsSchema.default(() => subgraphsSchema.parse({})),
     ...limitsConfigShape,
   })
   .strict();

@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
 import { createLogger, type Logger } from '../observability/index.js';
 import type { GatewayContext } from '../request-context.js';
-import { SubgraphDataSource } from '../subgraph-client/index.js';
+import { createSubgraphClient, SubgraphDataSource } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
@@ -78,6 +78,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   let ready = false;
 
   const configured = options.supergraphSource ? { source: options.supergraphSource } : sourceFromConfig(config, options.env ?? {});
+  const subgraphClient = createSubgraphClient({ config: config.subgraphs, logger: logger.child({ component: 'subgraph-client' }) });
   const prepares = extensions.flatMap((e) => (e.prepareSupergraph ? [e.prepareSupergraph.bind(e)] : []));
   // Last: whatever SECURITY feature no extension took over makes the load fail (closed).
   prepares.push(assertNoUnenforcedSecurityFeatures);
@@ -89,7 +90,15 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
       onLoaded: (loaded) => (supergraph = loaded),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: url ?? '', logger, signRequest }),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({
+        name,
+        url: url ?? '',
+        logger,
+        client: subgraphClient,
+        mergeCacheControl: config.subgraphs.mergeCacheControl,
+        signRequest,
+      }),
     logger: logger.child({ component: 'engine' }),
   });
 
@@ -116,7 +125,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logRequests: config.logging.requests,
     extensions,
     isReady: () => ready,
-    forwardedHeaders: DEFAULT_FORWARDED_HEADERS,
+    // The subgraph client forwards client headers per subgraph (`subgraphs.*.forwardHeaders`).
+    forwardedHeaders: [],
   });
   const httpServer = createHttpServer((request, response) => {
     inFlight++;
@@ -156,6 +166,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const extension of extensions) await extension.stop?.();
       await configured.close?.();
+      await subgraphClient.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { resolveRequestId } from '../observability/index.js';
 import type { GatewayExtension } from '../extension.js';
 import type { GatewayContext } from '../request-context.js';
+import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../subgraph-client/index.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
 
 export interface HttpHandlerOptions {
@@ -118,6 +119,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       incoming: { method: request.method, headers: request.headers, remoteAddress: request.socket.remoteAddress },
       subgraphHeaders: { 'x-request-id': requestId },
       requestLog: {},
+      subgraphResponse: createSubgraphResponseCollector(),
     };
     for (const name of options.forwardedHeaders) {
       const value = request.headers[name];
@@ -130,6 +132,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
         return context;
       },
     });
+    applySubgraphResponseHeaders(context.subgraphResponse, result.headers, response);
     const status = await writeGraphQLResponse(response, result, requestId);
     if (options.logRequests) {
       context.logger.info(

@@ -1,4 +1,6 @@
+import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { GatewayErrorCode } from '../errors.js';
+import { isConnectionError } from './fault-kinds.js';
 
 /** What went wrong talking to a subgraph, in the terms a client is told. */
 export interface SubgraphFailure {
@@ -9,18 +11,6 @@ export interface SubgraphFailure {
   status?: number;
 }
 
-const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
 function statusOf(error: unknown): number | undefined {
   const extensions = (error as { extensions?: { response?: { status?: unknown } } })?.extensions;
   const status = extensions?.response?.status ?? (error as { status?: unknown })?.status;
@@ -29,14 +19,27 @@ function statusOf(error: unknown): number | undefined {
 
 /** Classifies an error thrown while fetching from `subgraph` into a client-facing failure. */
 export function classifySubgraphFailure(subgraph: string, error: unknown): SubgraphFailure {
+  if (error instanceof BrokenCircuitError) {
+    return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable (circuit open after repeated failures).` };
+  }
+  if (error instanceof BulkheadRejectedError) {
+    return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable (too many requests in flight).` };
+  }
   const name = (error as { name?: string })?.name;
   const code = (error as { code?: string })?.code;
-  if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (error as { type?: string })?.type === 'request-timeout') {
+  if (
+    error instanceof TaskCancelledError ||
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    (error as { type?: string })?.type === 'request-timeout'
+  ) {
     return { code: GatewayErrorCode.SUBGRAPH_TIMEOUT, message: `Subgraph "${subgraph}" did not answer in time.` };
   }
   const status = statusOf(error);
   if (status !== undefined) {
-    const unavailable = status === 502 || status === 503 || status === 504;
+    const unavailable = status === 429 || status === 502 || status === 503 || status === 504;
     return {
       code: unavailable ? GatewayErrorCode.SUBGRAPH_UNAVAILABLE : GatewayErrorCode.SUBGRAPH_ERROR,
       message: unavailable
@@ -45,10 +48,7 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
       status,
     };
   }
-  if (code && CONNECTION_ERROR_CODES.has(code)) {
-    return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable.` };
-  }
-  if ((error as { type?: string })?.type === 'system') {
+  if (isConnectionError(error) || (error as { type?: string })?.type === 'system') {
     return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable.` };
   }
   return { code: GatewayErrorCode.SUBGRAPH_ERROR, message: `Subgraph "${subgraph}" returned an invalid response.` };

@@ -1,26 +1,43 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import { GatewayErrorCode } from '../errors.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
 import { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
+import type { SubgraphResponse } from './http-transport.js';
+import { operationKindOf } from './operation-kind.js';
+import type { SubgraphResponseCollector } from './response-collector.js';
+import type { SubgraphClient } from './subgraph-client.js';
+import type { SubgraphTraffic } from './options.js';
 
 /** What the data source needs from the per-request context the server builds. */
 export interface SubgraphRequestContext {
   requestId?: string;
-  /** Headers to send to every subgraph for this request (request id, traceparent, identity). */
+  /** Headers to send to every subgraph for this request (request id, identity). */
   subgraphHeaders?: Readonly<Record<string, string>>;
+  /** The client's request headers, read for each subgraph's `forwardHeaders` allowlist. */
+  incoming?: { headers: IncomingHttpHeaders };
+  /** Where fetches leave Cache-Control and passed-through headers for the client's response. */
+  subgraphResponse?: SubgraphResponseCollector;
 }
 
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
   logger: Logger;
-  /** Replace subgraph error messages by a generic one (codes and paths stay). */
-  maskErrorMessages?: boolean;
-  /** Extra headers computed over the exact body string sent (request signing). */
+  /** Sends the HTTP requests (pool, timeout, retries, breaker, dedup, replicas). */
+  client: SubgraphClient;
+  /** Record each response's Cache-Control for the most-restrictive merge. Default true. */
+  mergeCacheControl?: boolean;
+  /**
+   * Extra headers computed over the exact body string sent and the headers already set (request
+   * signing). Same shape as the auth extension's `signSubgraphRequest`; its headers join the dedup key.
+   */
   signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
 }
+
+class InvalidSubgraphResponse extends Error {}
 
 type GraphQLFormattedErrorLike = NonNullable<GatewayGraphQLResponse['errors']>[number];
 
@@ -28,51 +45,106 @@ type GraphQLFormattedErrorLike = NonNullable<GatewayGraphQLResponse['errors']>[n
 const PRIVATE_EXTENSIONS = ['stacktrace', 'exception', 'response'];
 
 /**
- * Apollo's RemoteGraphQLDataSource, adapted so that every failure becomes errors located at the
- * paths it leaves null, coded and naming the subgraph — never an internal URL or a stack trace.
+ * Apollo's RemoteGraphQLDataSource with its transport replaced by the subgraph client (no
+ * make-fetch-happen, no node-fetch Request/Headers per call), and every failure turned into errors
+ * located at the paths it leaves null, coded and naming the subgraph — never an internal URL or a
+ * stack trace.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestContext> {
   readonly name: string;
   private readonly logger: Logger;
-  private readonly maskErrorMessages: boolean;
+  private readonly client: SubgraphClient;
+  private readonly traffic: SubgraphTraffic;
+  private readonly mergeCacheControl: boolean;
+  private readonly signRequest: SubgraphDataSourceOptions['signRequest'];
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
     this.logger = options.logger;
-    this.maskErrorMessages = options.maskErrorMessages ?? false;
-    const sign = options.signRequest;
-    if (sign) {
-      // The fetcher is the one place that sees the final body string (sendRequest stringifies it just
-      // before), so signing here covers exactly the bytes sent.
-      const fetcher = this.fetcher;
-      this.fetcher = (url, init) => {
-        const headers = { ...(init?.headers as Record<string, string>) };
-        return fetcher(url, { ...init, headers: { ...headers, ...sign(String(init?.body ?? ''), headers) } });
-      };
+    this.client = options.client;
+    this.traffic = options.client.register(options.name, options.url);
+    this.mergeCacheControl = options.mergeCacheControl ?? true;
+    this.signRequest = options.signRequest;
+  }
+
+  /** Request id and identity from the context, plus the client headers this subgraph's allowlist names. */
+  private headersFor(context: SubgraphRequestContext | undefined): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const incoming = context?.incoming?.headers;
+    if (incoming) {
+      for (const name of this.traffic.forwardHeaders) {
+        const value = incoming[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+    }
+    const fixed = context?.subgraphHeaders;
+    if (fixed) for (const name in fixed) headers[name] = fixed[name];
+    return headers;
+  }
+
+  private collect(context: SubgraphRequestContext | undefined, response: SubgraphResponse | undefined): void {
+    const collector = context?.subgraphResponse;
+    if (!collector) return;
+    if (!response) {
+      // A failed fetch makes the client's response partial: nothing may cache it.
+      if (this.mergeCacheControl) collector.cacheControl.push('no-store');
+      return;
+    }
+    if (this.mergeCacheControl) {
+      const value = response.headers['cache-control'];
+      collector.cacheControl.push(Array.isArray(value) ? value.join(', ') : value);
+    }
+    for (const name of this.traffic.responseHeaders) {
+      const value = response.headers[name];
+      if (value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [value]) collector.headers.push([name, one]);
     }
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>): void {
-    const headers = options.context?.subgraphHeaders;
-    if (!headers || !options.request.http) return;
-    for (const name in headers) options.request.http.headers.set(name, headers[name]);
-  }
-
   override async process(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>): Promise<GatewayGraphQLResponse> {
+    // Health checks and schema loading are not query-plan traffic; Apollo's own path handles them.
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const { request, context } = options;
     let response: GatewayGraphQLResponse;
     try {
-      response = await super.process(options);
+      const body = JSON.stringify({
+        query: request.query,
+        variables: request.variables,
+        operationName: request.operationName,
+        extensions: request.extensions,
+      });
+      const operation = operationKindOf(options.document, request.query);
+      const headers = this.headersFor(context);
+      if (this.signRequest) Object.assign(headers, this.signRequest(body, headers));
+      const answer = await this.client.send(this.name, body, headers, undefined, operation);
+      response = this.parse(answer.body);
+      this.collect(context, answer);
     } catch (error) {
+      this.collect(context, undefined);
       const failure = classifySubgraphFailure(this.name, error);
       this.logger.warn(
-        { requestId: options.context?.requestId, subgraph: this.name, code: failure.code, err: error },
+        { requestId: context?.requestId, subgraph: this.name, code: failure.code, err: error },
         'subgraph fetch failed',
       );
       return { errors: this.failureErrors(options, failure) };
     }
     if (response.errors?.length) response = { ...response, errors: this.normaliseErrors(options, response) };
     return response;
+  }
+
+  /** Each caller parses its own copy: the executor mutates results, so shared (deduplicated) objects would leak. */
+  private parse(text: string): GatewayGraphQLResponse {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new InvalidSubgraphResponse('not JSON');
+    }
+    if (!parsed || typeof parsed !== 'object' || (!('data' in parsed) && !('errors' in parsed))) {
+      throw new InvalidSubgraphResponse('not a GraphQL response');
+    }
+    return parsed as GatewayGraphQLResponse;
   }
 
   private pathsOf(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>): ResponsePath[] {
@@ -114,7 +186,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
         extensions.code = GatewayErrorCode.SUBGRAPH_ERROR;
       }
       extensions.subgraph = this.name;
-      const message = this.maskErrorMessages ? `Subgraph "${this.name}" returned an error.` : error.message;
+      const message = this.traffic.maskErrors ? `Subgraph "${this.name}" returned an error.` : error.message;
       if (!error.path && wholeFetchFailed && !expandedPathless) {
         // A pathless error with no data means every field of the fetch failed: say so at each one.
         expandedPathless = true;

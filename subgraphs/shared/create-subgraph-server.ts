@@ -83,7 +83,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
     let flakyFailures = 0;
     const stats: SubgraphStats = { requests: 0, requestLog: [] };
 
-    function send(res: ServerResponse, status: number, contentType: string, body: string, headers = {}) {
+    function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string | string[]> = {}) {
       res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
       res.end(body);
     }
@@ -109,7 +109,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       if (faults.delayMs) await sleep(faults.delayMs);
       if (faults.failFirst !== undefined && flakyFailures < faults.failFirst) {
         flakyFailures++;
-        const headers = faults.retryAfterSeconds === undefined ? {} : { 'retry-after': String(faults.retryAfterSeconds) };
+        const headers: Record<string, string> = faults.retryAfterSeconds === undefined ? {} : { 'retry-after': String(faults.retryAfterSeconds) };
         return send(res, 503, 'text/plain', `${name} is temporarily unavailable`, headers);
       }
       switch (faults.mode) {
@@ -156,7 +156,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       if (outcome.kind === 'invalid') {
         return send(res, modern ? 400 : 200, contentType, JSON.stringify({ errors: outcome.errors }));
       }
-      send(res, 200, contentType, JSON.stringify(outcome.result));
+      send(res, 200, contentType, JSON.stringify(outcome.result), faults.responseHeaders);
     }
 
     const server = createServer((req, res) => {

@@ -18,6 +18,8 @@ export interface SubgraphFaults {
   failFirst?: number;
   /** Sets `Retry-After` (seconds) on the `failFirst` 503s. Default: header absent. */
   retryAfterSeconds?: number;
+  /** Extra headers on successful GraphQL answers (e.g. `set-cookie`, `cache-control`). Default none. */
+  responseHeaders?: Record<string, string | string[]>;
 }
 
 /** Who is calling, as asserted by the gateway through the identity headers. */

@@ -1,0 +1,77 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Pool } from 'undici';
+import { parseRetryAfter } from './backoff.js';
+
+/** A subgraph's answer as the client hands it back: raw text, so every caller parses its own copy. */
+export interface SubgraphResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** The subgraph answered with a non-2xx status. */
+export class SubgraphHttpError extends Error {
+  override readonly name = 'SubgraphHttpError';
+  readonly status: number;
+  /** From `Retry-After` on 429/503, in ms. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(status: number, retryAfterMs: number | undefined) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export interface HttpTransportOptions {
+  /** Connections per origin. */
+  maxConnections: number;
+}
+
+export interface HttpTransport {
+  post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<SubgraphResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * HTTP/1.1 POSTs through one undici keep-alive `Pool` per origin, using `request()` — measured ×1.89
+ * RPS over Apollo's default fetcher here, where `undici.fetch` gave ×1.06 (FIELD-NOTES) — with plain
+ * header objects instead of a WHATWG Request/Headers per call.
+ */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const pools = new Map<string, Pool>();
+
+  function poolFor(url: URL): Pool {
+    let pool = pools.get(url.origin);
+    if (!pool) {
+      // Our own timeout policy bounds each call; undici's 300 s defaults only guard against leaks.
+      pool = new Pool(url.origin, { connections: options.maxConnections, pipelining: 1 });
+      pools.set(url.origin, pool);
+    }
+    return pool;
+  }
+
+  return {
+    async post(url, body, headers, signal) {
+      const response = await poolFor(url).request({
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers,
+        body,
+        signal,
+      });
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        // Drain so the connection goes back to the pool instead of being destroyed.
+        await response.body.dump();
+        const retryAfter =
+          response.statusCode === 429 || response.statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+        throw new SubgraphHttpError(response.statusCode, retryAfter);
+      }
+      return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      pools.clear();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { DEFAULT_SUBGRAPH_TRAFFIC, type SubgraphsConfig } from '../config/index.js';
+
+/** Every traffic setting of one subgraph, defaults applied. */
+export interface SubgraphTraffic {
+  timeoutMs: number;
+  maxConnections: number;
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; budgetRatio: number; maxRetryAfterMs: number };
+  breaker: { consecutiveFailures: number; failureRatio: number; samplingWindowMs: number; minimumRps: number; halfOpenAfterMs: number };
+  bulkhead: { maxConcurrent: number; maxQueue: number };
+  dedup: boolean;
+  loadBalancing: 'round-robin' | 'least-in-flight';
+  ejectMs: number;
+  forwardHeaders: readonly string[];
+  responseHeaders: readonly string[];
+  maskErrors: boolean;
+  /** Replica URLs; the supergraph's routing URL when none are configured. */
+  urls: readonly string[];
+}
+
+/** Resolves `DEFAULT_SUBGRAPH_TRAFFIC` ← `subgraphs.defaults` ← `subgraphs.overrides[name]`, nested objects key by key. */
+export function resolveSubgraphTraffic(config: SubgraphsConfig | undefined, name: string, routingUrl: string): SubgraphTraffic {
+  const defaults = config?.defaults ?? {};
+  const override = config?.overrides?.[name] ?? {};
+  const base = DEFAULT_SUBGRAPH_TRAFFIC;
+  return {
+    timeoutMs: override.timeoutMs ?? defaults.timeoutMs ?? base.timeoutMs,
+    maxConnections: override.maxConnections ?? defaults.maxConnections ?? base.maxConnections,
+    retry: { ...base.retry, ...defaults.retry, ...override.retry },
+    breaker: { ...base.breaker, ...defaults.breaker, ...override.breaker },
+    bulkhead: { ...base.bulkhead, ...defaults.bulkhead, ...override.bulkhead },
+    dedup: override.dedup ?? defaults.dedup ?? base.dedup,
+    loadBalancing: override.loadBalancing ?? defaults.loadBalancing ?? base.loadBalancing,
+    ejectMs: override.ejectMs ?? defaults.ejectMs ?? base.ejectMs,
+    forwardHeaders: override.forwardHeaders ?? defaults.forwardHeaders ?? base.forwardHeaders,
+    responseHeaders: override.responseHeaders ?? defaults.responseHeaders ?? base.responseHeaders,
+    maskErrors: override.maskErrors ?? defaults.maskErrors ?? base.maskErrors,
+    urls: override.urls ?? [routingUrl],
+  };
+}

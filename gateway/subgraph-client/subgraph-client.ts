@@ -1,0 +1,180 @@
+import {
+  bulkhead,
+  handleWhen,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IBackoff,
+  type IPolicy,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import type { Logger } from 'pino';
+import type { SubgraphsConfig } from '../config/index.js';
+import { retryDelay } from './backoff.js';
+import { createSubgraphBreaker } from './breaker.js';
+import { createInFlightDedup, dedupKey, type InFlightDedup } from './dedup.js';
+import { isRetryable, isSubgraphFault } from './fault-kinds.js';
+import { createHttpTransport, SubgraphHttpError, type HttpTransport, type SubgraphResponse } from './http-transport.js';
+import { resolveSubgraphTraffic, type SubgraphTraffic } from './options.js';
+import { createReplicaSet, type ReplicaSet } from './replicas.js';
+import { createRetryBudget, type RetryBudget } from './retry-budget.js';
+
+/** Only queries are safe to repeat or share; anything else is sent exactly once. */
+export type OperationKind = 'query' | 'mutation' | 'subscription';
+
+export interface SubgraphClient {
+  /**
+   * Sends one GraphQL-over-HTTP POST to `subgraph` through its pool, bulkhead, breaker, timeout and —
+   * for queries — retries and in-flight dedup. Resolves with the 2xx response; rejects with
+   * SubgraphHttpError, a transport error, or cockatiel's BrokenCircuitError / BulkheadRejectedError /
+   * TaskCancelledError (timeout). `operation` defaults to `mutation`: unknown means "do not repeat".
+   */
+  send(subgraph: string, body: string, headers: Record<string, string>, signal?: AbortSignal, operation?: OperationKind): Promise<SubgraphResponse>;
+  /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
+  register(subgraph: string, routingUrl: string): SubgraphTraffic;
+  close(): Promise<void>;
+}
+
+export interface SubgraphClientOptions {
+  config?: SubgraphsConfig;
+  logger: Logger;
+}
+
+type Policy = IPolicy<{ signal: AbortSignal }>;
+
+interface SubgraphState {
+  routingUrl: string;
+  traffic: SubgraphTraffic;
+  replicas: ReplicaSet;
+  budget: RetryBudget;
+  transport: HttpTransport;
+  queries: Policy;
+  mutations: Policy;
+  dedup: InFlightDedup<SubgraphResponse>;
+  /** Index of a query's last attempt; errors from it spend no retry budget (no retry follows). */
+  lastAttempt: number;
+  lastAttemptErrors: WeakSet<object>;
+}
+
+/** Full-jitter backoff, or the subgraph's own Retry-After when it sent one. */
+class RetryBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
+  readonly duration: number;
+  constructor(
+    private readonly options: SubgraphTraffic['retry'],
+    context?: IRetryBackoffContext<unknown>,
+  ) {
+    const error = context && 'error' in context.result ? context.result.error : undefined;
+    const retryAfter = error instanceof SubgraphHttpError ? error.retryAfterMs : undefined;
+    this.duration = context ? (retryDelay(context.attempt, retryAfter, options) ?? 0) : 0;
+  }
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return new RetryBackoff(this.options, context);
+  }
+}
+
+/**
+ * The subgraph client: one state per subgraph (replicas with undici pools, retry budget, breaker,
+ * bulkhead, dedup map), built once at registration so a call allocates only its own promise chain.
+ */
+export function createSubgraphClient(options: SubgraphClientOptions): SubgraphClient {
+  const { logger } = options;
+  const states = new Map<string, SubgraphState>();
+
+  function build(subgraph: string, routingUrl: string): SubgraphState {
+    const traffic = resolveSubgraphTraffic(options.config, subgraph, routingUrl);
+    const budget = createRetryBudget({ ratio: traffic.retry.budgetRatio });
+    const replicas = createReplicaSet({ urls: traffic.urls, strategy: traffic.loadBalancing, ejectMs: traffic.ejectMs });
+    const transport = createHttpTransport({ maxConnections: traffic.maxConnections });
+    const lastAttemptErrors = new WeakSet<object>();
+    const retryAfterTooLong = (error: Error) =>
+      error instanceof SubgraphHttpError && error.retryAfterMs !== undefined && error.retryAfterMs > traffic.retry.maxRetryAfterMs;
+    const retries = retry(
+      handleWhen((error) => !lastAttemptErrors.has(error) && isRetryable(error) && !retryAfterTooLong(error) && budget.tryAcquireRetry()),
+      { maxAttempts: traffic.retry.maxAttempts - 1, backoff: new RetryBackoff(traffic.retry) },
+    );
+    retries.onRetry((event) => logger.debug({ subgraph, attempt: event.attempt, delayMs: event.delay }, 'retrying subgraph fetch'));
+    const breaker = createSubgraphBreaker(subgraph, traffic.breaker, isSubgraphFault, logger);
+    const slots = bulkhead(traffic.bulkhead.maxConcurrent, traffic.bulkhead.maxQueue);
+    // Aggressive: the caller is answered at the deadline even if the socket takes longer to give up.
+    const deadline = timeout(traffic.timeoutMs, TimeoutStrategy.Aggressive);
+    const lastAttempt = traffic.retry.maxAttempts - 1;
+    return {
+      routingUrl,
+      traffic,
+      replicas,
+      budget,
+      transport,
+      queries: wrap(deadline, retries, breaker, slots) as Policy,
+      mutations: wrap(deadline, breaker, slots) as Policy,
+      dedup: createInFlightDedup(),
+      lastAttempt,
+      lastAttemptErrors,
+    };
+  }
+
+  async function attempt(
+    state: SubgraphState,
+    subgraph: string,
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    attemptIndex: number,
+  ): Promise<SubgraphResponse> {
+    const replica = state.replicas.pick();
+    replica.inFlight++;
+    try {
+      const response = await state.transport.post(replica.url, body, headers, signal);
+      state.replicas.reportSuccess(replica);
+      return response;
+    } catch (error) {
+      if (isSubgraphFault(error) && state.replicas.reportFailure(replica)) {
+        logger.warn({ subgraph, replica: replica.url.host, ejectMs: state.traffic.ejectMs }, 'subgraph replica ejected');
+      }
+      if (attemptIndex >= state.lastAttempt && error && typeof error === 'object') state.lastAttemptErrors.add(error);
+      throw error;
+    } finally {
+      replica.inFlight--;
+    }
+  }
+
+  function stateOf(subgraph: string): SubgraphState {
+    const state = states.get(subgraph);
+    if (!state) throw new Error(`Subgraph "${subgraph}" is not registered with the subgraph client.`);
+    return state;
+  }
+
+  return {
+    register(subgraph, routingUrl) {
+      const existing = states.get(subgraph);
+      if (existing && existing.routingUrl === routingUrl) return existing.traffic;
+      // In-flight requests finish on the old pools; close() waits for them.
+      if (existing) {
+        existing.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing old subgraph pools failed'));
+      }
+      const state = build(subgraph, routingUrl);
+      states.set(subgraph, state);
+      return state.traffic;
+    },
+    send(subgraph, body, headers, signal, operation = 'mutation') {
+      const state = stateOf(subgraph);
+      if (operation !== 'query') {
+        return state.mutations.execute((context) => attempt(state, subgraph, body, headers, context.signal, Infinity), signal);
+      }
+      const run = () => {
+        state.budget.recordRequest();
+        return state.queries.execute(
+          (context: { signal: AbortSignal; attempt?: number }) =>
+            attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0),
+          // A shared fetch outlives any one caller, so no caller's signal may cancel it.
+          state.traffic.dedup ? undefined : signal,
+        );
+      };
+      return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run) : run();
+    },
+    async close() {
+      await Promise.all([...states.values()].map((state) => state.transport.close()));
+      states.clear();
+    },
+  };
+}
