@@ -61,10 +61,12 @@ export function createClientError(
 ): GraphQLError {
   const extensions: Record<string, unknown> = { ...options.extensions, code };
   if (options.httpStatus !== undefined || options.headers !== undefined) {
-    extensions.http = {
-      status: options.httpStatus,
-      headers: options.headers ? new Map(Object.entries(options.headers)) : undefined,
-    };
+    // Apollo Server only honours (and strips) `extensions.http` when no key is present with
+    // `undefined`: `{ status, headers: undefined }` would leak into the body and answer 500.
+    const http: { status?: number; headers?: Map<string, string> } = {};
+    if (options.httpStatus !== undefined) http.status = options.httpStatus;
+    if (options.headers !== undefined) http.headers = new Map(Object.entries(options.headers));
+    extensions.http = http;
   }
   return new GraphQLError(message, { path: options.path, extensions });
 }

@@ -39,4 +39,9 @@ export interface GatewayContext extends SubgraphRequestContext {
    * Apollo Server shallow-clones the context value: top-level writes in hooks would be lost.
    */
   requestLog: { operationName?: string | null };
+  /**
+   * Set by the cost extension in `didResolveOperation` (on Apollo's per-request context, so later
+   * Apollo hooks of the same request see it): the operation's estimated cost.
+   */
+  demand?: { cost: number };
 }

@@ -32,6 +32,10 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_AUTH_MODE', path: ['auth', 'mode'], kind: 'string' },
   { env: 'SWITCHYARD_SUBGRAPH_TIMEOUT_MS', path: ['subgraphs', 'defaults', 'timeoutMs'], kind: 'number' },
   { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
+  { env: 'SWITCHYARD_RATE_LIMIT_ENABLED', path: ['rateLimit', 'enabled'], kind: 'boolean' },
+  { env: 'SWITCHYARD_RATE_LIMIT_FAIL_OPEN', path: ['rateLimit', 'failOpen'], kind: 'boolean' },
+  { env: 'SWITCHYARD_COST_ENABLED', path: ['cost', 'enabled'], kind: 'boolean' },
+  { env: 'SWITCHYARD_MAX_COST', path: ['cost', 'maxCost'], kind: 'number' },
 ];
 
 function coerce(raw: string, kind: EnvKind): unknown {

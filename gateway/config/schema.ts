@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSchema } from './auth-schema.js';
+import { limitsConfigShape } from './limits-schema.js';
 
 export * from './auth-schema.js';
 import { subgraphsSchema } from './subgraphs-schema.js';
@@ -75,7 +76,7 @@ const playgroundSchema = z
   })
   .strict();
 
-/** Redis shared by replicas (schema registry); unset means embedded, single-process mode. */
+/** Redis shared by replicas (schema registry, rate-limit counters); unset means embedded, single-process mode. */
 const redisSchema = z
   .object({
     /** `redis://[user:password@]host:port[/db]`; set it through REDIS_URL to keep the password out of files. */
@@ -93,6 +94,7 @@ export const configSchema = z
     redis: redisSchema.default(() => redisSchema.parse({})),
     /** Subgraph traffic: timeouts, retries, breaker, bulkhead, dedup, replicas, headers. */
     subgraphs: subgraphsSchema.default(() => subgraphsSchema.parse({})),
+    ...limitsConfigShape,
   })
   .strict();
 

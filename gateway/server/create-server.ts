@@ -106,6 +106,9 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     gateway: engine,
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts handles SIGINT/SIGTERM itself. Apollo's own handler would call stop() concurrently,
+    // and Apollo Server 5.5 never releases a second stop() caller once the first succeeds: hang.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
     plugins: [createOperationNamePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],

@@ -2,7 +2,10 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
 import type { Logger } from '../observability/index.js';
 import { createAuthExtension } from '../plugins/auth/index.js';
+import { createCostExtension } from '../plugins/cost/index.js';
 import { createPlaygroundExtension } from '../plugins/playground/index.js';
+import { createRateLimitExtension } from '../plugins/rate-limit/index.js';
+import { createRedisConnection } from '../shared-state/redis.js';
 
 export interface ExtensionDependencies {
   config: GatewayConfig;
@@ -14,13 +17,20 @@ export interface ExtensionDependencies {
 /**
  * The one place that turns config into the enabled capabilities, in the order they run: identity
  * first, then limits and cost, then routes. Each capability lives in `gateway/plugins/<name>`.
+ * Cost precedes the rate limit: Apollo starts every plugin's `didResolveOperation` together, in
+ * plugin order, and the rate limit reads the cost the cost plugin has just written (`chargeByCost`).
  */
 export function createExtensions(deps: ExtensionDependencies): GatewayExtension[] {
   const { config, logger, env = {} } = deps;
   const extensions: GatewayExtension[] = [];
   if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger }));
+  if (config.cost.enabled) extensions.push(createCostExtension({ ...config.cost, logger }));
+  const redis = config.rateLimit.enabled && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
+  if (config.rateLimit.enabled) extensions.push(createRateLimitExtension({ ...config.rateLimit, redis: redis?.client, logger }));
   if (config.playground.enabled) {
     extensions.push(createPlaygroundExtension({ graphqlPath: config.server.graphqlPath, title: config.playground.title }));
   }
+  // Last, so the connection closes after every extension that uses it has stopped.
+  if (redis) extensions.push({ name: 'redis', stop: redis.stop });
   return extensions;
 }

@@ -1,0 +1,114 @@
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { CallerIdentity } from '../../request-context.js';
+import { createBucket, type Bucket, type BucketStore } from './bucket.js';
+import { createClientAddressResolver } from './client-address.js';
+import { DEFAULT_FALLBACK_LOG_INTERVAL_MS, type RateLimitOptions } from './options.js';
+
+/** What the limiter needs to know about one request. */
+export interface LimitRequest {
+  identity: CallerIdentity | undefined;
+  remoteAddress: string | undefined;
+  forwardedFor: string | string[] | undefined;
+  operationName: string | null | undefined;
+  /** Points to charge the tier bucket (1, or the operation's cost). */
+  points: number;
+}
+
+/**
+ * `allowed`/`limited` carry the bucket that decided and its RateLimiterRes (undefined when the store
+ * failed and the request was served anyway); `unavailable` means the store failed in fail-closed mode.
+ */
+export interface RateLimitDecision {
+  outcome: 'allowed' | 'limited' | 'unavailable';
+  bucket: Bucket;
+  res: RateLimiterRes | undefined;
+}
+
+export interface RateLimiter {
+  decide(request: LimitRequest): Promise<RateLimitDecision>;
+  /** Requests answered by the per-process fallback (or refused, fail-closed) while Redis was unreachable. */
+  readonly storeFailures: number;
+}
+
+function moreRestrictive(a: RateLimitDecision, b: RateLimitDecision): RateLimitDecision {
+  if (a.outcome === 'unavailable') return a;
+  if (b.outcome === 'unavailable') return b;
+  if (a.outcome !== b.outcome) return a.outcome === 'limited' ? a : b;
+  if (!a.res || !b.res) return a.res ? a : b;
+  if (a.outcome === 'limited') return a.res.msBeforeNext >= b.res.msBeforeNext ? a : b;
+  return a.res.remainingPoints <= b.res.remainingPoints ? a : b;
+}
+
+/**
+ * Decides per request: the caller's key is the API key's client id, else the JWT subject, else the
+ * client IP; its tier bucket is charged, and an operation limit (when one is configured for the
+ * operation name) is charged 1 in parallel. The most restrictive answer wins.
+ */
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
+  const { logger } = options;
+  const intervalMs = options.fallbackLogIntervalMs ?? DEFAULT_FALLBACK_LOG_INTERVAL_MS;
+  let storeFailures = 0;
+  let failuresSinceLog = 0;
+  let lastLog = 0;
+  const recordStoreFailure = (): void => {
+    storeFailures++;
+    failuresSinceLog++;
+    const now = Date.now();
+    if (now - lastLog < intervalMs) return;
+    logger.warn(
+      { component: 'rate-limit', storeFailures: failuresSinceLog, failOpen: options.failOpen },
+      options.failOpen
+        ? 'rate-limit store (Redis) unreachable: limiting per process until it is back'
+        : 'rate-limit store (Redis) unreachable: refusing requests with 503 until it is back',
+    );
+    lastLog = now;
+    failuresSinceLog = 0;
+  };
+  const store: BucketStore = { redis: options.redis, insured: options.failOpen, onFallback: recordStoreFailure };
+  const tiers = new Map<string, Bucket>();
+  for (const [name, tier] of Object.entries(options.tiers)) tiers.set(name, createBucket(`${options.keyPrefix}:tier:${name}`, tier, store));
+  const anonymous = tiers.get('anonymous');
+  const authenticated = tiers.get('authenticated');
+  if (!anonymous || !authenticated) throw new Error('rateLimit.tiers must define "anonymous" and "authenticated".');
+  const operations = new Map<string, { bucket: Bucket; byIp: boolean }>();
+  for (const [name, limit] of Object.entries(options.operations)) {
+    operations.set(name, { bucket: createBucket(`${options.keyPrefix}:op:${name}`, limit, store), byIp: limit.by === 'ip' });
+  }
+  const resolveAddress = createClientAddressResolver(options.trustedProxies);
+  const warnedTiers = new Set<string>();
+  // A tier named by an identity but missing from config: authenticated (or anonymous) limits, said once.
+  const unknownTier = (identity: CallerIdentity): Bucket => {
+    if (!warnedTiers.has(identity.tier)) {
+      warnedTiers.add(identity.tier);
+      logger.warn({ component: 'rate-limit', tier: identity.tier }, `rateLimit.tiers has no tier "${identity.tier}"; using the default tier limits`);
+    }
+    return identity.kind === 'anonymous' ? anonymous : authenticated;
+  };
+
+  async function settle(bucket: Bucket, key: string, points: number): Promise<RateLimitDecision> {
+    try {
+      return { outcome: 'allowed', bucket, res: await bucket.consume(key, points) };
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return { outcome: 'limited', bucket, res: error };
+      recordStoreFailure();
+      return { outcome: options.failOpen ? 'allowed' : 'unavailable', bucket, res: undefined };
+    }
+  }
+
+  return {
+    get storeFailures() {
+      return storeFailures;
+    },
+    async decide(request) {
+      const identity = request.identity;
+      const ip = identity?.clientId || identity?.subject ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
+      const clientKey = identity?.clientId ? `key:${identity.clientId}` : identity?.subject ? `sub:${identity.subject}` : `ip:${ip}`;
+      const tier = (identity && (tiers.get(identity.tier) ?? unknownTier(identity))) ?? anonymous;
+      const operation = request.operationName ? operations.get(request.operationName) : undefined;
+      if (!operation) return settle(tier, clientKey, request.points);
+      const operationKey = operation.byIp ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
+      const [byTier, byOperation] = await Promise.all([settle(tier, clientKey, request.points), settle(operation.bucket, operationKey, 1)]);
+      return moreRestrictive(byTier, byOperation);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** A token bucket: `points` per `durationSeconds`, plus `burst` extra points per `burstDurationSeconds`. */
+export interface BucketOptions {
+  points: number;
+  durationSeconds: number;
+  /** Extra points for short spikes once the steady points are spent; 0 turns bursting off. */
+  burst: number;
+  burstDurationSeconds: number;
+}
+
+export interface OperationLimitOptions extends BucketOptions {
+  /** `client`: the caller's key (API key client id, JWT sub, else IP); `ip`: always the client IP. */
+  by: 'client' | 'ip';
+}
+
+/** Options of `createRateLimitExtension`, normally the validated `rateLimit` config section. */
+export interface RateLimitOptions {
+  /** Must contain `anonymous` and `authenticated`; other names come from identities' `tier`. */
+  tiers: Readonly<Record<string, BucketOptions>>;
+  operations: Readonly<Record<string, OperationLimitOptions>>;
+  /** Addresses/CIDRs whose X-Forwarded-For is believed. */
+  trustedProxies: readonly string[];
+  /** With Redis unreachable: true limits per process (serves), false answers 503. */
+  failOpen: boolean;
+  /** Charge `context.demand.cost` (set by the cost extension) instead of 1 point per request. */
+  chargeByCost: boolean;
+  keyPrefix: string;
+  /** Shared store; undefined keeps counters in this process's memory. */
+  redis?: Redis;
+  logger: Logger;
+  /** While Redis is down, one log line per this interval (default 10 s) counts the fallbacks. */
+  fallbackLogIntervalMs?: number;
+}
+
+/** Default for `RateLimitOptions.fallbackLogIntervalMs`. */
+export const DEFAULT_FALLBACK_LOG_INTERVAL_MS = 10_000;

@@ -1,0 +1,80 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** How long a connection attempt may take before ioredis gives up and schedules the next one. */
+export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 1_000;
+/** A command without an answer after this long fails, so a hung Redis cannot hang requests. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 500;
+/** Longest pause between reconnection attempts while Redis is down. */
+export const DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS = 1_000;
+/** Connection errors are logged at most once per this interval (Redis down means an error per attempt). */
+export const DEFAULT_REDIS_ERROR_LOG_INTERVAL_MS = 10_000;
+
+export interface RedisConnectionOptions {
+  url: string;
+  logger: Logger;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  errorLogIntervalMs?: number;
+}
+
+export interface RedisConnection {
+  readonly client: Redis;
+  /** Closes the connection (pending commands fail); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** `redis://user:secret@host` → `redis://host`: credentials never reach the log. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return 'redis://(unparseable)';
+  }
+}
+
+/**
+ * One ioredis connection shared by the extensions that keep state across replicas. Commands never
+ * wait for a connection (`enableOfflineQueue: false`) and time out quickly, so callers can fall back
+ * at once while Redis is down; ioredis keeps reconnecting in the background and commands work again
+ * as soon as it is back, without a restart.
+ */
+export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
+  const logger = options.logger.child({ component: 'redis', redis: redactUrl(options.url) });
+  const errorLogIntervalMs = options.errorLogIntervalMs ?? DEFAULT_REDIS_ERROR_LOG_INTERVAL_MS;
+  const client = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+    commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 100, DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS),
+    lazyConnect: false,
+  });
+  let lastErrorLog = 0;
+  let suppressed = 0;
+  let wasReady = false;
+  client.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - lastErrorLog < errorLogIntervalMs) {
+      suppressed++;
+      return;
+    }
+    logger.warn({ err: { message: error.message }, suppressedSinceLastLog: suppressed }, 'redis connection error; reconnecting');
+    lastErrorLog = now;
+    suppressed = 0;
+  });
+  client.on('ready', () => {
+    logger.info(wasReady ? 'redis reconnected' : 'redis connected');
+    wasReady = true;
+  });
+  let stopped = false;
+  return {
+    client,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      client.disconnect(false);
+    },
+  };
+}
