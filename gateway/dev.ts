@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { GATEWAY_NODE_FLAGS } from './node-flags.js';
 import { fileURLToPath } from 'node:url';
 import { DEV_JWT_SECRET, DEV_SUBGRAPH_SECRET } from './dev-secrets.js';
 
@@ -10,8 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 const children: ChildProcess[] = [];
-function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(tsx, [script, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+function run(script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
+  const child = spawn(tsx, [...nodeFlags, script, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -46,6 +47,6 @@ run('gateway/main.ts', {
   NODE_ENV: process.env.NODE_ENV ?? 'development',
   SWITCHYARD_JWT_SECRET: process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET,
   SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret,
-});
+}, GATEWAY_NODE_FLAGS);
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

@@ -43,8 +43,11 @@ function parseJsonParam(value: string | null, name: string): Record<string, unkn
   }
 }
 
-/** Extracts GraphQL-over-HTTP params from a POST JSON body or GET query string. */
-function readParams(method: string, search: URLSearchParams, bodyText: string): GraphQLParams {
+/**
+ * Extracts GraphQL-over-HTTP params from a POST JSON body (parsed once by the caller; `undefined`
+ * when it was not valid JSON) or the GET query string.
+ */
+function readParams(method: string, search: URLSearchParams, parsedBody: unknown): GraphQLParams {
   let raw: unknown;
   if (method === 'GET') {
     raw = {
@@ -53,11 +56,8 @@ function readParams(method: string, search: URLSearchParams, bodyText: string): 
       operationName: search.get('operationName'),
     };
   } else {
-    try {
-      raw = JSON.parse(bodyText);
-    } catch {
-      throw new BadRequest('Request body is not valid JSON.');
-    }
+    if (parsedBody === undefined) throw new BadRequest('Request body is not valid JSON.');
+    raw = parsedBody;
   }
   const params = raw as Partial<GraphQLParams> | null;
   if (params === null || typeof params !== 'object' || typeof params.query !== 'string') {
@@ -93,12 +93,13 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://subgraph');
       const bodyText = method === 'POST' ? await readBody(req) : '';
-      let body: unknown = bodyText;
+      let parsedBody: unknown;
       try {
-        body = bodyText === '' ? Object.fromEntries(url.searchParams) : JSON.parse(bodyText);
+        if (bodyText !== '') parsedBody = JSON.parse(bodyText);
       } catch {
-        // Logged as raw text; readParams reports the problem.
+        // Left undefined: readParams reports the problem.
       }
+      const body = bodyText === '' ? Object.fromEntries(url.searchParams) : (parsedBody ?? bodyText);
       stats.requestLog.push({ body, headers: req.headers });
       if (stats.requestLog.length > REQUEST_LOG_LIMIT) stats.requestLog.shift();
 
@@ -137,7 +138,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       const contentType = modern ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8';
       let params: GraphQLParams;
       try {
-        params = readParams(method, url.searchParams, bodyText);
+        params = readParams(method, url.searchParams, parsedBody);
       } catch (error) {
         if (!(error instanceof BadRequest)) throw error;
         return send(res, 400, contentType, JSON.stringify({ errors: [{ message: error.message }] }));

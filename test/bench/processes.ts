@@ -43,12 +43,14 @@ export interface SpawnServerOptions {
   /** Resolve on the first IPC message of this type instead of a stderr line; its payload is returned. */
   readyMessage?: string;
   readyTimeoutMs?: number;
+  /** Node/V8 flags before the script (the gateway runs with GATEWAY_NODE_FLAGS, as `npm run gateway` does). */
+  nodeArgs?: readonly string[];
 }
 
 /** Starts a server child process and waits until it says it is ready. */
 export async function spawnServer<T = unknown>(options: SpawnServerOptions): Promise<Child & { ready: T }> {
   const out = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, [...NODE_ARGS, join(REPO_ROOT, options.script), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...NODE_ARGS, join(REPO_ROOT, options.script), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', out, 'pipe', 'ipc'],
