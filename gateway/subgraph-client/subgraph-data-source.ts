@@ -3,6 +3,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import { GatewayErrorCode } from '../errors.js';
+import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
 import { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
 import type { SubgraphResponse } from './http-transport.js';
@@ -107,10 +108,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     if (!('incomingRequestContext' in options)) return super.process(options);
     const { request, context } = options;
     let response: GatewayGraphQLResponse;
+    let deduped: DedupedRepresentations | undefined;
     try {
+      const representations = request.variables?.representations;
+      deduped = Array.isArray(representations) ? dedupeRepresentations(representations) : undefined;
       const body = JSON.stringify({
         query: request.query,
-        variables: request.variables,
+        variables: deduped ? { ...request.variables, representations: deduped.unique } : request.variables,
         operationName: request.operationName,
         extensions: request.extensions,
       });
@@ -119,6 +123,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
       if (this.signRequest) Object.assign(headers, this.signRequest(body, headers));
       const answer = await this.client.send(this.name, body, headers, undefined, operation);
       response = this.parse(answer.body);
+      if (deduped) response = expandEntitiesResponse(response, deduped);
       this.collect(context, answer);
     } catch (error) {
       this.collect(context, undefined);
