@@ -84,11 +84,22 @@ const redisSchema = z
   })
   .strict();
 
+/** Prometheus metrics (prom-client) served on the gateway's port. */
+const metricsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    path: z.string().startsWith('/').default('/metrics'),
+    /** Node process metrics (CPU, memory, event-loop lag, GC) beside the gateway's own. */
+    processMetrics: z.boolean().default(true),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: serverSchema.default(() => serverSchema.parse({})),
     supergraph: supergraphSchema.default(() => supergraphSchema.parse({ source: 'compose' })),
     logging: loggingSchema.default(() => loggingSchema.parse({})),
+    metrics: metricsSchema.default(() => metricsSchema.parse({})),
     auth: authSchema.default(() => authSchema.parse({})),
     playground: playgroundSchema.default(() => playgroundSchema.parse({})),
     redis: redisSchema.default(() => redisSchema.parse({})),

@@ -4,7 +4,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
-import { createLogger, type Logger } from '../observability/index.js';
+import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
+import { createMetricsExtension } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
 import { createSubgraphClient, SubgraphDataSource } from '../subgraph-client/index.js';
 import {
@@ -73,7 +74,12 @@ function sourceFromConfig(config: GatewayConfig, env: Record<string, string | un
 export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
-  const extensions = [...createExtensions({ config, logger, env: options.env }), ...(options.extensions ?? [])];
+  const metrics = config.metrics.enabled ? createGatewayMetrics({ collectProcessMetrics: config.metrics.processMetrics }) : undefined;
+  const extensions = [
+    ...(metrics ? [createMetricsExtension({ metrics, path: config.metrics.path })] : []),
+    ...createExtensions({ config, logger, env: options.env }),
+    ...(options.extensions ?? []),
+  ];
   let supergraph: LoadedSupergraph | undefined;
   let ready = false;
 
@@ -128,10 +134,21 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // The subgraph client forwards client headers per subgraph (`subgraphs.*.forwardHeaders`).
     forwardedHeaders: [],
   });
+  const routeOf = (url: string | undefined): string => {
+    const path = url?.split('?', 1)[0];
+    if (path === config.server.graphqlPath) return 'graphql';
+    if (path === '/health') return 'health';
+    if (path === config.metrics.path) return 'metrics';
+    return path === '/' ? 'root' : 'other';
+  };
   const httpServer = createHttpServer((request, response) => {
     inFlight++;
+    metrics?.setInFlight(inFlight);
+    const started = performance.now();
     response.once('close', () => {
       inFlight--;
+      metrics?.setInFlight(inFlight);
+      metrics?.observeRequest(routeOf(request.url), response.statusCode, (performance.now() - started) / 1000);
       if (inFlight === 0) drained?.();
     });
     handler(request, response);

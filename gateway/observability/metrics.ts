@@ -1,0 +1,67 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets (seconds) from 5 ms to 10 s: a federated query spans several subgraph round trips. */
+export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** One finished HTTP request; `route` is a fixed label (`graphql`, `health`, `other`), never the raw path. */
+  observeRequest(route: string, status: number, seconds: number): void;
+  /** One finished subgraph fetch; `outcome` is `ok` or the error code the client saw. */
+  observeSubgraphFetch(subgraph: string, outcome: string, seconds: number): void;
+  setInFlight(count: number): void;
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export interface GatewayMetricsOptions {
+  /** Node process metrics (CPU, memory, event-loop lag, GC). Default true. */
+  collectProcessMetrics?: boolean;
+}
+
+/**
+ * Prometheus metrics (prom-client) in a registry of the gateway's own, so two gateways in one process
+ * (tests) do not clash. Labels are bounded: status, a fixed route name, subgraph names from the
+ * supergraph, outcome codes from gateway/errors.ts.
+ */
+export function createGatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
+  const requests = new Histogram({
+    name: 'switchyard_http_request_duration_seconds',
+    help: 'HTTP requests served by the gateway, by route and status.',
+    labelNames: ['route', 'status'],
+    buckets: DEFAULT_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const fetches = new Histogram({
+    name: 'switchyard_subgraph_fetch_duration_seconds',
+    help: 'Subgraph fetches made by query plans, by subgraph and outcome.',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: DEFAULT_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const inFlight = new Gauge({ name: 'switchyard_http_requests_in_flight', help: 'HTTP requests being served.', registers: [registry] });
+  const errors = new Counter({
+    name: 'switchyard_subgraph_fetch_errors_total',
+    help: 'Failed subgraph fetches, by subgraph and error code.',
+    labelNames: ['subgraph', 'code'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeRequest(route, status, seconds) {
+      requests.observe({ route, status: String(status) }, seconds);
+    },
+    observeSubgraphFetch(subgraph, outcome, seconds) {
+      fetches.observe({ subgraph, outcome }, seconds);
+      if (outcome !== 'ok') errors.inc({ subgraph, code: outcome });
+    },
+    setInFlight(count) {
+      inFlight.set(count);
+    },
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}
