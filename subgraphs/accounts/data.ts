@@ -6,6 +6,8 @@ export interface User {
   username: string;
   email: string;
   name: string;
+  /** Who registered the account (audit): `client:<id>` or `user:<id>` from the gateway's identity, else `anonymous`. */
+  registeredBy?: string;
 }
 
 export const USER_COUNT = 1000;

@@ -15,10 +15,12 @@ export function createAccountsResolvers(repository: UserRepository): SubgraphRes
         repository.list(assertPageSize(first, DEFAULT_PAGE_SIZE.users)),
     },
     Mutation: {
-      registerUser: (_root, { input }: { input: RegisterUserInput }) => {
+      registerUser: (_root, { input }: { input: RegisterUserInput }, { identity }) => {
         const error = validateRegisterUserInput(input, (username) => repository.findByUsername(username) !== undefined);
         if (error) throw error;
-        return repository.insert({ username: input.username, email: input.email, name: input.name });
+        // The verified caller (an app's API key, or a signed-in user) is kept for audit.
+        const registeredBy = identity?.clientId ? `client:${identity.clientId}` : identity?.userId ? `user:${identity.userId}` : 'anonymous';
+        return repository.insert({ username: input.username, email: input.email, name: input.name, registeredBy });
       },
     },
     User: {

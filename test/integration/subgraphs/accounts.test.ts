@@ -55,6 +55,7 @@ describe('accounts subgraph', () => {
     const input = { username: 'newcomer', email: 'new@example.com', name: 'New Comer' };
     const { body } = await postGraphQL(url, REGISTER, { variables: { input } });
     expect(body.data?.registerUser).toEqual({ id: '1001', ...input });
+    expect(accounts.repository.findByUsername('newcomer')?.registeredBy).toBe('anonymous');
   });
 
   it.each([
@@ -68,5 +69,15 @@ describe('accounts subgraph', () => {
     expect(accounts.repository.findByUsername(input.username)?.email).not.toBe(input.email);
     const nextId = await postGraphQL(url, '{ user(id: "1002") { id } }');
     expect(nextId.body.data?.user).toBeNull();
+  });
+
+  it.each([
+    [{ 'x-client-id': 'signup-app' }, 'client:signup-app', 'via_app'],
+    [{ 'x-user-id': '42' }, 'user:42', 'via_user'],
+  ])('records the verified caller %j as registeredBy', async (headers, registeredBy, username) => {
+    const input = { username, email: 'by@example.com', name: 'By' };
+    const { body } = await postGraphQL(url, REGISTER, { variables: { input }, headers });
+    expect(body.errors).toBeUndefined();
+    expect(accounts.repository.findByUsername(input.username)?.registeredBy).toBe(registeredBy);
   });
 });
