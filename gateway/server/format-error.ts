@@ -12,6 +12,12 @@ export function createFormatError(logger: Logger): (formatted: GraphQLFormattedE
   return (formatted, error) => {
     const code = formatted.extensions?.code;
     if (code !== 'INTERNAL_SERVER_ERROR' && code !== undefined) return formatted;
+    // Apollo Server's own request errors (e.g. an APQ hash that does not match the query) carry a
+    // 4xx status but no code: they are the client's to fix, and their messages are written for it.
+    const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
+    }
     logger.error({ err: unwrapResolverError(error) }, 'internal error masked in response');
     return {
       message: GENERIC_MESSAGE,

@@ -26,3 +26,16 @@ describe('GraphQL-over-HTTP conformance (graphql-http server audits)', () => {
     expect(mustCount).toBeGreaterThan(10);
   });
 });
+
+describe('request errors Apollo Server raises without a code', () => {
+  it('an APQ hash that does not match the query is a coded 400, not a masked internal error', async () => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(gateway.logs.some((line) => line.msg === 'internal error masked in response')).toBe(false);
+  });
+});
