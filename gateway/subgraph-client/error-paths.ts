@@ -7,6 +7,24 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
+/** Fetch operations are few (one per plan node) but a failing subgraph fails every request: parse each once. */
+const PARSE_CACHE_LIMIT = 500;
+const parsedQueries = new Map<string, DocumentNode | null>();
+
+function parseCached(query: string): DocumentNode | null {
+  let parsed = parsedQueries.get(query);
+  if (parsed === undefined) {
+    try {
+      parsed = parse(query);
+    } catch {
+      parsed = null;
+    }
+    if (parsedQueries.size >= PARSE_CACHE_LIMIT) parsedQueries.clear();
+    parsedQueries.set(query, parsed);
+  }
+  return parsed;
+}
+
 export type ResponsePath = ReadonlyArray<string | number>;
 
 /** A failed fetch reports at most this many paths, then one summary error, so 5,000 entities do not mean 5,000 errors. */
@@ -58,13 +76,10 @@ export function failedFetchPaths(
   query: string,
   document: DocumentNode | undefined,
   variables: Record<string, unknown> | undefined,
+  limit = Number.POSITIVE_INFINITY,
 ): ResponsePath[] {
-  let parsed: DocumentNode;
-  try {
-    parsed = document ?? parse(query);
-  } catch {
-    return [];
-  }
+  const parsed = document ?? parseCached(query);
+  if (!parsed) return [];
   const operation = parsed.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
@@ -77,7 +92,8 @@ export function failedFetchPaths(
   if (Array.isArray(representations) && entitiesField?.kind === Kind.FIELD && entitiesField.selectionSet) {
     const keysByType = new Map<string, string[]>();
     const paths: ResponsePath[] = [];
-    representations.forEach((representation: Representation, index) => {
+    for (let index = 0; index < representations.length && paths.length < limit; index++) {
+      const representation = representations[index] as Representation;
       const typename = typeof representation?.__typename === 'string' ? representation.__typename : null;
       const cacheKey = typename ?? '';
       let keys = keysByType.get(cacheKey);
@@ -88,8 +104,8 @@ export function failedFetchPaths(
         keysByType.set(cacheKey, keys);
       }
       for (const key of keys) paths.push(['_entities', index, key]);
-    });
-    return paths;
+    }
+    return paths.length > limit ? paths.slice(0, limit) : paths;
   }
   const keys = new Set<string>();
   responseKeys(operation.selectionSet, null, fragments, keys);

@@ -154,7 +154,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
 
   private pathsOf(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>): ResponsePath[] {
     const document = 'document' in options ? options.document : undefined;
-    return failedFetchPaths(options.request.query ?? '', document, options.request.variables);
+    // One more than reported, so the caller knows whether to add the summary error.
+    return failedFetchPaths(options.request.query ?? '', document, options.request.variables, MAX_ERROR_PATHS_PER_FETCH + 1);
   }
 
   private failureErrors(
@@ -169,7 +170,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
       .map((path) => ({ message: failure.message, path, extensions }));
     if (paths.length > MAX_ERROR_PATHS_PER_FETCH) {
       errors.push({
-        message: `${failure.message} ${paths.length - MAX_ERROR_PATHS_PER_FETCH} more paths are null for the same reason.`,
+        message: `${failure.message} More paths are null for the same reason.`,
         extensions,
       });
     }

@@ -27,3 +27,17 @@ describe('failedFetchPaths', () => {
     expect(failedFetchPaths(query, undefined, variables)).toEqual(expected);
   });
 });
+
+describe('failedFetchPaths limit', () => {
+  it('stops building paths at the limit', () => {
+    const representations = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Product', upc: String(i) }));
+    const paths = failedFetchPaths(
+      'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{inStock shippingEstimate}}}',
+      undefined,
+      { representations },
+      101,
+    );
+    expect(paths).toHaveLength(101);
+    expect(paths[100]).toEqual(['_entities', 50, 'inStock']);
+  });
+});
