@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  isAbstractType,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -8,6 +9,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -60,8 +62,22 @@ export function filterOperation(
   const removed: RemovedField[] = [];
   const placeholders: string[][] = [];
 
-  const allowed = (typeName: string, fieldName: string, returnType: string) =>
-    isAllowed(rules.fields.get(`${typeName}.${fieldName}`), caller) && isAllowed(rules.types.get(returnType), caller);
+  const typeAllowed = (type: GraphQLNamedType): boolean => {
+    if (!isAllowed(rules.types.get(type.name), caller)) return false;
+    // A field of interface or union type may return any of its possible types: all must be visible.
+    return !isAbstractType(type) || schema.getPossibleTypes(type).every((possible) => isAllowed(rules.types.get(possible.name), caller));
+  };
+  const allowed = (parent: GraphQLCompositeType, fieldName: string, returnType: GraphQLNamedType): boolean => {
+    if (!isAllowed(rules.fields.get(`${parent.name}.${fieldName}`), caller)) return false;
+    // Composition forbids the directives on interfaces, so an interface field carries the rules of
+    // every implementation's field (as Apollo Router derives them): fail closed, never open.
+    if (isInterfaceType(parent)) {
+      for (const implementation of schema.getPossibleTypes(parent)) {
+        if (!isAllowed(rules.fields.get(`${implementation.name}.${fieldName}`), caller)) return false;
+      }
+    }
+    return typeAllowed(returnType);
+  };
 
   function filterSet(set: SelectionSetNode, parent: GraphQLCompositeType, path: string[]): SelectionSetNode | null {
     let changed = false;
@@ -81,7 +97,7 @@ export function filterOperation(
     if (name.startsWith('__') || !definition) return field;
     const key = field.alias?.value ?? name;
     const returnType = getNamedType(definition.type);
-    if (!allowed(parent.name, name, returnType.name)) {
+    if (!allowed(parent, name, returnType)) {
       removed.push({ path: [...path, key], onType: isObjectType(parent) ? parent.name : undefined });
       return null;
     }

@@ -68,3 +68,36 @@ describe('filterOperation', () => {
     expect(result.removed).toEqual([{ path: ['search', 'isbn'], onType: 'Book' }]);
   });
 });
+
+describe('filterOperation with interfaces and abstract types (fails closed)', () => {
+  const IFACE_SDL = `
+schema @link(url: "https://specs.apollo.dev/authenticated/v0.1") { query: Query }
+directive @link(url: String, as: String, for: String, import: [String]) repeatable on SCHEMA
+directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+interface Node { id: ID! email: String }
+type User implements Node { id: ID! email: String @authenticated name: String }
+type Secret implements Node @authenticated { id: ID! email: String data: String }
+type Page implements Named { name: String }
+interface Named { name: String }
+interface Contact { email: String phone: String }
+type Person implements Contact { email: String @authenticated phone: String }
+type Query { node(id: ID!): Node named: Named user: User contact: Contact }
+`;
+  const ifaceSchema = buildSchema(IFACE_SDL, { assumeValidSDL: true });
+  const ifaceRules = readAuthorizationRules(IFACE_SDL);
+  const runIface = (query: string, caller: Caller) => {
+    const document = parse(query);
+    return filterOperation(ifaceSchema, ifaceRules, document, getOperationAST(document)!, caller).removed.map((r) => r.path);
+  };
+
+  it.each([
+    ['an interface field inherits its implementations\' field rules', '{ user { name } named { name } }', anonymous, []],
+    ['an interface field protected on an implementation is removed', '{ contact { email phone } }', anonymous, [['contact', 'email']]],
+    ['a field returning an interface with a protected implementation', '{ node(id: "1") { id } }', anonymous, [['node']]],
+    ['… and a fragment on the protected type under it', '{ node(id: "2") { ... on Secret { data } } }', anonymous, [['node']]],
+    ['signed in, nothing is removed', '{ node(id: "1") { id email ... on Secret { data } } }', member(), []],
+    ['a protected implementation field, selected through the object', '{ user { email } }', anonymous, [['user', 'email']]],
+  ] as const)('%s', (_case, query, caller, removed) => {
+    expect(runIface(query, caller)).toEqual(removed);
+  });
+});
