@@ -23,7 +23,7 @@ export function checkSignature(headers: IncomingHttpHeaders, body: string, secre
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_SECONDS) return 'stale signature';
   let payload = `v1\n${timestamp}\n`;
   for (const name of SIGNED_HEADERS) payload += `${single(headers[name])}\n`;
-  const expected = createHmac('sha256', secret).update(payload + body).digest();
+  const expected = createHmac('sha256', secret).update(payload).update(body).digest();
   const given = Buffer.from(signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : 'bad signature';
 }
