@@ -3,6 +3,7 @@ import type { CallerIdentity } from '../../request-context.js';
 import { createBucket, type Bucket, type BucketStore } from './bucket.js';
 import { createClientAddressResolver } from './client-address.js';
 import { DEFAULT_FALLBACK_LOG_INTERVAL_MS, type RateLimitOptions } from './options.js';
+import type { RootFieldCounts } from './root-fields.js';
 
 /** What the limiter needs to know about one request. */
 export interface LimitRequest {
@@ -10,6 +11,8 @@ export interface LimitRequest {
   remoteAddress: string | undefined;
   forwardedFor: string | string[] | undefined;
   operationName: string | null | undefined;
+  /** Root field name → occurrences in the resolved operation; undefined when it never resolved. */
+  rootFields?: RootFieldCounts;
   /** Points to charge the tier bucket (1, or the operation's cost). */
   points: number;
 }
@@ -40,9 +43,19 @@ function moreRestrictive(a: RateLimitDecision, b: RateLimitDecision): RateLimitD
 }
 
 /**
+ * Points an operation limit `operations.<name>` charges: one per root field named `<name>` (each
+ * alias counts), and at least 1 when the operation itself is named `<name>`.
+ */
+export function operationPoints(name: string, operationName: string | null | undefined, rootFields: RootFieldCounts | undefined): number {
+  const fields = rootFields?.get(name) ?? 0;
+  return operationName === name ? Math.max(1, fields) : fields;
+}
+
+/**
  * Decides per request: the caller's key is the API key's client id, else the JWT subject, else the
- * client IP; its tier bucket is charged, and an operation limit (when one is configured for the
- * operation name) is charged 1 in parallel. The most restrictive answer wins.
+ * client IP; its tier bucket is charged, and every operation limit that applies (see
+ * `operationPoints`: root fields by name, and the operation name) is charged in parallel. The most
+ * restrictive answer wins.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const { logger } = options;
@@ -104,11 +117,17 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       const ip = identity?.clientId || identity?.subject ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
       const clientKey = identity?.clientId ? `key:${identity.clientId}` : identity?.subject ? `sub:${identity.subject}` : `ip:${ip}`;
       const tier = (identity && (tiers.get(identity.tier) ?? unknownTier(identity))) ?? anonymous;
-      const operation = request.operationName ? operations.get(request.operationName) : undefined;
-      if (!operation) return settle(tier, clientKey, request.points);
-      const operationKey = operation.byIp ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
-      const [byTier, byOperation] = await Promise.all([settle(tier, clientKey, request.points), settle(operation.bucket, operationKey, 1)]);
-      return moreRestrictive(byTier, byOperation);
+      const byTier = settle(tier, clientKey, request.points);
+      if (operations.size === 0) return byTier;
+      const pending: Promise<RateLimitDecision>[] = [byTier];
+      for (const [name, operation] of operations) {
+        const points = operationPoints(name, request.operationName, request.rootFields);
+        if (points === 0) continue;
+        const operationKey = operation.byIp ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
+        pending.push(settle(operation.bucket, operationKey, points));
+      }
+      if (pending.length === 1) return byTier;
+      return (await Promise.all(pending)).reduce(moreRestrictive);
     },
   };
 }

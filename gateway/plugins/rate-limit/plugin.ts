@@ -6,6 +6,7 @@ import type { GatewayContext } from '../../request-context.js';
 import { secondsUntilReset, setRateLimitHeaders } from './headers.js';
 import { createRateLimiter, type RateLimitDecision, type RateLimiter } from './limiter.js';
 import type { RateLimitOptions } from './options.js';
+import { countRootFields } from './root-fields.js';
 
 type RequestContext = GraphQLRequestContext<GatewayContext>;
 
@@ -43,6 +44,7 @@ export function createRateLimitPlugin(limiter: RateLimiter, options: Pick<RateLi
       remoteAddress: context.incoming.remoteAddress,
       forwardedFor: context.incoming.headers['x-forwarded-for'],
       operationName: requestContext.operationName,
+      rootFields: requestContext.operation && requestContext.document ? countRootFields(requestContext.document, requestContext.operation) : undefined,
       points: cost === undefined ? 1 : Math.max(1, Math.ceil(cost)),
     });
     decisions.set(requestContext, pending);

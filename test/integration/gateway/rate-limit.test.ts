@@ -142,6 +142,31 @@ describe('rate limit: per-client token buckets', () => {
     expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.6'))).status).toBe(200);
   });
 
+  it('applies an operation limit to every root field of that name: renaming or aliasing does not bypass it', async () => {
+    const input = (n: string) => `(input: { username: "rl_${n}", email: "rl_${n}@example.com", name: "R" }) { id }`;
+    const renamed = (n: string) => postGraphQL(behindProxy.url, `mutation signUp { registerUser${input(n)} }`, from('10.0.1.1'));
+    expect((await renamed('ren1')).status).toBe(200);
+    expect((await renamed('ren2')).status).toBe(200);
+    expect((await renamed('ren3')).status).toBe(429);
+    // Three aliases in one request cost 3 points of a 2-point bucket.
+    const aliased = await postGraphQL(
+      behindProxy.url,
+      `mutation { a: registerUser${input('al1')} b: registerUser${input('al2')} c: registerUser${input('al3')} }`,
+      from('10.0.1.2'),
+    );
+    expect(aliased.status).toBe(429);
+    expect(aliased.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    // Through a fragment and an inline fragment: 2 points, then the bucket is empty.
+    const fragments = `mutation { ...R ... on Mutation { b: registerUser${input('fr2')} } } fragment R on Mutation { registerUser${input('fr1')} }`;
+    expect((await postGraphQL(behindProxy.url, fragments, from('10.0.1.3'))).status).toBe(200);
+    expect((await postGraphQL(behindProxy.url, `mutation { registerUser${input('fr3')} }`, from('10.0.1.3'))).status).toBe(429);
+    // An operation named like the limit is still charged at least 1.
+    const named = () => postGraphQL(behindProxy.url, 'query registerUser { topProducts(first: 1) { upc } }', from('10.0.1.4'));
+    expect((await named()).status).toBe(200);
+    expect((await named()).status).toBe(200);
+    expect((await named()).status).toBe(429);
+  });
+
   it('counts requests that fail before their operation is known, with headers on each', async () => {
     const broken = '{ topProducts(first: 1) { upc ';
     const answers = [];
