@@ -80,6 +80,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
   const { apollo, logger } = options;
   const routes = options.extensions.filter((e) => e.handleHttp);
   const contextBuilders = options.extensions.filter((e) => e.buildContext);
+  const contextErrorHooks = options.extensions.filter((e) => e.onContextError);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -128,7 +129,18 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers: toHeaderMap(request), search: url.search, body },
       context: async () => {
-        for (const extension of contextBuilders) await extension.buildContext!(context);
+        try {
+          for (const extension of contextBuilders) await extension.buildContext!(context);
+        } catch (error) {
+          for (const extension of contextErrorHooks) {
+            try {
+              await extension.onContextError!(context, error);
+            } catch (hookError) {
+              context.logger.error({ err: hookError, extension: extension.name }, 'onContextError hook failed');
+            }
+          }
+          throw error;
+        }
         return context;
       },
     });

@@ -29,6 +29,10 @@ export interface RateLimitDecision {
 
 export interface RateLimiter {
   decide(request: LimitRequest): Promise<RateLimitDecision>;
+  /** Seconds to wait when the client IP has spent its failed-authentication budget, else undefined. Never charges. */
+  failedAuthRetryAfter(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): Promise<number | undefined>;
+  /** Charges the client IP's failed-authentication bucket one point. */
+  chargeFailedAuth(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): Promise<void>;
   /** Requests answered by the per-process fallback (or refused, fail-closed) while Redis was unreachable. */
   readonly storeFailures: number;
 }
@@ -88,6 +92,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     operations.set(name, { bucket: createBucket(`${options.keyPrefix}:op:${name}`, limit, store), byIp: limit.by === 'ip' });
   }
   const resolveAddress = createClientAddressResolver(options.trustedProxies);
+  const failedAuth = createBucket(`${options.keyPrefix}:failed-auth`, { ...options.failedAuth, burst: 0, burstDurationSeconds: 1 }, store);
   const warnedTiers = new Set<string>();
   // A tier named by an identity but missing from config: authenticated (or anonymous) limits, said once.
   const unknownTier = (identity: CallerIdentity): Bucket => {
@@ -111,6 +116,20 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   return {
     get storeFailures() {
       return storeFailures;
+    },
+    async failedAuthRetryAfter(remoteAddress, forwardedFor) {
+      let res: RateLimiterRes | null;
+      try {
+        res = await failedAuth.peek(`ip:${resolveAddress(remoteAddress, forwardedFor)}`);
+      } catch {
+        recordStoreFailure();
+        return undefined; // Authentication still runs; the tier limits still apply.
+      }
+      if (!res || res.consumedPoints < failedAuth.limit) return undefined;
+      return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    },
+    async chargeFailedAuth(remoteAddress, forwardedFor) {
+      await settle(failedAuth, `ip:${resolveAddress(remoteAddress, forwardedFor)}`, 1);
     },
     async decide(request) {
       const identity = request.identity;

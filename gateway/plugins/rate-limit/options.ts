@@ -15,11 +15,19 @@ export interface OperationLimitOptions extends BucketOptions {
   by: 'client' | 'ip';
 }
 
+/** `points` failed authentications per `durationSeconds` per client IP. */
+export interface FailedAuthOptions {
+  points: number;
+  durationSeconds: number;
+}
+
 /** Options of `createRateLimitExtension`, normally the validated `rateLimit` config section. */
 export interface RateLimitOptions {
   /** Must contain `anonymous` and `authenticated`; other names come from identities' `tier`. */
   tiers: Readonly<Record<string, BucketOptions>>;
   operations: Readonly<Record<string, OperationLimitOptions>>;
+  /** Failed authentications (401 UNAUTHENTICATED) allowed per client IP and window, before it gets 429. */
+  failedAuth: Readonly<FailedAuthOptions>;
   /** Addresses/CIDRs whose X-Forwarded-For is believed. */
   trustedProxies: readonly string[];
   /** With Redis unreachable: true limits per process (serves), false answers 503. */
