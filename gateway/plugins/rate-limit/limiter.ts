@@ -47,6 +47,17 @@ function moreRestrictive(a: RateLimitDecision, b: RateLimitDecision): RateLimitD
 }
 
 /**
+ * The bucket key of an authenticated caller: an API key's client id (`key:<id>`), a JWT's subject
+ * (`jwt:<sub>`); undefined means "by client IP". A JWT's `client_id`/`azp` is never used: every
+ * user of one app would share a bucket, and a token could name an API key's client id to share its.
+ */
+export function clientKeyOf(identity: CallerIdentity | undefined): string | undefined {
+  if (identity?.kind === 'api-key' && identity.clientId) return `key:${identity.clientId}`;
+  if (identity?.kind === 'jwt' && identity.subject) return `jwt:${identity.subject}`;
+  return undefined;
+}
+
+/**
  * Points an operation limit `operations.<name>` charges: one per root field named `<name>` (each
  * alias counts), and at least 1 when the operation itself is named `<name>`.
  */
@@ -56,8 +67,8 @@ export function operationPoints(name: string, operationName: string | null | und
 }
 
 /**
- * Decides per request: the caller's key is the API key's client id, else the JWT subject, else the
- * client IP; its tier bucket is charged, and every operation limit that applies (see
+ * Decides per request: the caller's key is `clientKeyOf` (API key client id or JWT subject), else
+ * the client IP; its tier bucket is charged, and every operation limit that applies (see
  * `operationPoints`: root fields by name, and the operation name) is charged in parallel. The most
  * restrictive answer wins.
  */
@@ -133,16 +144,16 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     },
     async decide(request) {
       const identity = request.identity;
-      const ip = identity?.clientId || identity?.subject ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
-      const clientKey = identity?.clientId ? `key:${identity.clientId}` : identity?.subject ? `sub:${identity.subject}` : `ip:${ip}`;
+      const clientKey = clientKeyOf(identity);
+      const ip = clientKey ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
       const tier = (identity && (tiers.get(identity.tier) ?? unknownTier(identity))) ?? anonymous;
-      const byTier = settle(tier, clientKey, request.points);
+      const byTier = settle(tier, clientKey ?? `ip:${ip}`, request.points);
       if (operations.size === 0) return byTier;
       const pending: Promise<RateLimitDecision>[] = [byTier];
       for (const [name, operation] of operations) {
         const points = operationPoints(name, request.operationName, request.rootFields);
         if (points === 0) continue;
-        const operationKey = operation.byIp ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
+        const operationKey = operation.byIp || !clientKey ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
         pending.push(settle(operation.bucket, operationKey, points));
       }
       if (pending.length === 1) return byTier;

@@ -11,7 +11,7 @@ export interface BucketOptions {
 }
 
 export interface OperationLimitOptions extends BucketOptions {
-  /** `client`: the caller's key (API key client id, JWT sub, else IP); `ip`: always the client IP. */
+  /** `client`: the caller's key (an API key's client id, a JWT's sub, else IP); `ip`: always the client IP. */
   by: 'client' | 'ip';
 }
 

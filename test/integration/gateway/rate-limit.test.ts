@@ -112,6 +112,16 @@ describe('rate limit: per-client token buckets', () => {
     expect((await jwt('10.0.0.8')).headers.get('ratelimit-remaining')).toBe('4');
   });
 
+  it("keys a JWT by its subject, never by its client_id/azp (users of one app do not share a bucket)", async () => {
+    const alice = await mintToken(secretBytes(SECRET), { sub: 'alice-spa', claims: { client_id: 'spa', azp: 'spa' } });
+    const bob = await mintToken(secretBytes(SECRET), { sub: 'bob-spa', claims: { client_id: 'spa', azp: 'spa' } });
+    const remaining = async (token: string) =>
+      (await postGraphQL(behindProxy.url, QUERY, from('10.0.2.1', { authorization: `Bearer ${token}` }))).headers.get('ratelimit-remaining');
+    expect(await remaining(alice)).toBe('6');
+    expect(await remaining(alice)).toBe('5');
+    expect(await remaining(bob)).toBe('6');
+  });
+
   it('ignores a spoofed X-Forwarded-For without trusted proxies', async () => {
     expect(await statuses(direct.url, 6)).toEqual([200, 200, 200, 200, 200, 429]);
     const spoofed = await postGraphQL(direct.url, QUERY, from('203.0.113.9'));

@@ -1,6 +1,6 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { operationPoints } from '../../../../gateway/plugins/rate-limit/limiter.js';
+import { clientKeyOf, operationPoints } from '../../../../gateway/plugins/rate-limit/limiter.js';
 import { countRootFields } from '../../../../gateway/plugins/rate-limit/root-fields.js';
 
 function counts(query: string): Record<string, number> {
@@ -35,5 +35,17 @@ describe('rate limit: root field counts', () => {
     ['registerUser', 'registerUser', undefined, 1],
   ] as const)('operations.%s with operation %s and root fields %j charges %i', (name, operationName, fields, points) => {
     expect(operationPoints(name, operationName, fields ? new Map(Object.entries(fields)) : undefined)).toBe(points);
+  });
+});
+
+describe('rate limit: client keys', () => {
+  it.each([
+    [{ kind: 'api-key', clientId: 'app-1', subject: 'x', scopes: [], tier: 'api-key' }, 'key:app-1'],
+    [{ kind: 'jwt', clientId: 'app-1', subject: 'user-1', scopes: [], tier: 'authenticated' }, 'jwt:user-1'],
+    [{ kind: 'jwt', clientId: 'app-1', scopes: [], tier: 'authenticated' }, undefined],
+    [{ kind: 'anonymous', scopes: [], tier: 'anonymous' }, undefined],
+    [undefined, undefined],
+  ] as const)('%j → %s', (identity, key) => {
+    expect(clientKeyOf(identity)).toBe(key);
   });
 });
