@@ -20,6 +20,8 @@ export const DEFAULT_RATE_LIMIT_KEY_PREFIX = 'switchyard:rl';
 export const DEFAULT_FAILED_AUTH_LIMIT = { points: 10, durationSeconds: 60 } as const;
 /** Maximum estimated cost of one operation. */
 export const DEFAULT_MAX_COST = 1000;
+/** Cost of each `__schema` / `__type` field in an operation (introspection is not free to build). */
+export const DEFAULT_INTROSPECTION_COST = 100;
 /** Size assumed for a list field when neither arguments nor `@listSize` tell. */
 export const DEFAULT_LIST_SIZE = 10;
 /** Arguments read as a list field's size when the field has no `@listSize(slicingArguments:)`. */
@@ -95,6 +97,7 @@ const costSchema = z
     maxCost: z.number().int().positive().default(DEFAULT_MAX_COST),
     defaultListSize: z.number().int().min(0).default(DEFAULT_LIST_SIZE),
     listSizeArguments: z.array(z.string().min(1)).default(() => [...DEFAULT_LIST_SIZE_ARGUMENTS]),
+    introspectionCost: z.number().int().min(0).default(DEFAULT_INTROSPECTION_COST),
   })
   .strict();
 
