@@ -3,7 +3,7 @@ import { authSchema } from './auth-schema.js';
 import { limitsConfigShape } from './limits-schema.js';
 
 export * from './auth-schema.js';
-import { subgraphsSchema } from './subgraphs-schema.js';
+import { refuseForwardedApiKeyHeader, subgraphsSchema } from './subgraphs-schema.js';
 
 export { DEFAULT_SUBGRAPH_TRAFFIC, type SubgraphsConfig } from './subgraphs-schema.js';
 
@@ -100,7 +100,8 @@ export const configSchema = z
     subgraphs: subgraphsSchema.default(() => subgraphsSchema.parse({})),
     ...limitsConfigShape,
   })
-  .strict();
+  .strict()
+  .superRefine(refuseForwardedApiKeyHeader);
 
 /** The validated, frozen configuration every module receives. */
 export type GatewayConfig = z.infer<typeof configSchema>;
