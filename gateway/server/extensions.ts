@@ -24,7 +24,8 @@ export function createExtensions(deps: ExtensionDependencies): GatewayExtension[
   const { config, logger, env = {} } = deps;
   const extensions: GatewayExtension[] = [];
   const redis = config.rateLimit.enabled && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
-  const rateLimit = config.rateLimit.enabled ? createRateLimitExtension({ ...config.rateLimit, redis: redis?.client, logger }) : undefined;
+  const credentialHeaders = ['authorization', config.auth.apiKeys.header];
+  const rateLimit = config.rateLimit.enabled ? createRateLimitExtension({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger }) : undefined;
   // Before auth: refuses an IP that spent its failed-authentication budget before verifying anything.
   if (rateLimit) extensions.push(rateLimit.failedAuthGuard);
   if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger }));

@@ -28,6 +28,11 @@ export interface RateLimitOptions {
   operations: Readonly<Record<string, OperationLimitOptions>>;
   /** Failed authentications (401 UNAUTHENTICATED) allowed per client IP and window, before it gets 429. */
   failedAuth: Readonly<FailedAuthOptions>;
+  /**
+   * Request headers that carry a credential (default `authorization`, `x-api-key`): only requests
+   * presenting one are checked against the failed-auth bucket, so others cost no store read.
+   */
+  credentialHeaders?: readonly string[];
   /** Addresses/CIDRs whose X-Forwarded-For is believed. */
   trustedProxies: readonly string[];
   /** With Redis unreachable: true limits per process (serves), false answers 503. */

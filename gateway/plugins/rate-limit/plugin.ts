@@ -90,7 +90,7 @@ export function createRateLimitExtension(
   return {
     name: 'rate-limit',
     limiter,
-    failedAuthGuard: createFailedAuthGuard(limiter),
+    failedAuthGuard: createFailedAuthGuard(limiter, options.credentialHeaders),
     plugins: [createRateLimitPlugin(limiter, options)],
   };
 }

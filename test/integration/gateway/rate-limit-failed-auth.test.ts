@@ -39,6 +39,9 @@ describe('rate limit: failed authentications per client IP', () => {
     expect(limited.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     // Refused before verification: even a valid credential from that IP waits.
     expect((await postGraphQL(gateway.url, QUERY, as('10.1.0.1', good))).status).toBe(429);
+    // Without a credential there is nothing to guess: served anonymously (optional mode), no store read.
+    expect((await postGraphQL(gateway.url, QUERY, { headers: { 'x-forwarded-for': '10.1.0.1' } })).status).toBe(200);
+    expect((await postGraphQL(gateway.url, QUERY, { headers: { 'x-forwarded-for': '10.1.0.1', 'x-api-key': 'guess' } })).status).toBe(429);
 
     expect((await postGraphQL(gateway.url, QUERY, as('10.1.0.2', good))).status).toBe(200);
     expect((await postGraphQL(gateway.url, QUERY, as('10.1.0.2', bad))).status).toBe(401);
