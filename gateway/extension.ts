@@ -15,6 +15,11 @@ export interface GatewayExtension {
    * GraphQLError with `extensions.http.status` ends the request with that status.
    */
   buildContext?(context: GatewayContext): void | Promise<void>;
+  /**
+   * Told when a `buildContext` (this extension's or another's) threw, before the error is answered;
+   * it cannot change the answer (e.g. rate limiting counts failed authentications here).
+   */
+  onContextError?(context: GatewayContext, error: unknown): void | Promise<void>;
   /** Rewrites the supergraph SDL before the engine loads it (e.g. auth clears the SECURITY purpose). */
   prepareSupergraph?(supergraphSdl: string): string;
   /**

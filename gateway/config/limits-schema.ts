@@ -16,8 +16,12 @@ export const DEFAULT_API_KEY_TIER = DEFAULT_AUTHENTICATED_TIER;
 export const DEFAULT_PARTNER_TIER = { points: 1000, durationSeconds: 1, burst: 2000, burstDurationSeconds: 10 } as const;
 /** Redis key prefix for rate-limit counters; replicas sharing a budget must use the same one. */
 export const DEFAULT_RATE_LIMIT_KEY_PREFIX = 'switchyard:rl';
+/** Failed authentications (401) allowed per client IP: 10 per 60 s, then 429 until the window ends. */
+export const DEFAULT_FAILED_AUTH_LIMIT = { points: 10, durationSeconds: 60 } as const;
 /** Maximum estimated cost of one operation. */
 export const DEFAULT_MAX_COST = 1000;
+/** Cost of each `__schema` / `__type` field in an operation (introspection is not free to build). */
+export const DEFAULT_INTROSPECTION_COST = 100;
 /** Size assumed for a list field when neither arguments nor `@listSize` tell. */
 export const DEFAULT_LIST_SIZE = 10;
 /** Arguments read as a list field's size when the field has no `@listSize(slicingArguments:)`. */
@@ -70,6 +74,11 @@ const rateLimitSchema = z
     tiers: tiersSchema,
     /** Extra limits per operation name, on top of the tier's (e.g. `registerUser`). */
     operations: z.record(z.string().min(1), operationLimitSchema).default(() => ({})),
+    /** Failed authentications per client IP and window; an IP over it gets 429 before its credential is checked. */
+    failedAuth: z
+      .object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() })
+      .strict()
+      .default(() => ({ ...DEFAULT_FAILED_AUTH_LIMIT })),
     /** Addresses or CIDRs whose `X-Forwarded-For` is believed; empty: the socket address is the client. */
     trustedProxies: z
       .array(z.string().refine(isProxyEntry, 'must be an IP address or CIDR (e.g. 10.0.0.0/8)'))
@@ -88,6 +97,7 @@ const costSchema = z
     maxCost: z.number().int().positive().default(DEFAULT_MAX_COST),
     defaultListSize: z.number().int().min(0).default(DEFAULT_LIST_SIZE),
     listSizeArguments: z.array(z.string().min(1)).default(() => [...DEFAULT_LIST_SIZE_ARGUMENTS]),
+    introspectionCost: z.number().int().min(0).default(DEFAULT_INTROSPECTION_COST),
   })
   .strict();
 

@@ -52,6 +52,14 @@ export const DEFAULT_SUBGRAPH_TRAFFIC = Object.freeze({
   maskErrors: false,
 });
 
+/**
+ * Headers that carry the client's credentials. The gateway verifies them; passing them on would hand
+ * every subgraph (and whoever reads its logs) a replayable secret. The configured API-key header
+ * (`auth.apiKeys.header`) is refused too, by `refuseForwardedApiKeyHeader` on the whole config.
+ */
+export const CREDENTIAL_HEADER_NAMES: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
+const CREDENTIAL_HEADER_MESSAGE = 'credential headers are verified by the gateway and never forwarded to subgraphs';
+
 const headerName = z.string().regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a lower-case HTTP header name');
 const positiveInt = z.number().int().positive();
 
@@ -87,9 +95,11 @@ const trafficFields = {
   ejectMs: z.number().int().min(0).optional(),
   forwardHeaders: z
     .array(
-      headerName.refine((name) => !IDENTITY_HEADER_NAMES.includes(name), {
-        message: 'identity headers are set by the gateway from verified credentials and cannot be forwarded from clients',
-      }),
+      headerName
+        .refine((name) => !IDENTITY_HEADER_NAMES.includes(name), {
+          message: 'identity headers are set by the gateway from verified credentials and cannot be forwarded from clients',
+        })
+        .refine((name) => !CREDENTIAL_HEADER_NAMES.includes(name), { message: CREDENTIAL_HEADER_MESSAGE }),
     )
     .optional(),
   responseHeaders: z.array(headerName).optional(),
@@ -101,6 +111,20 @@ const trafficFields = {
  * them (auth plugin, request signing); forwarding a client's copy would let it claim any identity.
  */
 export const IDENTITY_HEADER_NAMES: readonly string[] = ['x-user-id', 'x-user-scopes', 'x-client-id', 'x-switchyard-timestamp', 'x-switchyard-signature'];
+
+/** Adds an issue for each `forwardHeaders` entry naming the configured API-key header. */
+export function refuseForwardedApiKeyHeader(
+  config: { auth: { apiKeys: { header: string } }; subgraphs: z.output<typeof subgraphsSchema> },
+  context: z.RefinementCtx,
+): void {
+  const header = config.auth.apiKeys.header;
+  const check = (list: readonly string[] | undefined, path: Array<string | number>) =>
+    list?.forEach((name, i) => {
+      if (name === header) context.addIssue({ code: 'custom', path: [...path, 'forwardHeaders', i], message: `${CREDENTIAL_HEADER_MESSAGE} (auth.apiKeys.header)` });
+    });
+  check(config.subgraphs.defaults.forwardHeaders, ['subgraphs', 'defaults']);
+  for (const [name, override] of Object.entries(config.subgraphs.overrides)) check(override.forwardHeaders, ['subgraphs', 'overrides', name]);
+}
 
 const trafficSchema = z.object(trafficFields).strict();
 

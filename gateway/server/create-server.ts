@@ -21,6 +21,7 @@ import { createOperationNamePlugin } from './apollo-plugins.js';
 import { createExtensions } from './extensions.js';
 import { createFormatError } from './format-error.js';
 import { createHttpHandler } from './http-handler.js';
+import { createMaxDepthRule } from './max-depth-rule.js';
 
 /** Client headers forwarded to every subgraph unless configured otherwise (W3C trace context). */
 export const DEFAULT_FORWARDED_HEADERS = ['traceparent', 'tracestate'] as const;
@@ -116,6 +117,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // and Apollo Server 5.5 never releases a second stop() caller once the first succeeds: hang.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
+    validationRules: [createMaxDepthRule(config.server.maxDepth)],
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
     plugins: [createOperationNamePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),

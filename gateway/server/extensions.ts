@@ -23,10 +23,14 @@ export interface ExtensionDependencies {
 export function createExtensions(deps: ExtensionDependencies): GatewayExtension[] {
   const { config, logger, env = {} } = deps;
   const extensions: GatewayExtension[] = [];
+  const redis = config.rateLimit.enabled && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
+  const credentialHeaders = ['authorization', config.auth.apiKeys.header];
+  const rateLimit = config.rateLimit.enabled ? createRateLimitExtension({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger }) : undefined;
+  // Before auth: refuses an IP that spent its failed-authentication budget before verifying anything.
+  if (rateLimit) extensions.push(rateLimit.failedAuthGuard);
   if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger }));
   if (config.cost.enabled) extensions.push(createCostExtension({ ...config.cost, logger }));
-  const redis = config.rateLimit.enabled && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
-  if (config.rateLimit.enabled) extensions.push(createRateLimitExtension({ ...config.rateLimit, redis: redis?.client, logger }));
+  if (rateLimit) extensions.push(rateLimit);
   if (config.playground.enabled) {
     extensions.push(createPlaygroundExtension({ graphqlPath: config.server.graphqlPath, title: config.playground.title }));
   }

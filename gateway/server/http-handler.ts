@@ -80,25 +80,32 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
   const { apollo, logger } = options;
   const routes = options.extensions.filter((e) => e.handleHttp);
   const contextBuilders = options.extensions.filter((e) => e.buildContext);
+  const contextErrorHooks = options.extensions.filter((e) => e.onContextError);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = resolveRequestId(request.headers['x-request-id']);
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const idHeader = { 'x-request-id': requestId };
+    // `new URL` throws on a malformed absolute-form target (`GET http://[zz/graphql`): a client error.
+    const url = parseTarget(request.url);
+    if (!url) {
+      sendJson(response, 400, { errors: [{ message: 'Request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] }, idHeader);
+      return;
+    }
     if (url.pathname === '/health') {
       const ready = options.isReady();
-      sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, { 'x-request-id': requestId });
+      sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, idHeader);
       return;
     }
     for (const extension of routes) {
       if (await extension.handleHttp!(request, response, url)) return;
     }
     if (url.pathname !== options.graphqlPath) {
-      sendJson(response, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.`, extensions: { code: 'NOT_FOUND' } }] });
+      sendJson(response, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.`, extensions: { code: 'NOT_FOUND' } }] }, idHeader);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'POST') {
-      sendJson(response, 405, { errors: [{ message: 'Use GET or POST for GraphQL requests.', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, POST' });
+      sendJson(response, 405, { errors: [{ message: 'Use GET or POST for GraphQL requests.', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, POST', ...idHeader });
       return;
     }
     let body: unknown;
@@ -107,9 +114,9 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       body = parseBody(text, request.headers['content-type']);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }, { connection: 'close' });
+        sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }, { connection: 'close', ...idHeader });
       } else {
-        sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] }, idHeader);
       }
       return;
     }
@@ -128,7 +135,18 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers: toHeaderMap(request), search: url.search, body },
       context: async () => {
-        for (const extension of contextBuilders) await extension.buildContext!(context);
+        try {
+          for (const extension of contextBuilders) await extension.buildContext!(context);
+        } catch (error) {
+          for (const extension of contextErrorHooks) {
+            try {
+              await extension.onContextError!(context, error);
+            } catch (hookError) {
+              context.logger.error({ err: hookError, extension: extension.name }, 'onContextError hook failed');
+            }
+          }
+          throw error;
+        }
         return context;
       },
     });
@@ -152,6 +170,15 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       }
     });
   };
+}
+
+/** The request target as a URL, or undefined when malformed (URL.parse would need Node ≥ 20.18). */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://gateway.invalid');
+  } catch {
+    return undefined;
+  }
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

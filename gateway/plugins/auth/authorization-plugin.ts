@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import { Kind } from 'graphql';
+import { Kind, print } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { CallerIdentity, GatewayContext } from '../../request-context.js';
 import { NO_RULES, readAuthorizationRules, type AuthorizationRules, type Caller } from './authorization-rules.js';
@@ -15,6 +15,16 @@ interface CachedFilter extends FilteredOperation {
   /** Plan-cache key of the filtered document (ApolloGateway keys its query plans by `queryHash`). */
   queryHash: string;
   operation: OperationDefinitionNode | undefined;
+}
+
+/**
+ * The plan-cache key of a filtered document: the hash of the document itself. Removed paths are not
+ * enough: callers with different rights can lose different fields at the same path (say `x` from
+ * `... on Book { x: isbn }` for one, from `... on Movie { x: code }` for another) and must not share
+ * a plan. Computed once per filter-cache miss.
+ */
+export function filteredQueryHash(document: DocumentNode): string {
+  return createHash('sha256').update(print(document)).digest('hex');
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -51,10 +61,9 @@ export function createAuthorizationPlugin(options: { cacheSize?: number } = {}):
     let cached = cache.get(key);
     if (!cached) {
       const result = filterOperation(context.schema, rules, context.document, context.operation!, caller);
-      const removedKey = result.removed.map((r) => r.path.join('.')).join('\n');
       cached = {
         ...result,
-        queryHash: result.removed.length ? createHash('sha256').update(`${context.queryHash}\n${removedKey}`).digest('hex') : context.queryHash,
+        queryHash: result.removed.length ? filteredQueryHash(result.document) : context.queryHash,
         operation: result.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION),
       };
       cache.set(key, cached);

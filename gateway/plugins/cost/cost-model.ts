@@ -24,6 +24,8 @@ export interface CostSettings {
   defaultListSize: number;
   /** Argument names read as a list's size when its field has no `@listSize(slicingArguments:)`. */
   listSizeArguments: readonly string[];
+  /** Cost of each `__schema` or `__type` field (each alias again); `__typename` is free. */
+  introspectionCost: number;
 }
 
 export interface CostModel {
@@ -48,7 +50,8 @@ interface Compilation {
  * a scalar or enum 0, unless `@cost(weight:)` on the field or its type says otherwise; a provided
  * argument with `@cost` adds its weight; a list multiplies its item's cost by its size, read from its
  * slicing arguments (`@listSize(slicingArguments:)` or the configured names), else `@listSize(assumedSize:)`,
- * else the configured default. Fragments on different types count the most expensive one. The type
+ * else the configured default. Fragments on different types count the most expensive one.
+ * `__schema` and `__type` cost `settings.introspectionCost` each; `__typename` costs 0. The type
  * information comes from the supergraph SDL itself (a superset of the API schema).
  */
 export function createCostModel(supergraphSdl: string, settings: CostSettings): CostModel {
@@ -76,6 +79,9 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
 
   function compileField(parent: GraphQLCompositeType, field: FieldNode, c: Compilation, sizedBy?: ChildSizing): CostPlan {
     const name = field.name.value;
+    // Introspection answers from the gateway but is not free to build: without a price, 1000 aliases
+    // of `__schema` in one request would be admitted.
+    if (name === '__schema' || name === '__type') return settings.introspectionCost;
     if (name.startsWith('__') || (!isObjectType(parent) && !isInterfaceType(parent))) return 0;
     const definition = parent.getFields()[name];
     if (!definition) return 0;

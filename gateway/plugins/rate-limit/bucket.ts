@@ -16,6 +16,8 @@ export interface Bucket {
   readonly limitHeader: string;
   /** Resolves with the result when allowed; rejects with a RateLimiterRes when limited, an Error when the store failed. */
   consume(key: string, points: number): Promise<RateLimiterRes>;
+  /** Reads the steady window's state without charging (null: nothing spent yet). Rejects when the store failed. */
+  peek(key: string): Promise<RateLimiterRes | null>;
 }
 
 export interface BucketStore {
@@ -67,5 +69,6 @@ export function createBucket(keyPrefix: string, options: BucketOptions, store: B
     limit: options.points,
     limitHeader: String(options.points),
     consume: (key, points) => limiter.consume(key, points),
+    peek: (key) => main.get(key),
   };
 }

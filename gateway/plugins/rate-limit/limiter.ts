@@ -3,6 +3,7 @@ import type { CallerIdentity } from '../../request-context.js';
 import { createBucket, type Bucket, type BucketStore } from './bucket.js';
 import { createClientAddressResolver } from './client-address.js';
 import { DEFAULT_FALLBACK_LOG_INTERVAL_MS, type RateLimitOptions } from './options.js';
+import type { RootFieldCounts } from './root-fields.js';
 
 /** What the limiter needs to know about one request. */
 export interface LimitRequest {
@@ -10,6 +11,8 @@ export interface LimitRequest {
   remoteAddress: string | undefined;
   forwardedFor: string | string[] | undefined;
   operationName: string | null | undefined;
+  /** Root field name → occurrences in the resolved operation; undefined when it never resolved. */
+  rootFields?: RootFieldCounts;
   /** Points to charge the tier bucket (1, or the operation's cost). */
   points: number;
 }
@@ -26,6 +29,10 @@ export interface RateLimitDecision {
 
 export interface RateLimiter {
   decide(request: LimitRequest): Promise<RateLimitDecision>;
+  /** Seconds to wait when the client IP has spent its failed-authentication budget, else undefined. Never charges. */
+  failedAuthRetryAfter(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): Promise<number | undefined>;
+  /** Charges the client IP's failed-authentication bucket one point. */
+  chargeFailedAuth(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): Promise<void>;
   /** Requests answered by the per-process fallback (or refused, fail-closed) while Redis was unreachable. */
   readonly storeFailures: number;
 }
@@ -40,9 +47,30 @@ function moreRestrictive(a: RateLimitDecision, b: RateLimitDecision): RateLimitD
 }
 
 /**
- * Decides per request: the caller's key is the API key's client id, else the JWT subject, else the
- * client IP; its tier bucket is charged, and an operation limit (when one is configured for the
- * operation name) is charged 1 in parallel. The most restrictive answer wins.
+ * The bucket key of an authenticated caller: an API key's client id (`key:<id>`), a JWT's subject
+ * (`jwt:<sub>`); undefined means "by client IP". A JWT's `client_id`/`azp` is never used: every
+ * user of one app would share a bucket, and a token could name an API key's client id to share its.
+ */
+export function clientKeyOf(identity: CallerIdentity | undefined): string | undefined {
+  if (identity?.kind === 'api-key' && identity.clientId) return `key:${identity.clientId}`;
+  if (identity?.kind === 'jwt' && identity.subject) return `jwt:${identity.subject}`;
+  return undefined;
+}
+
+/**
+ * Points an operation limit `operations.<name>` charges: one per root field named `<name>` (each
+ * alias counts), and at least 1 when the operation itself is named `<name>`.
+ */
+export function operationPoints(name: string, operationName: string | null | undefined, rootFields: RootFieldCounts | undefined): number {
+  const fields = rootFields?.get(name) ?? 0;
+  return operationName === name ? Math.max(1, fields) : fields;
+}
+
+/**
+ * Decides per request: the caller's key is `clientKeyOf` (API key client id or JWT subject), else
+ * the client IP; its tier bucket is charged, and every operation limit that applies (see
+ * `operationPoints`: root fields by name, and the operation name) is charged in parallel. The most
+ * restrictive answer wins.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const { logger } = options;
@@ -75,6 +103,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     operations.set(name, { bucket: createBucket(`${options.keyPrefix}:op:${name}`, limit, store), byIp: limit.by === 'ip' });
   }
   const resolveAddress = createClientAddressResolver(options.trustedProxies);
+  const failedAuth = createBucket(`${options.keyPrefix}:failed-auth`, { ...options.failedAuth, burst: 0, burstDurationSeconds: 1 }, store);
   const warnedTiers = new Set<string>();
   // A tier named by an identity but missing from config: authenticated (or anonymous) limits, said once.
   const unknownTier = (identity: CallerIdentity): Bucket => {
@@ -99,16 +128,36 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     get storeFailures() {
       return storeFailures;
     },
+    async failedAuthRetryAfter(remoteAddress, forwardedFor) {
+      let res: RateLimiterRes | null;
+      try {
+        res = await failedAuth.peek(`ip:${resolveAddress(remoteAddress, forwardedFor)}`);
+      } catch {
+        recordStoreFailure();
+        return undefined; // Authentication still runs; the tier limits still apply.
+      }
+      if (!res || res.consumedPoints < failedAuth.limit) return undefined;
+      return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    },
+    async chargeFailedAuth(remoteAddress, forwardedFor) {
+      await settle(failedAuth, `ip:${resolveAddress(remoteAddress, forwardedFor)}`, 1);
+    },
     async decide(request) {
       const identity = request.identity;
-      const ip = identity?.clientId || identity?.subject ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
-      const clientKey = identity?.clientId ? `key:${identity.clientId}` : identity?.subject ? `sub:${identity.subject}` : `ip:${ip}`;
+      const clientKey = clientKeyOf(identity);
+      const ip = clientKey ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
       const tier = (identity && (tiers.get(identity.tier) ?? unknownTier(identity))) ?? anonymous;
-      const operation = request.operationName ? operations.get(request.operationName) : undefined;
-      if (!operation) return settle(tier, clientKey, request.points);
-      const operationKey = operation.byIp ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
-      const [byTier, byOperation] = await Promise.all([settle(tier, clientKey, request.points), settle(operation.bucket, operationKey, 1)]);
-      return moreRestrictive(byTier, byOperation);
+      const byTier = settle(tier, clientKey ?? `ip:${ip}`, request.points);
+      if (operations.size === 0) return byTier;
+      const pending: Promise<RateLimitDecision>[] = [byTier];
+      for (const [name, operation] of operations) {
+        const points = operationPoints(name, request.operationName, request.rootFields);
+        if (points === 0) continue;
+        const operationKey = operation.byIp || !clientKey ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
+        pending.push(settle(operation.bucket, operationKey, points));
+      }
+      if (pending.length === 1) return byTier;
+      return (await Promise.all(pending)).reduce(moreRestrictive);
     },
   };
 }

@@ -11,8 +11,14 @@ export interface BucketOptions {
 }
 
 export interface OperationLimitOptions extends BucketOptions {
-  /** `client`: the caller's key (API key client id, JWT sub, else IP); `ip`: always the client IP. */
+  /** `client`: the caller's key (an API key's client id, a JWT's sub, else IP); `ip`: always the client IP. */
   by: 'client' | 'ip';
+}
+
+/** `points` failed authentications per `durationSeconds` per client IP. */
+export interface FailedAuthOptions {
+  points: number;
+  durationSeconds: number;
 }
 
 /** Options of `createRateLimitExtension`, normally the validated `rateLimit` config section. */
@@ -20,6 +26,13 @@ export interface RateLimitOptions {
   /** Must contain `anonymous` and `authenticated`; other names come from identities' `tier`. */
   tiers: Readonly<Record<string, BucketOptions>>;
   operations: Readonly<Record<string, OperationLimitOptions>>;
+  /** Failed authentications (401 UNAUTHENTICATED) allowed per client IP and window, before it gets 429. */
+  failedAuth: Readonly<FailedAuthOptions>;
+  /**
+   * Request headers that carry a credential (default `authorization`, `x-api-key`): only requests
+   * presenting one are checked against the failed-auth bucket, so others cost no store read.
+   */
+  credentialHeaders?: readonly string[];
   /** Addresses/CIDRs whose X-Forwarded-For is believed. */
   trustedProxies: readonly string[];
   /** With Redis unreachable: true limits per process (serves), false answers 503. */

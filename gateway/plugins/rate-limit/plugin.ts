@@ -4,8 +4,10 @@ import { createClientError, GatewayErrorCode } from '../../errors.js';
 import type { GatewayExtension } from '../../extension.js';
 import type { GatewayContext } from '../../request-context.js';
 import { secondsUntilReset, setRateLimitHeaders } from './headers.js';
+import { createFailedAuthGuard } from './failed-auth.js';
 import { createRateLimiter, type RateLimitDecision, type RateLimiter } from './limiter.js';
 import type { RateLimitOptions } from './options.js';
+import { countRootFields } from './root-fields.js';
 
 type RequestContext = GraphQLRequestContext<GatewayContext>;
 
@@ -43,6 +45,7 @@ export function createRateLimitPlugin(limiter: RateLimiter, options: Pick<RateLi
       remoteAddress: context.incoming.remoteAddress,
       forwardedFor: context.incoming.headers['x-forwarded-for'],
       operationName: requestContext.operationName,
+      rootFields: requestContext.operation && requestContext.document ? countRootFields(requestContext.document, requestContext.operation) : undefined,
       points: cost === undefined ? 1 : Math.max(1, Math.ceil(cost)),
     });
     decisions.set(requestContext, pending);
@@ -76,12 +79,18 @@ export function createRateLimitPlugin(limiter: RateLimiter, options: Pick<RateLi
   };
 }
 
-/** The rate-limit capability: per-client token buckets, in memory or shared through Redis. */
-export function createRateLimitExtension(options: RateLimitOptions): GatewayExtension & { readonly limiter: RateLimiter } {
+/**
+ * The rate-limit capability: per-client token buckets, in memory or shared through Redis.
+ * `failedAuthGuard` is a second extension that must be placed BEFORE auth (see failed-auth.ts).
+ */
+export function createRateLimitExtension(
+  options: RateLimitOptions,
+): GatewayExtension & { readonly limiter: RateLimiter; readonly failedAuthGuard: GatewayExtension } {
   const limiter = createRateLimiter(options);
   return {
     name: 'rate-limit',
     limiter,
+    failedAuthGuard: createFailedAuthGuard(limiter, options.credentialHeaders),
     plugins: [createRateLimitPlugin(limiter, options)],
   };
 }

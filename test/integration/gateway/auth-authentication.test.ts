@@ -25,9 +25,11 @@ beforeAll(async () => {
     jwt: { publicKey: rsa.publicPem, issuer: ISS, audience: AUD, clockToleranceSeconds: 5 },
     apiKeys: { keys: [{ sha256: createHash('sha256').update(API_KEY).digest('hex'), clientId: 'reports', scopes: ['reports:read'], tier: 'gold' }] },
   };
-  gateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: SECRET }, config: { auth } });
+  // These tests send many bad credentials from one IP; failed-auth limiting has its own test.
+  const rateLimit = { failedAuth: { points: 10_000, durationSeconds: 60 } };
+  gateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: SECRET }, config: { auth, rateLimit } });
   closeStack.push(gateway.close);
-  requiredGateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: SECRET }, config: { auth: { ...auth, mode: 'required' } } });
+  requiredGateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: SECRET }, config: { auth: { ...auth, mode: 'required' }, rateLimit } });
   closeStack.push(requiredGateway.close);
 });
 afterAll(() => closeStack.drain());

@@ -67,7 +67,11 @@ describe('JWTs verified against a remote JWKS', () => {
   });
 
   it('does not refetch per request when a flood of unknown kids arrives (default 30 s cool-down)', async () => {
-    const guarded = await startGateway({ subgraphUrls: subgraphs.urls, config: { auth: { jwt: { jwksUrl: jwks.url } } } });
+    const guarded = await startGateway({
+      subgraphUrls: subgraphs.urls,
+      // The flood of 401s from one IP must reach the verifier, not the failed-auth limit.
+      config: { auth: { jwt: { jwksUrl: jwks.url } }, rateLimit: { failedAuth: { points: 100, durationSeconds: 60 } } },
+    });
     closeStack.push(guarded.close);
     const before = jwks.state.fetches;
     const stranger = await createKeyPair('RS256', 'stranger');

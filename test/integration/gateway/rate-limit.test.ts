@@ -112,6 +112,16 @@ describe('rate limit: per-client token buckets', () => {
     expect((await jwt('10.0.0.8')).headers.get('ratelimit-remaining')).toBe('4');
   });
 
+  it("keys a JWT by its subject, never by its client_id/azp (users of one app do not share a bucket)", async () => {
+    const alice = await mintToken(secretBytes(SECRET), { sub: 'alice-spa', claims: { client_id: 'spa', azp: 'spa' } });
+    const bob = await mintToken(secretBytes(SECRET), { sub: 'bob-spa', claims: { client_id: 'spa', azp: 'spa' } });
+    const remaining = async (token: string) =>
+      (await postGraphQL(behindProxy.url, QUERY, from('10.0.2.1', { authorization: `Bearer ${token}` }))).headers.get('ratelimit-remaining');
+    expect(await remaining(alice)).toBe('6');
+    expect(await remaining(alice)).toBe('5');
+    expect(await remaining(bob)).toBe('6');
+  });
+
   it('ignores a spoofed X-Forwarded-For without trusted proxies', async () => {
     expect(await statuses(direct.url, 6)).toEqual([200, 200, 200, 200, 200, 429]);
     const spoofed = await postGraphQL(direct.url, QUERY, from('203.0.113.9'));
@@ -140,6 +150,31 @@ describe('rate limit: per-client token buckets', () => {
     expect(subgraphs.byName.accounts.stats.requests).toBe(accountsBefore);
     // Other operations from the same client still pass (the tier has points left).
     expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.6'))).status).toBe(200);
+  });
+
+  it('applies an operation limit to every root field of that name: renaming or aliasing does not bypass it', async () => {
+    const input = (n: string) => `(input: { username: "rl_${n}", email: "rl_${n}@example.com", name: "R" }) { id }`;
+    const renamed = (n: string) => postGraphQL(behindProxy.url, `mutation signUp { registerUser${input(n)} }`, from('10.0.1.1'));
+    expect((await renamed('ren1')).status).toBe(200);
+    expect((await renamed('ren2')).status).toBe(200);
+    expect((await renamed('ren3')).status).toBe(429);
+    // Three aliases in one request cost 3 points of a 2-point bucket.
+    const aliased = await postGraphQL(
+      behindProxy.url,
+      `mutation { a: registerUser${input('al1')} b: registerUser${input('al2')} c: registerUser${input('al3')} }`,
+      from('10.0.1.2'),
+    );
+    expect(aliased.status).toBe(429);
+    expect(aliased.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    // Through a fragment and an inline fragment: 2 points, then the bucket is empty.
+    const fragments = `mutation { ...R ... on Mutation { b: registerUser${input('fr2')} } } fragment R on Mutation { registerUser${input('fr1')} }`;
+    expect((await postGraphQL(behindProxy.url, fragments, from('10.0.1.3'))).status).toBe(200);
+    expect((await postGraphQL(behindProxy.url, `mutation { registerUser${input('fr3')} }`, from('10.0.1.3'))).status).toBe(429);
+    // An operation named like the limit is still charged at least 1.
+    const named = () => postGraphQL(behindProxy.url, 'query registerUser { topProducts(first: 1) { upc } }', from('10.0.1.4'));
+    expect((await named()).status).toBe(200);
+    expect((await named()).status).toBe(200);
+    expect((await named()).status).toBe(429);
   });
 
   it('counts requests that fail before their operation is known, with headers on each', async () => {

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_INTROSPECTION_COST } from '../../../../gateway/config/limits-schema.js';
 import { createCostModel, type CostModel } from '../../../../gateway/plugins/cost/index.js';
 import { composeSupergraph } from '../../../../gateway/supergraph/index.js';
 import { REPO_ROOT, SUBGRAPH_NAMES } from '../../../helpers/gateway.js';
 
-const SETTINGS = { defaultListSize: 10, listSizeArguments: ['first', 'last', 'limit'] };
+const SETTINGS = { defaultListSize: 10, listSizeArguments: ['first', 'last', 'limit'], introspectionCost: DEFAULT_INTROSPECTION_COST };
 
 function compose(subgraphs: Array<{ name: string; sdl: string }>): string {
   return composeSupergraph(subgraphs.map((s) => ({ ...s, url: `http://${s.name}.invalid/graphql` }))).supergraphSdl;
@@ -38,6 +39,11 @@ const EXAMPLE_CASES: Array<[string, string, Record<string, unknown> | undefined,
   ['fragment spread', '{ topProducts(first: 2) { ...P } } fragment P on Product { upc reviews(first: 3) { id } }', undefined, 2 * (1 + 3)],
   ['inline fragment on the same type', '{ product(upc: "1") { ... on Product { reviews(first: 2) { id } } } }', undefined, 1 + 2],
   ['@cost on a mutation field', 'mutation { registerUser(input: { username: "ada", email: "a@b.co", name: "Ada" }) { id } }', undefined, 10],
+  ['__schema costs the introspection constant', '{ __schema { types { name fields { name } } } }', undefined, DEFAULT_INTROSPECTION_COST],
+  ['__type too, beside normal fields', '{ __type(name: "Product") { name } product(upc: "1") { upc } }', undefined, DEFAULT_INTROSPECTION_COST + 1],
+  ['each alias of __schema counts', '{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __type(name: "User") { name } }', undefined, 3 * DEFAULT_INTROSPECTION_COST],
+  ['__schema through a fragment', '{ ...I } fragment I on Query { __schema { queryType { name } } }', undefined, DEFAULT_INTROSPECTION_COST],
+  ['__typename stays free', '{ __typename a: __typename product(upc: "1") { __typename } }', undefined, 1],
   ['big nested page', '{ topProducts(first: 100) { reviews(first: 100) { author { reviews(first: 100) { id } } } } }', undefined, 100 * (1 + 100 * (1 + 1 + 100))],
 ];
 

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
+import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
+
+const closeStack = createCloseStack();
+let subgraphs: RunningSubgraphs;
+let gateway: StartedGateway;
+
+/** `{ topProducts { reviews { product { reviews { … upc } } } } }`: `pairs` × 2 + 2 levels of fields. */
+function deepQuery(pairs: number): string {
+  return `{ topProducts(first: 1) { ${'reviews { product { '.repeat(pairs)}upc${' } }'.repeat(pairs)} } }`;
+}
+
+beforeAll(async () => {
+  subgraphs = await startSubgraphs();
+  closeStack.push(subgraphs.close);
+  gateway = await startGateway({ subgraphUrls: subgraphs.urls, config: { rateLimit: { enabled: false } } });
+  closeStack.push(gateway.close);
+});
+afterAll(() => closeStack.drain());
+
+describe('server.maxDepth', () => {
+  it('refuses a 1800-deep valid query with GRAPHQL_VALIDATION_FAILED (not 500), calling no subgraph', async () => {
+    const before = Object.values(subgraphs.byName).reduce((sum, s) => sum + s.stats.requests, 0);
+    const response = await postGraphQL(gateway.url, deepQuery(900));
+    expect([200, 400]).toContain(response.status);
+    expect(response.body.errors?.[0]).toMatchObject({
+      message: 'The operation nests fields deeper than the maximum depth of 64; ask for less nesting.',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(Object.values(subgraphs.byName).reduce((sum, s) => sum + s.stats.requests, 0)).toBe(before);
+  });
+
+  it('answers a 3000-deep query with a 200/400 request error, not 500', async () => {
+    const response = await postGraphQL(gateway.url, deepQuery(1500));
+    expect([200, 400]).toContain(response.status);
+    // graphql-js's parser gives up first: a request error, without echoing the RangeError.
+    expect(response.body.errors).toEqual([
+      { message: 'Syntax Error: the document is nested too deeply to parse.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+    ]);
+  });
+
+  it('counts depth through fragments and serves queries within the limit', async () => {
+    const shallow = await startGateway({ subgraphUrls: subgraphs.urls, config: { server: { maxDepth: 4 } } });
+    closeStack.push(shallow.close);
+    expect((await postGraphQL(shallow.url, deepQuery(1))).body.errors).toBeUndefined(); // depth 4
+    const viaFragments = await postGraphQL(
+      shallow.url,
+      'query Deep { topProducts(first: 1) { ...R } } fragment R on Product { reviews { ... on Review { product { ...U } } } } fragment U on Product { reviews { id } }',
+    );
+    expect(viaFragments.body.errors?.[0]).toMatchObject({
+      message: 'Operation "Deep" nests fields deeper than the maximum depth of 4; ask for less nesting.',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+  });
+});
