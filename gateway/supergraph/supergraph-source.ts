@@ -41,8 +41,12 @@ function sdlId(sdl: string): string {
   return createHash('sha256').update(sdl).digest('hex');
 }
 
+/** Kubernetes mounts a ConfigMap as symlinks through `..data`, swapped atomically on every update. */
+const CONFIGMAP_SWAP_NAME = '..data';
+
 /**
- * Watches the folders holding `paths` and calls `onChange` when one of those files changes.
+ * Watches the folders holding `paths` and calls `onChange` when one of those files changes (or the
+ * platform cannot say which file did, or a ConfigMap `..data` swap replaced them all).
  * Folders, not files, because editors and atomic publishes replace a file by rename.
  */
 function watchFiles(paths: readonly string[], onChange: () => void): () => void {
@@ -57,7 +61,9 @@ function watchFiles(paths: readonly string[], onChange: () => void): () => void 
   for (const [folder, names] of byFolder) {
     try {
       const watcher = watchFs(folder, (_event, filename) => {
-        if (!filename || names.has(String(filename))) onChange();
+        if (!filename) return onChange();
+        const name = String(filename);
+        if (names.has(name) || name === CONFIGMAP_SWAP_NAME) onChange();
       });
       watcher.on('error', () => undefined);
       watchers.push(watcher);
@@ -140,7 +146,10 @@ export function createComposedSupergraphSource(options: ComposedSourceOptions): 
             handlers.onUpdate(next);
           }
         } catch (error) {
-          if (!stopped) handlers.onError(error as Error);
+          if (stopped) return;
+          // supergraph.yaml may have parsed and named new files: watch them, so fixing one reloads.
+          rewatch();
+          handlers.onError(error as Error);
         }
       });
       let debounce: NodeJS.Timeout | undefined;
