@@ -150,6 +150,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     },
     async stop() {
       ready = false;
+      const graceEnds = Date.now() + config.server.shutdownGraceMs;
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       if (inFlight > 0) {
@@ -166,7 +167,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const extension of extensions) await extension.stop?.();
       await configured.close?.();
-      await subgraphClient.close();
+      // Subgraph fetches still running past the grace period are aborted, not awaited.
+      await subgraphClient.close(Math.max(0, graceEnds - Date.now()));
     },
   };
 }

@@ -30,7 +30,23 @@ export interface HttpTransportOptions {
 
 export interface HttpTransport {
   post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<SubgraphResponse>;
-  close(): Promise<void>;
+  /**
+   * Closes every pool: waits up to `waitMs` (default: no limit) for in-flight requests, then destroys
+   * the pools, aborting what is left — undici's `close()` alone would wait for a hung subgraph.
+   */
+  close(waitMs?: number): Promise<void>;
+}
+
+/** Closes `pool` gracefully, or destroys it once `waitMs` passed (at once when `waitMs` ≤ 0). */
+async function closePool(pool: Pool, waitMs: number): Promise<void> {
+  if (waitMs <= 0) return pool.destroy();
+  const closed = pool.close().then(() => true, () => true);
+  if (!Number.isFinite(waitMs)) return void (await closed);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+  const done = await Promise.race([closed, expired]);
+  clearTimeout(timer);
+  if (!done) await pool.destroy();
 }
 
 /**
@@ -69,9 +85,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       }
       return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
     },
-    async close() {
-      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    async close(waitMs = Infinity) {
+      const closing = [...pools.values()];
       pools.clear();
+      await Promise.all(closing.map((pool) => closePool(pool, waitMs)));
     },
   };
 }

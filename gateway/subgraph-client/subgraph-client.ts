@@ -33,7 +33,8 @@ export interface SubgraphClient {
   send(subgraph: string, body: string, headers: Record<string, string>, signal?: AbortSignal, operation?: OperationKind): Promise<SubgraphResponse>;
   /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
   register(subgraph: string, routingUrl: string): SubgraphTraffic;
-  close(): Promise<void>;
+  /** Closes every pool; requests still in flight after `waitMs` (default: no limit) are aborted. */
+  close(waitMs?: number): Promise<void>;
 }
 
 export interface SubgraphClientOptions {
@@ -172,8 +173,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       };
       return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run) : run();
     },
-    async close() {
-      await Promise.all([...states.values()].map((state) => state.transport.close()));
+    async close(waitMs) {
+      await Promise.all([...states.values()].map((state) => state.transport.close(waitMs)));
       states.clear();
     },
   };
