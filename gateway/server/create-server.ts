@@ -12,6 +12,7 @@ import {
   createFileSupergraphSource,
   assertNoUnenforcedSecurityFeatures,
   createSupergraphHook,
+  supergraphSubgraphNames,
   type LoadedSupergraph,
   type SupergraphSource,
 } from '../supergraph/index.js';
@@ -88,7 +89,12 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       source: configured.source,
       logger,
       prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
-      onLoaded: (loaded) => (supergraph = loaded),
+      onLoaded: (loaded) => {
+        supergraph = loaded;
+        // Subgraphs that left the supergraph release their pools (names from its join__Graph enum).
+        const names = supergraphSubgraphNames(loaded.supergraphSdl);
+        if (names.length > 0) subgraphClient.retain(names);
+      },
     }),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({

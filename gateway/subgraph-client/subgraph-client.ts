@@ -33,6 +33,11 @@ export interface SubgraphClient {
   send(subgraph: string, body: string, headers: Record<string, string>, signal?: AbortSignal, operation?: OperationKind): Promise<SubgraphResponse>;
   /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
   register(subgraph: string, routingUrl: string): SubgraphTraffic;
+  /**
+   * Forgets every subgraph not in `names` (it left the supergraph) and closes its pools once their
+   * in-flight requests finish; a later `send` to it fails instead of opening a new pool.
+   */
+  retain(names: Iterable<string>): void;
   /** Closes every pool; requests still in flight after `waitMs` (default: no limit) are aborted. */
   close(waitMs?: number): Promise<void>;
 }
@@ -149,13 +154,23 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     register(subgraph, routingUrl) {
       const existing = states.get(subgraph);
       if (existing && existing.routingUrl === routingUrl) return existing.traffic;
-      // In-flight requests finish on the old pools; close() waits for them.
+      // In-flight requests finish on the old pools; close() waits for them, and a retry that would
+      // reopen one fails instead (the transport is closed), so moving URLs leaks no pool.
       if (existing) {
         existing.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing old subgraph pools failed'));
       }
       const state = build(subgraph, routingUrl);
       states.set(subgraph, state);
       return state.traffic;
+    },
+    retain(names) {
+      const keep = new Set(names);
+      for (const [subgraph, state] of states) {
+        if (keep.has(subgraph)) continue;
+        states.delete(subgraph);
+        logger.info({ subgraph }, 'subgraph left the supergraph; closing its pools');
+        state.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing removed subgraph pools failed'));
+      }
     },
     send(subgraph, body, headers, signal, operation = 'mutation') {
       const state = stateOf(subgraph);

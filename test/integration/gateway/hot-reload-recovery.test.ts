@@ -58,4 +58,18 @@ describe('hot reload after a failed composition', () => {
     replaceFile(bSchema, `${LINK}type Query { bHello: String }\n`);
     await waitFor(() => isValid('{ bHello }'), 5_000, 'the fixed subgraph b to be served');
   });
+
+  it('closes the pools of a subgraph that left the supergraph', async () => {
+    expect(await isValid('{ bHello }')).toBe(true);
+    const logsBefore = gateway.logs.length;
+    const yamlPath = join(folder, 'supergraph.yaml');
+    replaceFile(yamlPath, readFileSync(yamlPath, 'utf8').replace(/  b:\n(    .*\n)+/, ''));
+    await waitFor(() => isValid('{ users(first: 1) { id } }').then(async (ok) => ok && !(await isValid('{ bHello }'))), 5_000, 'b to leave');
+    await waitFor(
+      () => gateway.logs.slice(logsBefore).some((l) => l.msg === 'subgraph left the supergraph; closing its pools' && l.subgraph === 'b'),
+      5_000,
+      'b to release its pools',
+    );
+    expect(gateway.logs.slice(logsBefore).some((l) => l.msg === 'subgraph left the supergraph; closing its pools' && l.subgraph !== 'b')).toBe(false);
+  });
 });
