@@ -24,11 +24,6 @@ async function main(): Promise<void> {
   const workers = resolveWorkerCount(config.server.workers);
   if (workers > 1 && cluster.isPrimary) return runPrimary(workers, config.logging.level, config.server.shutdownGraceMs);
   const gateway = createGateway({ config, env: process.env });
-  const address = await listen(gateway, config.server.port, config.server.host);
-  await gateway.start();
-  gateway.logger.info({ url: address.url }, `Switchyard gateway ready at ${address.url}`);
-  if (cluster.isWorker) announceWorkerReady(address.url);
-  else process.stderr.write(`\nSwitchyard gateway: ${address.url}\n\n`);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -42,9 +37,15 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Registered before listen/start: a worker still starting must obey the primary's stop message.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   onStopRequest(shutdown);
+  const address = await listen(gateway, config.server.port, config.server.host);
+  await gateway.start();
+  gateway.logger.info({ url: address.url }, `Switchyard gateway ready at ${address.url}`);
+  if (cluster.isWorker) announceWorkerReady(address.url);
+  else process.stderr.write(`\nSwitchyard gateway: ${address.url}\n\n`);
 }
 
 /** The cluster primary only supervises: it forks the workers and forwards signals to them. */

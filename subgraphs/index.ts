@@ -32,6 +32,8 @@ export interface StartAllSubgraphsOptions {
   signingSecret?: string;
   /** Test-only faults per subgraph. */
   faults?: Partial<Record<SubgraphName, SubgraphFaults>>;
+  /** See ListenOptions.requestLogLimit. Default 0 (off). */
+  requestLogLimit?: number;
 }
 
 export interface RunningSubgraphs {
@@ -43,13 +45,13 @@ export interface RunningSubgraphs {
 
 /** Starts all four subgraphs; if one fails to bind, the ones already started are closed before rethrowing. */
 export async function startAllSubgraphs(options: StartAllSubgraphsOptions = {}): Promise<RunningSubgraphs> {
-  const { host = '127.0.0.1', ports = {}, basePort, faults = {}, signingSecret } = options;
+  const { host = '127.0.0.1', ports = {}, basePort, faults = {}, signingSecret, requestLogLimit } = options;
   const started: RunningSubgraph[] = [];
   try {
     for (const [index, name] of SUBGRAPH_NAMES.entries()) {
       const definition = SUBGRAPHS[name];
       const port = ports[name] ?? (basePort === undefined ? definition.defaultPort : basePort + index);
-      started.push(await definition.create({ faults: faults[name] }).listen({ port, host, signingSecret }));
+      started.push(await definition.create({ faults: faults[name] }).listen({ port, host, signingSecret, requestLogLimit }));
     }
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));

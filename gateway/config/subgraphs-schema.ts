@@ -79,7 +79,8 @@ const trafficFields = {
   breaker: z
     .object({
       consecutiveFailures: positiveInt.optional(),
-      failureRatio: z.number().min(0).max(1).optional(),
+      // 0 turns the sampling breaker off; cockatiel's SamplingBreaker throws at 1 and above.
+      failureRatio: z.number().min(0).lt(1, 'must be below 1 (0 = off)').optional(),
       samplingWindowMs: positiveInt.optional(),
       minimumRps: z.number().min(0).optional(),
       halfOpenAfterMs: positiveInt.optional(),

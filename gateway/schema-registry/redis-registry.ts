@@ -72,8 +72,8 @@ export interface RedisSchemaOverrides extends SubgraphSdlOverrides {
 
 /**
  * The gateway side of the Redis schema registry: `get` reads every published SDL; `subscribe`
- * listens on the channel, and also fires after a reconnect, since publishes made while the
- * connection was down are not replayed by pub/sub.
+ * listens on the channel, and also fires once the first SUBSCRIBE is acknowledged and after a
+ * reconnect, since publishes made before or while the connection was down are not replayed by pub/sub.
  */
 export function createRedisSchemaOverrides(options: RedisRegistryOptions): RedisSchemaOverrides {
   const key = options.key ?? DEFAULT_SCHEMAS_KEY;
@@ -102,7 +102,14 @@ export function createRedisSchemaOverrides(options: RedisRegistryOptions): Redis
       subscriber.on('message', (received: string) => {
         if (received === channel) onChange();
       });
-      subscriber.subscribe(channel).catch(() => undefined);
+      // A publish between the caller's load() and this SUBSCRIBE is never delivered: reload once the
+      // subscription stands (the supergraph id comparison makes it a no-op when nothing changed).
+      subscriber.subscribe(channel).then(
+        () => {
+          if (subscribers.has(subscriber)) onChange();
+        },
+        () => undefined,
+      );
       return () => {
         subscribers.delete(subscriber);
         subscriber.disconnect();

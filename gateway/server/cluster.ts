@@ -1,13 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from '../observability/index.js';
+import { DEFAULT_RESTART_DELAY_MS, decideWorkerExit } from './restart-policy.js';
 
 /** The message a worker sends its primary once it listens and has a supergraph. */
 export const WORKER_READY_MESSAGE = 'switchyard:worker-ready';
 /** The message a primary sends a worker to stop gracefully (a message, not a signal: see `onStopRequest`). */
 export const WORKER_STOP_MESSAGE = 'switchyard:worker-stop';
-/** Pause before replacing a crashed worker, so a crash loop cannot spin the CPU. Default 500 ms. */
-export const DEFAULT_RESTART_DELAY_MS = 500;
+export { DEFAULT_RESTART_DELAY_MS } from './restart-policy.js';
 /** Extra time past the shutdown grace before lingering workers are killed. */
 const STOP_MARGIN_MS = 5_000;
 
@@ -57,8 +57,9 @@ export interface ClusterPrimary {
 
 /**
  * Forks `workers` processes that each build the gateway and listen on the same port (node:cluster
- * shares the listening socket). A worker that crashes after it was ready is replaced; one that dies
- * before ever becoming ready means the start failed (port in use, bad supergraph), so all stop with 1.
+ * shares the listening socket). Until every first worker is ready, a worker dying unready means the
+ * start failed (port in use, bad supergraph), so all stop with 1. Afterwards dead workers are replaced,
+ * with backoff for replacements that fail to start and a crash-loop limit (see `decideWorkerExit`).
  */
 export function startPrimary(options: StartPrimaryOptions): ClusterPrimary {
   const { workers, logger, shutdownGraceMs, restartDelayMs = DEFAULT_RESTART_DELAY_MS } = options;
@@ -67,6 +68,7 @@ export function startPrimary(options: StartPrimaryOptions): ClusterPrimary {
   let announced = false;
   let stopping = false;
   let exitCode = 0;
+  let failedStarts: number[] = [];
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
@@ -93,15 +95,23 @@ export function startPrimary(options: StartPrimaryOptions): ClusterPrimary {
         if (code !== 0) exitCode = 1;
         return finishIfIdle();
       }
-      if (!wasReady) {
-        logger.error({ workerPid: worker.process.pid, code, signal }, 'worker failed to start; stopping');
+      const decision = decideWorkerExit({ announced, wasReady, failedStarts, now: Date.now(), restartDelayMs });
+      const facts = { workerPid: worker.process.pid, code, signal };
+      if (decision.action === 'fail-start') {
+        logger.error(facts, 'worker failed to start; stopping');
         exitCode = 1;
         return stop('worker start failure');
       }
-      logger.error({ workerPid: worker.process.pid, code, signal }, 'worker died; starting a replacement');
+      failedStarts = decision.failedStarts;
+      if (decision.action === 'give-up') {
+        logger.error({ ...facts, failedStarts: failedStarts.length }, 'replacement workers keep failing to start; stopping');
+        exitCode = 1;
+        return stop('worker crash loop');
+      }
+      logger.error({ ...facts, delayMs: decision.delayMs }, 'worker died; starting a replacement');
       setTimeout(() => {
         if (!stopping) fork();
-      }, restartDelayMs).unref();
+      }, decision.delayMs).unref();
     });
   }
 

@@ -13,6 +13,7 @@ import {
   createFileSupergraphSource,
   assertNoUnenforcedSecurityFeatures,
   createSupergraphHook,
+  supergraphSubgraphNames,
   type LoadedSupergraph,
   type SupergraphSource,
 } from '../supergraph/index.js';
@@ -95,7 +96,12 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       source: configured.source,
       logger,
       prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
-      onLoaded: (loaded) => (supergraph = loaded),
+      onLoaded: (loaded) => {
+        supergraph = loaded;
+        // Subgraphs that left the supergraph release their pools (names from its join__Graph enum).
+        const names = supergraphSubgraphNames(loaded.supergraphSdl);
+        if (names.length > 0) subgraphClient.retain(names);
+      },
     }),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
@@ -169,6 +175,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     },
     async stop() {
       ready = false;
+      const graceEnds = Date.now() + config.server.shutdownGraceMs;
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       if (inFlight > 0) {
@@ -185,7 +192,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const extension of extensions) await extension.stop?.();
       await configured.close?.();
-      await subgraphClient.close();
+      // Subgraph fetches still running past the grace period are aborted, not awaited.
+      await subgraphClient.close(Math.max(0, graceEnds - Date.now()));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { GatewayErrorCode } from '../errors.js';
 import { isConnectionError } from './fault-kinds.js';
+import { SubgraphTransportClosedError } from './http-transport.js';
 
 /** What went wrong talking to a subgraph, in the terms a client is told. */
 export interface SubgraphFailure {
@@ -48,7 +49,7 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
       status,
     };
   }
-  if (isConnectionError(error) || (error as { type?: string })?.type === 'system') {
+  if (isConnectionError(error) || error instanceof SubgraphTransportClosedError || (error as { type?: string })?.type === 'system') {
     return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable.` };
   }
   return { code: GatewayErrorCode.SUBGRAPH_ERROR, message: `Subgraph "${subgraph}" returned an invalid response.` };

@@ -23,6 +23,17 @@ export class SubgraphHttpError extends Error {
   }
 }
 
+/**
+ * The transport was closed (shutdown, or its subgraph left the supergraph or moved): not retryable,
+ * and no new pool is opened for it.
+ */
+export class SubgraphTransportClosedError extends Error {
+  override readonly name = 'SubgraphTransportClosedError';
+  constructor() {
+    super('subgraph transport closed');
+  }
+}
+
 export interface HttpTransportOptions {
   /** Connections per origin. */
   maxConnections: number;
@@ -30,7 +41,25 @@ export interface HttpTransportOptions {
 
 export interface HttpTransport {
   post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<SubgraphResponse>;
-  close(): Promise<void>;
+  /**
+   * Closes every pool: waits up to `waitMs` (default: no limit) for in-flight requests, then destroys
+   * the pools, aborting what is left — undici's `close()` alone would wait for a hung subgraph.
+   */
+  close(waitMs?: number): Promise<void>;
+  /** True once `close` was called; `post` then rejects with SubgraphTransportClosedError. */
+  readonly closed: boolean;
+}
+
+/** Closes `pool` gracefully, or destroys it once `waitMs` passed (at once when `waitMs` ≤ 0). */
+async function closePool(pool: Pool, waitMs: number): Promise<void> {
+  if (waitMs <= 0) return pool.destroy();
+  const closed = pool.close().then(() => true, () => true);
+  if (!Number.isFinite(waitMs)) return void (await closed);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+  const done = await Promise.race([closed, expired]);
+  clearTimeout(timer);
+  if (!done) await pool.destroy();
 }
 
 /**
@@ -40,6 +69,7 @@ export interface HttpTransport {
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const pools = new Map<string, Pool>();
+  let closed = false;
 
   function poolFor(url: URL): Pool {
     let pool = pools.get(url.origin);
@@ -52,7 +82,11 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   }
 
   return {
+    get closed() {
+      return closed;
+    },
     async post(url, body, headers, signal) {
+      if (closed) throw new SubgraphTransportClosedError();
       const response = await poolFor(url).request({
         path: url.pathname + url.search,
         method: 'POST',
@@ -69,9 +103,11 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       }
       return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
     },
-    async close() {
-      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    async close(waitMs = Infinity) {
+      closed = true;
+      const closing = [...pools.values()];
       pools.clear();
+      await Promise.all(closing.map((pool) => closePool(pool, waitMs)));
     },
   };
 }

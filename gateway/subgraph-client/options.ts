@@ -7,6 +7,7 @@ export interface SubgraphTraffic {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; budgetRatio: number; maxRetryAfterMs: number };
   breaker: { consecutiveFailures: number; failureRatio: number; samplingWindowMs: number; minimumRps: number; halfOpenAfterMs: number };
   bulkhead: { maxConcurrent: number; maxQueue: number };
+  /** Effective in-flight sharing: off whenever `responseHeaders` is non-empty. */
   dedup: boolean;
   loadBalancing: 'round-robin' | 'least-in-flight';
   ejectMs: number;
@@ -22,17 +23,19 @@ export function resolveSubgraphTraffic(config: SubgraphsConfig | undefined, name
   const defaults = config?.defaults ?? {};
   const override = config?.overrides?.[name] ?? {};
   const base = DEFAULT_SUBGRAPH_TRAFFIC;
+  const responseHeaders = override.responseHeaders ?? defaults.responseHeaders ?? base.responseHeaders;
   return {
     timeoutMs: override.timeoutMs ?? defaults.timeoutMs ?? base.timeoutMs,
     maxConnections: override.maxConnections ?? defaults.maxConnections ?? base.maxConnections,
     retry: { ...base.retry, ...defaults.retry, ...override.retry },
     breaker: { ...base.breaker, ...defaults.breaker, ...override.breaker },
     bulkhead: { ...base.bulkhead, ...defaults.bulkhead, ...override.bulkhead },
-    dedup: override.dedup ?? defaults.dedup ?? base.dedup,
+    // Response headers passed back (Set-Cookie) are per caller: a shared fetch would hand one caller's to all.
+    dedup: (override.dedup ?? defaults.dedup ?? base.dedup) && responseHeaders.length === 0,
     loadBalancing: override.loadBalancing ?? defaults.loadBalancing ?? base.loadBalancing,
     ejectMs: override.ejectMs ?? defaults.ejectMs ?? base.ejectMs,
     forwardHeaders: override.forwardHeaders ?? defaults.forwardHeaders ?? base.forwardHeaders,
-    responseHeaders: override.responseHeaders ?? defaults.responseHeaders ?? base.responseHeaders,
+    responseHeaders,
     maskErrors: override.maskErrors ?? defaults.maskErrors ?? base.maskErrors,
     urls: override.urls ?? [routingUrl],
   };

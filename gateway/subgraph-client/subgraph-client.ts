@@ -33,7 +33,13 @@ export interface SubgraphClient {
   send(subgraph: string, body: string, headers: Record<string, string>, signal?: AbortSignal, operation?: OperationKind): Promise<SubgraphResponse>;
   /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
   register(subgraph: string, routingUrl: string): SubgraphTraffic;
-  close(): Promise<void>;
+  /**
+   * Forgets every subgraph not in `names` (it left the supergraph) and closes its pools once their
+   * in-flight requests finish; a later `send` to it fails instead of opening a new pool.
+   */
+  retain(names: Iterable<string>): void;
+  /** Closes every pool; requests still in flight after `waitMs` (default: no limit) are aborted. */
+  close(waitMs?: number): Promise<void>;
 }
 
 export interface SubgraphClientOptions {
@@ -148,13 +154,23 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     register(subgraph, routingUrl) {
       const existing = states.get(subgraph);
       if (existing && existing.routingUrl === routingUrl) return existing.traffic;
-      // In-flight requests finish on the old pools; close() waits for them.
+      // In-flight requests finish on the old pools; close() waits for them, and a retry that would
+      // reopen one fails instead (the transport is closed), so moving URLs leaks no pool.
       if (existing) {
         existing.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing old subgraph pools failed'));
       }
       const state = build(subgraph, routingUrl);
       states.set(subgraph, state);
       return state.traffic;
+    },
+    retain(names) {
+      const keep = new Set(names);
+      for (const [subgraph, state] of states) {
+        if (keep.has(subgraph)) continue;
+        states.delete(subgraph);
+        logger.info({ subgraph }, 'subgraph left the supergraph; closing its pools');
+        state.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing removed subgraph pools failed'));
+      }
     },
     send(subgraph, body, headers, signal, operation = 'mutation') {
       const state = stateOf(subgraph);
@@ -172,8 +188,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       };
       return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run) : run();
     },
-    async close() {
-      await Promise.all([...states.values()].map((state) => state.transport.close()));
+    async close(waitMs) {
+      await Promise.all([...states.values()].map((state) => state.transport.close(waitMs)));
       states.clear();
     },
   };

@@ -17,3 +17,4 @@ export {
 export { createSupergraphHook, type SupergraphHookOptions } from './supergraph-hook.js';
 export { parseSupergraphYaml, readSupergraphYaml, expandEnv, type SubgraphDefinition, type SupergraphYaml } from './supergraph-yaml.js';
 export { assertNoUnenforcedSecurityFeatures } from './security-features.js';
+export { supergraphSubgraphNames } from './subgraph-names.js';

@@ -3,7 +3,7 @@ import { watch as watchFs, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
-import { composeSupergraph } from './compose.js';
+import { composeSupergraph, type SubgraphSdl } from './compose.js';
 import { loadSubgraphSdl } from './load-subgraph-sdl.js';
 import { readSupergraphYaml, type SubgraphDefinition } from './supergraph-yaml.js';
 
@@ -41,8 +41,12 @@ function sdlId(sdl: string): string {
   return createHash('sha256').update(sdl).digest('hex');
 }
 
+/** Kubernetes mounts a ConfigMap as symlinks through `..data`, swapped atomically on every update. */
+const CONFIGMAP_SWAP_NAME = '..data';
+
 /**
- * Watches the folders holding `paths` and calls `onChange` when one of those files changes.
+ * Watches the folders holding `paths` and calls `onChange` when one of those files changes (or the
+ * platform cannot say which file did, or a ConfigMap `..data` swap replaced them all).
  * Folders, not files, because editors and atomic publishes replace a file by rename.
  */
 function watchFiles(paths: readonly string[], onChange: () => void): () => void {
@@ -57,7 +61,9 @@ function watchFiles(paths: readonly string[], onChange: () => void): () => void 
   for (const [folder, names] of byFolder) {
     try {
       const watcher = watchFs(folder, (_event, filename) => {
-        if (!filename || names.has(String(filename))) onChange();
+        if (!filename) return onChange();
+        const name = String(filename);
+        if (names.has(name) || name === CONFIGMAP_SWAP_NAME) onChange();
       });
       watcher.on('error', () => undefined);
       watchers.push(watcher);
@@ -96,6 +102,8 @@ export interface ComposedSourceOptions {
   /** Seconds between re-introspections of `subgraph_url` sources; 0 disables. */
   pollIntervalSeconds?: number;
   overrides?: SubgraphSdlOverrides;
+  /** The composer; default `composeSupergraph`. A seam to observe how often composition runs. */
+  composer?: (subgraphs: readonly SubgraphSdl[]) => { supergraphSdl: string; hints: string[] };
 }
 
 /** A supergraph composed from rover's supergraph.yaml, recomposed when its inputs change. */
@@ -103,6 +111,9 @@ export function createComposedSupergraphSource(options: ComposedSourceOptions): 
   const configPath = resolve(options.configPath);
   let watchedPaths: string[] = [configPath];
   let hasIntrospection = false;
+  const composer = options.composer ?? composeSupergraph;
+  // Composition stalls the event loop 100–230 ms: skip it when names, URLs and SDLs are unchanged.
+  let last: { inputsId: string; result?: LoadedSupergraph; error?: unknown } | undefined;
 
   async function compose(): Promise<LoadedSupergraph> {
     const yaml = readSupergraphYaml(configPath, options.env);
@@ -120,8 +131,19 @@ export function createComposedSupergraphSource(options: ComposedSourceOptions): 
         sdl: overrides.get(subgraph.name) ?? (await loadSubgraphSdl(subgraph)),
       })),
     );
-    const { supergraphSdl, hints } = composeSupergraph(sdls);
-    return { supergraphSdl, hints, id: sdlId(supergraphSdl) };
+    const inputsId = sdlId(JSON.stringify(sdls));
+    if (last?.inputsId === inputsId) {
+      if (last.result) return last.result;
+      throw last.error;
+    }
+    try {
+      const { supergraphSdl, hints } = composer(sdls);
+      last = { inputsId, result: { supergraphSdl, hints, id: sdlId(supergraphSdl) } };
+      return last.result!;
+    } catch (error) {
+      last = { inputsId, error };
+      throw error;
+    }
   }
 
   return {
@@ -140,7 +162,10 @@ export function createComposedSupergraphSource(options: ComposedSourceOptions): 
             handlers.onUpdate(next);
           }
         } catch (error) {
-          if (!stopped) handlers.onError(error as Error);
+          if (stopped) return;
+          // supergraph.yaml may have parsed and named new files: watch them, so fixing one reloads.
+          rewatch();
+          handlers.onError(error as Error);
         }
       });
       let debounce: NodeJS.Timeout | undefined;

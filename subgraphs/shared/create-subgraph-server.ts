@@ -5,7 +5,6 @@ import { createExecutor, type GraphQLParams } from './executor.js';
 import { readIdentity, readRequestId } from './identity.js';
 import { checkSignature } from './signature.js';
 import {
-  REQUEST_LOG_LIMIT,
   type ListenOptions,
   type RunningSubgraph,
   type SubgraphContext,
@@ -78,7 +77,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
   const run = createExecutor(schema);
 
-  async function listen({ port = 0, host = '127.0.0.1', signingSecret }: ListenOptions = {}): Promise<RunningSubgraph> {
+  async function listen({ port = 0, host = '127.0.0.1', signingSecret, requestLogLimit = 0 }: ListenOptions = {}): Promise<RunningSubgraph> {
     let faults: SubgraphFaults = { ...options.faults };
     let flakyFailures = 0;
     const stats: SubgraphStats = { requests: 0, requestLog: [] };
@@ -100,8 +99,10 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
         // Left undefined: readParams reports the problem.
       }
       const body = bodyText === '' ? Object.fromEntries(url.searchParams) : (parsedBody ?? bodyText);
-      stats.requestLog.push({ body, headers: req.headers });
-      if (stats.requestLog.length > REQUEST_LOG_LIMIT) stats.requestLog.shift();
+      if (requestLogLimit > 0) {
+        stats.requestLog.push({ body, headers: req.headers });
+        if (stats.requestLog.length > requestLogLimit) stats.requestLog.shift();
+      }
 
       if (signingSecret !== undefined) {
         const refused = checkSignature(req.headers, bodyText, signingSecret);

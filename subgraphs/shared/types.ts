@@ -57,7 +57,7 @@ export interface SubgraphRequestLogEntry {
 export interface SubgraphStats {
   /** Every HTTP request that reached the server, faulty answers included. */
   requests: number;
-  /** The last {@link REQUEST_LOG_LIMIT} requests, oldest first. */
+  /** The last `requestLogLimit` requests (see ListenOptions), oldest first; empty when that is 0. */
   requestLog: SubgraphRequestLogEntry[];
 }
 
@@ -82,6 +82,11 @@ export interface ListenOptions {
    * requests get 401 and identity headers are trusted only on signed requests. Default: unset.
    */
   signingSecret?: string;
+  /**
+   * Keep the last N request bodies and headers in `stats.requestLog`, for tests. They hold bearer
+   * tokens, so default 0 = off; `stats.requests` is always counted.
+   */
+  requestLogLimit?: number;
 }
 
 /** A built subgraph that has not bound a port yet. */
@@ -90,6 +95,7 @@ export interface SubgraphServer {
   listen(options?: ListenOptions): Promise<RunningSubgraph>;
 }
 
+/** The request log size the test helpers turn on (`ListenOptions.requestLogLimit`); off by default. */
 export const REQUEST_LOG_LIMIT = 200;
 
 /** Counters every in-memory repository keeps, so tests can assert batching. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSubgraphRequest } from '../../../gateway/plugins/auth/index.js';
-import { startAllSubgraphs, type RunningSubgraphs } from '../../../subgraphs/index.js';
+import { REQUEST_LOG_LIMIT, startAllSubgraphs, type RunningSubgraphs } from '../../../subgraphs/index.js';
 import { REPO_ROOT, startGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL } from '../../helpers/subgraphs.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
@@ -17,6 +17,7 @@ beforeAll(async () => {
   subgraphs = await startAllSubgraphs({
     ports: { accounts: 0, products: 0, inventory: 0, reviews: 0 },
     signingSecret: SIGNING_SECRET,
+    requestLogLimit: REQUEST_LOG_LIMIT,
   });
   closeStack.push(subgraphs.close);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createInventorySubgraph, createProductsSubgraph, type RunningSubgraph } from '../../../subgraphs/index.js';
+import { REQUEST_LOG_LIMIT, createInventorySubgraph, createProductsSubgraph, type RunningSubgraph } from '../../../subgraphs/index.js';
 import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
 
@@ -14,7 +14,7 @@ const INVENTORY = '{ topProducts(first: 2) { upc inStock } }';
 beforeAll(async () => {
   subgraphs = await startSubgraphs();
   closeStack.push(() => Promise.allSettled(Object.values(subgraphs.byName).map((s) => s.close())).then(() => undefined));
-  spareProducts = await createProductsSubgraph().listen({ port: 0 });
+  spareProducts = await createProductsSubgraph().listen({ port: 0, requestLogLimit: REQUEST_LOG_LIMIT });
   closeStack.push(spareProducts.close);
   gateway = await startGateway({
     subgraphUrls: subgraphs.urls,
