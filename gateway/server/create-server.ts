@@ -111,6 +111,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
         client: subgraphClient,
         mergeCacheControl: config.subgraphs.mergeCacheControl,
         signRequest,
+        onFetch: metrics?.observeSubgraphFetch,
       }),
     logger: logger.child({ component: 'engine' }),
   });

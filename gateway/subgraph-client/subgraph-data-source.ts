@@ -36,6 +36,8 @@ export interface SubgraphDataSourceOptions {
    * signing). Same shape as the auth extension's `signSubgraphRequest`; its headers join the dedup key.
    */
   signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
+  /** Told about every query-plan fetch: `ok`, or the code the client saw first (metrics). */
+  onFetch?: (subgraph: string, outcome: string, seconds: number) => void;
 }
 
 class InvalidSubgraphResponse extends Error {}
@@ -58,6 +60,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
   private readonly traffic: SubgraphTraffic;
   private readonly mergeCacheControl: boolean;
   private readonly signRequest: SubgraphDataSourceOptions['signRequest'];
+  private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
@@ -67,6 +70,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     this.traffic = options.client.register(options.name, options.url);
     this.mergeCacheControl = options.mergeCacheControl ?? true;
     this.signRequest = options.signRequest;
+    this.onFetch = options.onFetch;
   }
 
   /** Request id and identity from the context, plus the client headers this subgraph's allowlist names. */
@@ -107,6 +111,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     // Health checks and schema loading are not query-plan traffic; Apollo's own path handles them.
     if (!('incomingRequestContext' in options)) return super.process(options);
     const { request, context } = options;
+    const started = performance.now();
     let response: GatewayGraphQLResponse;
     let deduped: DedupedRepresentations | undefined;
     try {
@@ -132,9 +137,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
         { requestId: context?.requestId, subgraph: this.name, code: failure.code, err: error },
         'subgraph fetch failed',
       );
+      this.onFetch?.(this.name, failure.code, (performance.now() - started) / 1000);
       return { errors: this.failureErrors(options, failure) };
     }
     if (response.errors?.length) response = { ...response, errors: this.normaliseErrors(options, response) };
+    const firstCode = response.errors?.[0]?.extensions?.code;
+    this.onFetch?.(this.name, typeof firstCode === 'string' ? firstCode : 'ok', (performance.now() - started) / 1000);
     return response;
   }
 

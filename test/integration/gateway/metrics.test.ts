@@ -31,6 +31,19 @@ describe('Prometheus metrics at /metrics', () => {
     expect(text).toMatch(/^switchyard_process_cpu_seconds_total /m);
   });
 
+  it('times subgraph fetches by subgraph and outcome, and counts failures by code', async () => {
+    await postGraphQL(gateway.url, '{ users(first: 1) { id } }');
+    subgraphs.byName.inventory.setFaults({ mode: 'http500' });
+    try {
+      await postGraphQL(gateway.url, '{ topProducts(first: 1) { upc inStock } }');
+    } finally {
+      subgraphs.byName.inventory.setFaults({});
+    }
+    const { text } = await scrape(gateway.url);
+    expect(text).toMatch(/^switchyard_subgraph_fetch_duration_seconds_count\{subgraph="accounts",outcome="ok"\} [1-9]/m);
+    expect(text).toMatch(/^switchyard_subgraph_fetch_errors_total\{subgraph="inventory",code="SUBGRAPH_ERROR"\} [1-9]/m);
+  });
+
   it('is off when metrics.enabled is false', async () => {
     const quiet = await startGateway({ subgraphUrls: subgraphs.urls, config: { metrics: { enabled: false } } });
     try {
