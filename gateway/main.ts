@@ -37,6 +37,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A library promise nobody awaits (e.g. a Redis command cut by a reconnect) must not take down a
+  // gateway serving other requests: log it with its reason and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    gateway.logger.error({ err: reason }, 'unhandled promise rejection (ignored; please report)');
+  });
   // Registered before listen/start: a worker still starting must obey the primary's stop message.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

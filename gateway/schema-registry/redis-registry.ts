@@ -38,6 +38,9 @@ export function describeRedisUrl(url: string): string {
 export function createRedisClient(url: string, mode: 'commands' | 'subscriber' = 'commands'): Redis {
   const client = new Redis(url, {
     lazyConnect: true,
+    // ioredis resubscribes after a reconnect with a promise nobody handles: a connection closed
+    // before the reply then becomes an unhandled rejection. Subscribers resubscribe themselves.
+    autoResubscribe: false,
     connectTimeout: DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: mode === 'commands' ? 1 : null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
@@ -96,8 +99,17 @@ export function createRedisSchemaOverrides(options: RedisRegistryOptions): Redis
       subscribers.add(subscriber);
       let connectedBefore = false;
       subscriber.on('ready', () => {
-        if (connectedBefore) onChange();
-        connectedBefore = true;
+        if (!connectedBefore) {
+          connectedBefore = true;
+          return;
+        }
+        // Reconnected: subscribe again, then reload for whatever was published meanwhile.
+        subscriber.subscribe(channel).then(
+          () => {
+            if (subscribers.has(subscriber)) onChange();
+          },
+          () => undefined,
+        );
       });
       subscriber.on('message', (received: string) => {
         if (received === channel) onChange();
