@@ -8,11 +8,14 @@ import { DEV_JWT_SECRET, DEV_SUBGRAPH_SECRET } from './dev-secrets.js';
  * both. The gateway composes from the schema files, so it does not wait for the subgraphs.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+// Node with tsx's loader, not the tsx CLI: the CLI is a wrapper process that SIGKILLs its child
+// when the child does not acknowledge a relayed signal within 30 ms (a busy machine), which would
+// skip the gateway's graceful shutdown.
+const TS_LOADER = ['--import', 'tsx'];
 
 const children: ChildProcess[] = [];
 function run(script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
-  const child = spawn(tsx, [...nodeFlags, script, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...nodeFlags, ...TS_LOADER, script, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {

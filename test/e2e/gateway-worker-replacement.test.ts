@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
 import { freePort } from '../bench/processes.js';
-import { REPO_ROOT, waitFor, writeSupergraphYaml } from '../helpers/gateway.js';
+import { REPO_ROOT, waitFor, writeSupergraphYaml, NODE_TS_ARGS } from '../helpers/gateway.js';
 
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const closeStack = createCloseStack();
 afterAll(() => closeStack.drain());
 
@@ -19,7 +17,7 @@ describe('cluster worker replacement', () => {
     const port = await freePort();
     const yamlPath = writeSupergraphYaml(subgraphs.urls);
     const goodYaml = readFileSync(yamlPath, 'utf8');
-    const child: ChildProcess = spawn(TSX, ['gateway/main.ts', '--supergraph-config', yamlPath], {
+    const child: ChildProcess = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/main.ts', '--supergraph-config', yamlPath], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_WORKERS: '2', SWITCHYARD_SHUTDOWN_GRACE_MS: '1000' },
       stdio: ['ignore', 'pipe', 'pipe'],

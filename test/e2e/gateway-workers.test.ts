@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
 import { freePort } from '../bench/processes.js';
-import { REPO_ROOT, waitFor, writeSupergraphYaml } from '../helpers/gateway.js';
+import { REPO_ROOT, waitFor, writeSupergraphYaml, NODE_TS_ARGS } from '../helpers/gateway.js';
 
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const closeStack = createCloseStack();
 afterAll(() => closeStack.drain());
 
@@ -22,7 +20,7 @@ describe('npm run gateway with server.workers (node:cluster)', () => {
     const subgraphs = await startSubgraphs();
     closeStack.push(() => subgraphs.close());
     const port = await freePort();
-    const child: ChildProcess = spawn(TSX, ['gateway/main.ts', '--supergraph-config', writeSupergraphYaml(subgraphs.urls)], {
+    const child: ChildProcess = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/main.ts', '--supergraph-config', writeSupergraphYaml(subgraphs.urls)], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_WORKERS: '2', SWITCHYARD_SHUTDOWN_GRACE_MS: '2000' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, waitFor } from '../helpers/gateway.js';
+import { NODE_TS_ARGS, REPO_ROOT, waitFor } from '../helpers/gateway.js';
 import { postGraphQL } from '../helpers/subgraphs.js';
 
 async function freePort(): Promise<number> {
@@ -29,7 +28,7 @@ describe('npm start', () => {
       env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
       env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
     }
-    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['gateway/dev.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/dev.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));

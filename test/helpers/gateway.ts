@@ -9,6 +9,13 @@ import { createGateway, listen, type Gateway } from '../../gateway/server/index.
 import type { SupergraphSource } from '../../gateway/supergraph/index.js';
 
 export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
+/**
+ * Arguments that run a TypeScript entry point with Node itself (tsx's loader). Tests that signal a
+ * process use this, not the tsx CLI: the CLI relays signals through a 30 ms handshake and SIGKILLs
+ * its child when a busy machine misses it.
+ */
+export const NODE_TS_ARGS: readonly string[] = ['--import', 'tsx'];
+
 export const SUBGRAPH_NAMES = ['accounts', 'products', 'inventory', 'reviews'] as const;
 
 /** Writes a rover-format supergraph.yaml in a temp folder routing to `urls`, schemas from the repo. */
