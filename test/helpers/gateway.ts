@@ -69,12 +69,22 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<S
   return { gateway, url: address.url, logs, close: () => gateway.stop() };
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes (no fixed sleeps in tests). */
+/**
+ * Polls `check` until it returns true or `timeoutMs` passes (no fixed sleeps in tests). A check that
+ * throws counts as "not yet" (a client still reconnecting, a server still starting); the last error
+ * is reported if time runs out.
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+  const cause = lastError ? ` (last error: ${(lastError as Error).message ?? String(lastError)})` : '';
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}.`);
 }
