@@ -6,10 +6,10 @@ import {
   createRedisClient,
   DEFAULT_SCHEMAS_CHANNEL,
   DEFAULT_SCHEMAS_KEY,
-  describeRedisUrl,
   parsePublishedSchemas,
   type PublishedSchema,
 } from './redis-registry.js';
+import { describeRedisUrl } from '../shared-state/redis.js';
 
 export interface PublishRequest {
   yaml: SupergraphYaml;

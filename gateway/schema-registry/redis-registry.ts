@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { describeRedisUrl } from '../shared-state/redis.js';
 import type { SubgraphSdlOverrides } from '../supergraph/index.js';
 
 /** Hash of published subgraph schemas: field = subgraph name, value = JSON `PublishedSchema`. */
@@ -6,7 +7,7 @@ export const DEFAULT_SCHEMAS_KEY = 'switchyard:schemas';
 /** Pub/sub channel told `{ name, version }` after every publish. */
 export const DEFAULT_SCHEMAS_CHANNEL = 'switchyard:schemas:published';
 /** How long a Redis connection attempt may take before the command fails (no endless queueing). */
-export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 2_000;
+export const DEFAULT_REGISTRY_CONNECT_TIMEOUT_MS = 2_000;
 
 export interface PublishedSchema {
   sdl: string;
@@ -21,16 +22,6 @@ export interface RedisRegistryOptions {
   channel?: string;
 }
 
-/** host:port of a Redis URL, for messages: never the password. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || 6379}`;
-  } catch {
-    return 'the configured Redis';
-  }
-}
-
 /**
  * Creates a client. Command clients fail quickly while Redis is down instead of queueing forever;
  * a subscriber waits for the connection instead, and ioredis resubscribes it after a reconnect.
@@ -41,7 +32,7 @@ export function createRedisClient(url: string, mode: 'commands' | 'subscriber' =
     // ioredis resubscribes after a reconnect with a promise nobody handles: a connection closed
     // before the reply then becomes an unhandled rejection. Subscribers resubscribe themselves.
     autoResubscribe: false,
-    connectTimeout: DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+    connectTimeout: DEFAULT_REGISTRY_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: mode === 'commands' ? 1 : null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

@@ -24,9 +24,6 @@ import { createFormatError } from './format-error.js';
 import { createHttpHandler } from './http-handler.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
 
-/** Client headers forwarded to every subgraph unless configured otherwise (W3C trace context). */
-export const DEFAULT_FORWARDED_HEADERS = ['traceparent', 'tracestate'] as const;
-
 export interface CreateGatewayOptions {
   config: GatewayConfig;
   /** Environment for `${env.X}` references in supergraph.yaml. */
@@ -140,8 +137,6 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logRequests: config.logging.requests,
     extensions,
     isReady: () => ready,
-    // The subgraph client forwards client headers per subgraph (`subgraphs.*.forwardHeaders`).
-    forwardedHeaders: [],
   });
   const routeOf = (url: string | undefined): string => {
     const path = url?.split('?', 1)[0];

@@ -16,8 +16,6 @@ export interface HttpHandlerOptions {
   extensions: readonly GatewayExtension[];
   /** True once a supergraph is loaded: /health answers 200 from then on. */
   isReady: () => boolean;
-  /** Headers forwarded from the client to every subgraph (lower-case names). */
-  forwardedHeaders: readonly string[];
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -128,10 +126,6 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       requestLog: {},
       subgraphResponse: createSubgraphResponseCollector(),
     };
-    for (const name of options.forwardedHeaders) {
-      const value = request.headers[name];
-      if (typeof value === 'string') context.subgraphHeaders[name] = value;
-    }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers: toHeaderMap(request), search: url.search, body },
       context: async () => {

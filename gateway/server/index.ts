@@ -1,2 +1,2 @@
-export { createGateway, DEFAULT_FORWARDED_HEADERS, type CreateGatewayOptions, type Gateway } from './create-server.js';
+export { createGateway, type CreateGatewayOptions, type Gateway } from './create-server.js';
 export { listen, type ListeningAddress } from './listen.js';

@@ -24,13 +24,13 @@ export interface RedisConnection {
   stop(): Promise<void>;
 }
 
-/** `redis://user:secret@host` → `redis://host`: credentials never reach the log. */
-function redactUrl(url: string): string {
+/** host:port of a Redis URL, for logs and messages: the password never appears. */
+export function describeRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+    return `${parsed.hostname}:${parsed.port || 6379}`;
   } catch {
-    return 'redis://(unparseable)';
+    return 'the configured Redis';
   }
 }
 
@@ -41,7 +41,7 @@ function redactUrl(url: string): string {
  * as soon as it is back, without a restart.
  */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
-  const logger = options.logger.child({ component: 'redis', redis: redactUrl(options.url) });
+  const logger = options.logger.child({ component: 'redis', redis: describeRedisUrl(options.url) });
   const errorLogIntervalMs = options.errorLogIntervalMs ?? DEFAULT_REDIS_ERROR_LOG_INTERVAL_MS;
   const client = new Redis(options.url, {
     enableOfflineQueue: false,

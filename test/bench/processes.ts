@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/gateway.js';
 
@@ -22,16 +21,6 @@ export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((child) => child.stop()));
 }
 
-/** A free TCP port on 127.0.0.1 (closed again before it is used: fine for a local benchmark). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export interface SpawnServerOptions {
   script: string;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
-import { freePort } from '../bench/processes.js';
+import { freePort } from '../helpers/ports.js';
 import { waitFor, writeSupergraphYaml } from '../helpers/gateway.js';
 import { spawnGatewayProcess } from '../helpers/gateway-process.js';
 

@@ -1,17 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/ports.js';
 import { describe, expect, it } from 'vitest';
 import { NODE_TS_ARGS, REPO_ROOT, waitFor } from '../helpers/gateway.js';
 import { postGraphQL } from '../helpers/subgraphs.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const isListening = (port: number) =>
   fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST' }).then(

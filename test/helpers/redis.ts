@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
 export interface RunningRedis {
   port: number;
@@ -19,17 +19,6 @@ export function assertRedisInstalled(): void {
   if (found.error || found.status !== 0) {
     throw new Error('redis-server is not installed: run `apt-get install -y redis-server` (CI does this in .ci/run).');
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForReady(child: ChildProcess, port: number): Promise<void> {
