@@ -20,8 +20,11 @@ export interface GatewayExtension {
    * it cannot change the answer (e.g. rate limiting counts failed authentications here).
    */
   onContextError?(context: GatewayContext, error: unknown): void | Promise<void>;
-  /** Rewrites the supergraph SDL before the engine loads it (e.g. auth clears the SECURITY purpose). */
-  prepareSupergraph?(supergraphSdl: string): string;
+  /**
+   * Linked feature URLs (`https://specs.apollo.dev/authenticated/v0.1`) this extension enforces: a
+   * supergraph linking them `for: SECURITY` loads while the extension is on, and fails closed otherwise.
+   */
+  enforcesFeatures?: ReadonlySet<string>;
   /**
    * Headers to add to a subgraph request, computed over the exact body string sent and the headers
    * already set (auth signs requests here). At most one extension should provide it.

@@ -14,5 +14,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     allowOnly: false,
     passWithNoTests: false,
+    // The plain Apollo Gateways the differential tests start must not report usage to Apollo.
+    env: { APOLLO_TELEMETRY_DISABLED: 'true' },
   },
 });

@@ -11,7 +11,7 @@ import { createSubgraphClient, SubgraphDataSource } from '../subgraph-client/ind
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
-  assertNoUnenforcedSecurityFeatures,
+  prepareSupergraphForEngine,
   createSupergraphHook,
   supergraphSubgraphNames,
   type LoadedSupergraph,
@@ -84,15 +84,14 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
 
   const configured = options.supergraphSource ? { source: options.supergraphSource } : sourceFromConfig(config, options.env ?? {});
   const subgraphClient = createSubgraphClient({ config: config.subgraphs, logger: logger.child({ component: 'subgraph-client' }) });
-  const prepares = extensions.flatMap((e) => (e.prepareSupergraph ? [e.prepareSupergraph.bind(e)] : []));
-  // Last: whatever SECURITY feature no extension took over makes the load fail (closed).
-  prepares.push(assertNoUnenforcedSecurityFeatures);
+  // A SECURITY/EXECUTION feature that neither the engine nor an extension enforces fails the load (closed).
+  const enforcedFeatures = new Set(extensions.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
   const signRequest = extensions.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
   const engine = new ApolloGateway({
     supergraphSdl: createSupergraphHook({
       source: configured.source,
       logger,
-      prepare: (sdl) => prepares.reduce((current, prepare) => prepare(current), sdl),
+      prepare: (sdl) => prepareSupergraphForEngine(sdl, enforcedFeatures),
       onLoaded: (loaded) => {
         supergraph = loaded;
         // Subgraphs that left the supergraph release their pools (names from its join__Graph enum).

@@ -1,18 +1,95 @@
+import { buildSchema, DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
+import { Kind, parse, print, visit, type ConstDirectiveNode } from 'graphql';
 import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
 
-const SECURITY_LINK = /@link\(url:\s*"([^"]+)"[^)]*\bfor:\s*SECURITY\b[^)]*\)/g;
+/** A feature the supergraph links with `@link(url:, for:)`. */
+export interface LinkedFeature {
+  /** The spec's URL with its version, e.g. `https://specs.apollo.dev/inaccessible/v0.2`. */
+  url: string;
+  /** `SECURITY` or `EXECUTION` when the link says a gateway must understand the feature to serve the graph. */
+  purpose: string | undefined;
+}
+
+/** The features a supergraph links, read by Apollo's own core-schema model (renamed links included). */
+export function readLinkedFeatures(supergraphSdl: string): LinkedFeature[] {
+  const features = buildSchema(supergraphSdl, { validate: false }).coreFeatures;
+  if (!features) return [];
+  return [...features.allFeatures()].map((feature) => ({ url: feature.url.base.toString(), purpose: feature.purpose }));
+}
+
+/** Why a feature nobody enforces is refused, and what to do instead, by spec name. */
+const REFUSAL_ADVICE: Readonly<Record<string, string>> = {
+  authenticated: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @authenticated from the subgraphs',
+  requiresScopes: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @requiresScopes from the subgraphs',
+  policy: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @policy from the subgraphs',
+  context:
+    '@context/@fromContext need an executor that passes context values to subgraphs, which Apollo\'s gateway executor cannot do; ' +
+    'pass the value as a field argument or through @requires instead',
+  connect: 'Apollo Connectors run only in Apollo Router; serve those fields from a subgraph instead',
+};
+
+function specName(url: string): string {
+  return /\/([^/]+)\/v\d+\.\d+$/.exec(url)?.[1] ?? url;
+}
 
 /**
- * Fails closed on a supergraph whose links still say `for: SECURITY` after every extension prepared
- * it: nobody would enforce those rules (auth off, or a feature nothing here implements), and Apollo
- * Router refuses such a supergraph for the same reason. Runs on every (re)load.
+ * Fails closed on a supergraph linking a `for: SECURITY` or `for: EXECUTION` feature that neither the
+ * engine (Apollo's list, `DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES`: join, tag, inaccessible, …) nor a
+ * plugin (`enforcedByPlugins`) implements: serving it would ignore what the feature demands (Apollo
+ * Router refuses such a supergraph too). The message names each feature and its fix.
  */
-export function assertNoUnenforcedSecurityFeatures(supergraphSdl: string): string {
-  const urls = [...supergraphSdl.matchAll(SECURITY_LINK)].map((match) => match[1]);
-  if (urls.length === 0) return supergraphSdl;
+export function assertServableFeatures(features: readonly LinkedFeature[], enforcedByPlugins: ReadonlySet<string>): void {
+  const refused = features.filter(
+    (feature) =>
+      (feature.purpose === 'SECURITY' || feature.purpose === 'EXECUTION') &&
+      !DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES.has(feature.url) &&
+      !enforcedByPlugins.has(feature.url),
+  );
+  if (refused.length === 0) return;
   throw new GatewayStartupError(
     GatewayErrorCode.SUPERGRAPH_INVALID,
-    `The supergraph uses authorization features nothing enforces (${urls.join(', ')}); refusing to serve ` +
-      'fields whose access rules would be ignored. Turn auth on (auth.enabled: true) or remove the directives from the subgraphs.',
+    `The supergraph links ${refused.length === 1 ? 'a feature' : 'features'} Switchyard cannot enforce; refusing to serve it rather than ignore what ${refused.length === 1 ? 'it demands' : 'they demand'}:`,
+    refused.map((feature) => {
+      const advice = REFUSAL_ADVICE[specName(feature.url)] ?? 'no engine part or plugin implements it; remove the directives it links from the subgraphs';
+      return `${feature.url} (for: ${feature.purpose}): ${advice}.`;
+    }),
   );
+}
+
+function stringArgument(directive: ConstDirectiveNode, name: string): string | undefined {
+  const value = directive.arguments?.find((argument) => argument.name.value === name)?.value;
+  return value?.kind === Kind.STRING ? value.value : undefined;
+}
+
+/**
+ * Removes the `for:` purpose from the links to `urls` (features a plugin enforces), so Apollo's
+ * engine, which refuses purposes it does not know, loads the supergraph; the directives stay on the
+ * schema elements for the plugin to read. The SDL is returned unchanged when no such link has one.
+ */
+export function clearSecurityPurposes(supergraphSdl: string, urls: ReadonlySet<string>): string {
+  if (urls.size === 0) return supergraphSdl;
+  let changed = false;
+  const clearLinks = (directives: readonly ConstDirectiveNode[] | undefined) =>
+    directives?.map((directive) => {
+      const url = stringArgument(directive, 'url');
+      if (directive.name.value !== 'link' || !url || !urls.has(url) || !directive.arguments?.some((a) => a.name.value === 'for')) return directive;
+      changed = true;
+      return { ...directive, arguments: directive.arguments.filter((argument) => argument.name.value !== 'for') };
+    });
+  const document = visit(parse(supergraphSdl), {
+    SchemaDefinition: (node) => ({ ...node, directives: clearLinks(node.directives) }),
+    SchemaExtension: (node) => ({ ...node, directives: clearLinks(node.directives) }),
+  });
+  return changed ? print(document) : supergraphSdl;
+}
+
+/**
+ * What the engine is given: the supergraph with the plugin-enforced features' purposes cleared,
+ * after refusing features nobody enforces. Runs on every (re)load.
+ */
+export function prepareSupergraphForEngine(supergraphSdl: string, enforcedByPlugins: ReadonlySet<string>): string {
+  const features = readLinkedFeatures(supergraphSdl);
+  assertServableFeatures(features, enforcedByPlugins);
+  const toClear = new Set(features.filter((f) => f.purpose && enforcedByPlugins.has(f.url)).map((f) => f.url));
+  return clearSecurityPurposes(supergraphSdl, toClear);
 }

@@ -5,7 +5,7 @@ import type { LoadedSupergraph, SupergraphSource } from './supergraph-source.js'
 export interface SupergraphHookOptions {
   source: SupergraphSource;
   logger: Logger;
-  /** Rewrites applied to every SDL before the engine loads it (extensions' `prepareSupergraph`). */
+  /** Applied to every SDL before the engine loads it (feature checks, purposes cleared); may throw to refuse it. */
   prepare?: (supergraphSdl: string) => string;
   /** Told about every supergraph the engine accepted (initial and reloaded). */
   onLoaded?: (supergraph: LoadedSupergraph) => void;

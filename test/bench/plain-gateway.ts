@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { clearEnforcedSecurityPurposes } from '../../gateway/plugins/auth/security-links.js';
+import { plainApolloSupergraph } from '../helpers/plain-apollo.js';
 
 const [supergraphPath, port = '4000'] = process.argv.slice(2);
 if (!supergraphPath) {
@@ -15,7 +15,7 @@ if (!supergraphPath) {
 // Plain ApolloGateway refuses a supergraph whose @authenticated/@requiresScopes links say
 // `for: SECURITY`; a plain-gateway user must clear that purpose to start at all (and then nothing
 // enforces the directives). The heavy query touches no protected field, so answers stay equal.
-const gateway = new ApolloGateway({ supergraphSdl: clearEnforcedSecurityPurposes(readFileSync(supergraphPath, 'utf8')) });
+const gateway = new ApolloGateway({ supergraphSdl: plainApolloSupergraph(readFileSync(supergraphPath, 'utf8')) });
 const server = new ApolloServer({ gateway });
 const { url } = await startStandaloneServer(server, { listen: { port: Number(port), host: '127.0.0.1' } });
 process.stderr.write(`plain Apollo gateway ready at ${url}\n`);

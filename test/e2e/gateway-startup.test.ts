@@ -54,6 +54,41 @@ describe('gateway startup errors: one clear message, non-zero exit', () => {
     expect(result.stderr).not.toMatch(/\n\s+at .*\(/); // no stack trace
   });
 
+  it.each([
+    {
+      case: '@context/@fromContext (the engine cannot pass context values)',
+      files: {
+        a: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+type Query { t: T! }
+type T @key(fields: "id") { id: ID! prop: String! }`,
+        b: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@context", "@fromContext", "@external"])
+type T @key(fields: "id") @context(name: "ctx") { id: ID! prop: String! @external u: U! }
+type U @key(fields: "id") { id: ID! field(a: String @fromContext(field: "$ctx { prop }")): Int! }`,
+      },
+      config: '',
+      expected: /SUPERGRAPH_INVALID[\s\S]*https:\/\/specs\.apollo\.dev\/context\/v0\.1 \(for: SECURITY\): @context\/@fromContext/,
+    },
+    {
+      case: '@authenticated with auth off (names the key that turns it on)',
+      files: {
+        a: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@authenticated"])
+type Query { me: String @authenticated }`,
+      },
+      config: 'auth: { enabled: false }\n',
+      expected: /SUPERGRAPH_INVALID[\s\S]*authenticated\/v0\.1 \(for: SECURITY\): the auth plugin enforces it: turn auth on \(auth\.enabled: true\)/,
+    },
+  ])('a supergraph linking a feature nothing enforces: $case', ({ files, config, expected }) => {
+    const subgraphs = Object.entries(files)
+      .map(([name, sdl], index) => `  ${name}:\n    routing_url: http://127.0.0.1:${index + 1}/graphql\n    schema: { file: ${tempFile(`${name}.graphql`, sdl)} }\n`)
+      .join('');
+    const args = ['--supergraph-config', tempFile('supergraph.yaml', `subgraphs:\n${subgraphs}`)];
+    if (config) args.push('--config', tempFile('switchyard.yaml', config));
+    const result = runGateway(args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(expected);
+    expect(result.stderr).not.toMatch(/\n\s+at .*\(/);
+  });
+
   it('invalid config from the environment names the key and the variable', () => {
     const result = runGateway([], { PORT: 'eighty' });
     expect(result.status).toBe(1);

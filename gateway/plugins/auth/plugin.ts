@@ -8,7 +8,7 @@ import { createAuthorizationPlugin } from './authorization-plugin.js';
 import { forwardIdentity } from './identity-headers.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { resolveSecrets } from './options.js';
-import { clearEnforcedSecurityPurposes } from './security-links.js';
+import { AUTHORIZATION_FEATURES } from './security-links.js';
 import { signSubgraphRequest } from './signing.js';
 
 export interface AuthExtensionOptions {
@@ -59,7 +59,7 @@ export function createAuthExtension(options: AuthExtensionOptions): GatewayExten
   return {
     name: 'auth',
     plugins: [createAuthorizationPlugin()],
-    prepareSupergraph: clearEnforcedSecurityPurposes,
+    enforcesFeatures: AUTHORIZATION_FEATURES,
     async buildContext(context) {
       const outcome = await authenticator.authenticate(context.incoming.headers);
       switch (outcome.kind) {

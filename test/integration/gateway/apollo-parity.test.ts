@@ -2,7 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearEnforcedSecurityPurposes } from '../../../gateway/plugins/auth/security-links.js';
+import { plainApolloSupergraph } from '../../helpers/plain-apollo.js';
 import { HEAVY_QUERY } from '../../bench/heavy-query.js';
 import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   closeStack.push(switchyard.close);
   // Plain Apollo Gateway on the very supergraph Switchyard serves (SECURITY purpose cleared, as a
   // plain-gateway user must), with its default fetcher and executor.
-  const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: clearEnforcedSecurityPurposes(switchyard.gateway.supergraph!.supergraphSdl) }) });
+  const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: plainApolloSupergraph(switchyard.gateway.supergraph!.supergraphSdl) }) });
   const { url } = await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } });
   plainUrl = url;
   closeStack.push(() => plain.stop());

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createApiKeyStore, sha256Hex } from '../../../../../gateway/plugins/auth/api-keys.js';
 import { createAuthenticator } from '../../../../../gateway/plugins/auth/authenticator.js';
 import type { JwtVerifier } from '../../../../../gateway/plugins/auth/jwt-verifier.js';
-import { clearEnforcedSecurityPurposes } from '../../../../../gateway/plugins/auth/security-links.js';
 
 function countingVerifier(exp: number): JwtVerifier & { calls: number } {
   return {
@@ -39,22 +38,5 @@ describe('createAuthenticator', () => {
     const store = createApiKeyStore([{ sha256: sha256Hex('k1'), clientId: 'c', scopes: ['s'], tier: 'gold' }]);
     expect(store.lookup('k1')).toEqual({ kind: 'api-key', clientId: 'c', scopes: ['s'], tier: 'gold' });
     expect(store.lookup(sha256Hex('k1'))).toBeUndefined();
-  });
-});
-
-describe('clearEnforcedSecurityPurposes', () => {
-  it('clears SECURITY only on the specs it enforces', () => {
-    const sdl = [
-      '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)',
-      '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)',
-      '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)',
-      '@link(url: "https://example.com/other/v1.0", for: SECURITY)',
-    ].join('\n');
-    expect(clearEnforcedSecurityPurposes(sdl).split('\n')).toEqual([
-      '@link(url: "https://specs.apollo.dev/authenticated/v0.1")',
-      '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1")',
-      '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)',
-      '@link(url: "https://example.com/other/v1.0", for: SECURITY)',
-    ]);
   });
 });

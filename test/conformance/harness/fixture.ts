@@ -1,0 +1,75 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GatewayConfigInput } from '../../../gateway/config/index.js';
+
+/** What a corpus subgraph resolver sees: the request headers the gateway sent. */
+export interface CorpusContext extends Record<PropertyKey, unknown> {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** One `@apollo/subgraph` service of a fixture: its SDL and resolvers over a little inline data. */
+export interface SubgraphFixture {
+  typeDefs: string;
+  resolvers?: GraphQLResolverMap<CorpusContext>;
+}
+
+/** An error as the corpus compares it: where it is, its code, and (unless masked) its message. */
+export interface ExpectedError {
+  path?: ReadonlyArray<string | number>;
+  code?: string;
+  message?: string;
+}
+
+/** A response recorded by hand, where plain Apollo Gateway is not the reference. */
+export interface RecordedResponse {
+  data?: unknown;
+  errors?: readonly ExpectedError[];
+  /** HTTP status; default 200. */
+  status?: number;
+}
+
+export interface OperationCase {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  /** Calls with a JWT for `sub` carrying these scopes (Switchyard verifies it; plain Apollo ignores it). */
+  caller?: { sub: string; scopes?: readonly string[] };
+  /**
+   * Switchyard answers differently from plain Apollo Gateway on purpose (it enforces authorization,
+   * for instance): this is the answer it must give, and why plain Apollo's is not the reference.
+   */
+  expected?: RecordedResponse & { reason: string };
+  /**
+   * Plain Apollo Gateway's answer is wrong here (an engine bug). Both gateways run Apollo's executor
+   * today, so the case is held to plain Apollo's answer, and `correct` records the right one for an
+   * executor that fixes it.
+   */
+  engineDifference?: { reason: string; correct: RecordedResponse };
+}
+
+export interface Fixture {
+  /** `area/case`, unique in the corpus. */
+  name: string;
+  /** Federation features the fixture exercises (for the README's coverage list). */
+  covers: readonly string[];
+  subgraphs: Readonly<Record<string, SubgraphFixture>>;
+  operations: readonly OperationCase[];
+  /**
+   * The supergraph composes but cannot be served: Switchyard must refuse it at start with
+   * SUPERGRAPH_INVALID and a message naming the feature.
+   */
+  refusedAtStart?: { messageIncludes: readonly string[] };
+  /** Switchyard config on top of the defaults (rarely needed: the corpus runs the defaults). */
+  config?: GatewayConfigInput;
+}
+
+/** Identity helper for fixture files (keeps the literal typed). */
+export function defineFixtures(fixtures: readonly Fixture[]): readonly Fixture[] {
+  return fixtures;
+}
+
+/** Federation 2.9 `@link` with the given imports, for fixture SDLs. */
+export function link(...imports: string[]): string {
+  const list = imports.map((name) => `"${name}"`).join(', ');
+  return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [${list}])\n`;
+}

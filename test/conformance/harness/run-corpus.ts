@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainApolloSupergraph } from '../../helpers/plain-apollo.js';
+import { composeSupergraph, type SupergraphSource } from '../../../gateway/supergraph/index.js';
+import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
+import { createCloseStack } from '../../helpers/subgraphs.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
+import { ourComparable, projectErrors, recordedComparable, referenceComparable, type HttpAnswer } from './compare.js';
+import type { Fixture, OperationCase } from './fixture.js';
+import { startCorpusSubgraphs } from './subgraph-servers.js';
+
+const JWT_SECRET = 'conformance-corpus-jwt-secret-0123456789abcdef';
+
+/** A supergraph source that serves one fixed SDL (the corpus composes it itself). */
+function staticSource(supergraphSdl: string): SupergraphSource {
+  const loaded = { supergraphSdl, id: createHash('sha256').update(supergraphSdl).digest('hex'), hints: [] };
+  return { load: async () => loaded, watch: () => () => undefined };
+}
+
+async function post(url: string, operation: OperationCase, token: string | undefined): Promise<HttpAnswer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query: operation.query, variables: operation.variables, operationName: operation.operationName }),
+  });
+  return { status: response.status, body: (await response.json()) as HttpAnswer['body'] };
+}
+
+/**
+ * Registers one describe block per fixture: its subgraphs on port 0, plain Apollo Gateway and
+ * Switchyard (default config) on the same supergraph, and one test per operation comparing the two.
+ */
+export function runCorpus(fixtures: readonly Fixture[]): void {
+  for (const fixture of fixtures) {
+    describe(fixture.name, () => {
+      const closeStack = createCloseStack();
+      let switchyard: StartedGateway | undefined;
+      let startError: Error | undefined;
+      let plainUrl = '';
+
+      beforeAll(async () => {
+        const subgraphs = await startCorpusSubgraphs(fixture.subgraphs);
+        closeStack.push(subgraphs.close);
+        const { supergraphSdl } = composeSupergraph(
+          Object.entries(fixture.subgraphs).map(([name, subgraph]) => ({ name, url: subgraphs.urls[name], sdl: subgraph.typeDefs })),
+        );
+        try {
+          switchyard = await startGateway({
+            supergraphSource: staticSource(supergraphSdl),
+            config: { logging: { level: 'warn' }, ...fixture.config },
+            env: { SWITCHYARD_JWT_SECRET: JWT_SECRET },
+          });
+          closeStack.push(switchyard.close);
+        } catch (error) {
+          startError = error as Error;
+        }
+        if (fixture.refusedAtStart) return;
+        // Plain Apollo Gateway as its users run it: default fetcher and executor, the authorization
+        // links' SECURITY purpose cleared (it refuses to load them otherwise).
+        const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: plainApolloSupergraph(supergraphSdl) }) });
+        const { url } = await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } });
+        plainUrl = url;
+        closeStack.push(() => plain.stop());
+      });
+      afterAll(() => closeStack.drain());
+
+      if (fixture.refusedAtStart) {
+        it('is refused at start, naming the feature', () => {
+          expect(switchyard, 'Switchyard started a supergraph it cannot serve').toBeUndefined();
+          expect((startError as { code?: string }).code).toBe('SUPERGRAPH_INVALID');
+          for (const part of fixture.refusedAtStart!.messageIncludes) expect(startError!.message).toContain(part);
+        });
+        return;
+      }
+
+      for (const operation of fixture.operations) {
+        it(operation.name, async () => {
+          if (startError) throw startError;
+          const token = operation.caller
+            ? await mintToken(secretBytes(JWT_SECRET), { sub: operation.caller.sub, scope: operation.caller.scopes?.join(' ') })
+            : undefined;
+          const [ours, theirs] = await Promise.all([post(switchyard!.url, operation, token), post(plainUrl, operation, token)]);
+          const actual = ourComparable(ours);
+          if (process.env.CORPUS_DEBUG) console.log(operation.name, JSON.stringify(ours), JSON.stringify(theirs));
+          if (operation.expected) {
+            const recorded = recordedComparable(operation.expected);
+            expect({ status: actual.status, data: actual.data, errors: projectErrors(actual.errors, recorded.errors) }).toEqual(recorded);
+            return;
+          }
+          const reference = referenceComparable(theirs);
+          expect(reference.errors.filter((e) => e.code === 'INTERNAL_SERVER_ERROR'), 'plain Apollo failed internally: not a reference').toEqual([]);
+          expect(actual).toEqual(reference);
+        });
+      }
+    });
+  }
+}
