@@ -38,7 +38,7 @@ export interface GatewayContext extends SubgraphRequestContext {
    * Facts gathered while the request runs, for the one request log line. A nested object because
    * Apollo Server shallow-clones the context value: top-level writes in hooks would be lost.
    */
-  requestLog: { operationName?: string | null };
+  requestLog: { operationName?: string | null; estimatedCost?: number };
   /**
    * Set by the cost extension in `didResolveOperation` (on Apollo's per-request context, so later
    * Apollo hooks of the same request see it): the operation's estimated cost.

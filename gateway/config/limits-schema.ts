@@ -18,8 +18,14 @@ export const DEFAULT_PARTNER_TIER = { points: 1000, durationSeconds: 1, burst: 2
 export const DEFAULT_RATE_LIMIT_KEY_PREFIX = 'switchyard:rl';
 /** Failed authentications (401) allowed per client IP: 10 per 60 s, then 429 until the window ends. */
 export const DEFAULT_FAILED_AUTH_LIMIT = { points: 10, durationSeconds: 60 } as const;
-/** Maximum estimated cost of one operation. */
-export const DEFAULT_MAX_COST = 1000;
+/**
+ * Maximum estimated cost of one operation. Admits four levels of nested lists nothing sizes (11,110
+ * at the default list size) and the public gateway benchmark's heavy query (23,315 on its own
+ * unsized supergraph); refuses five levels (111,110) and lists of lists asked for by the hundred.
+ */
+export const DEFAULT_MAX_COST = 50_000;
+/** `enforce` refuses operations over `maxCost`; `measure` only logs and reports them. */
+export const DEFAULT_COST_MODE = 'enforce';
 /** Cost of each `__schema` / `__type` field in an operation (introspection is not free to build). */
 export const DEFAULT_INTROSPECTION_COST = 100;
 /** Size assumed for a list field when neither arguments nor `@listSize` tell. */
@@ -94,6 +100,8 @@ const rateLimitSchema = z
 const costSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** `measure` estimates, logs and reports like `enforce` but never refuses: tune before you enforce. */
+    mode: z.enum(['enforce', 'measure']).default(DEFAULT_COST_MODE),
     maxCost: z.number().int().positive().default(DEFAULT_MAX_COST),
     defaultListSize: z.number().int().min(0).default(DEFAULT_LIST_SIZE),
     listSizeArguments: z.array(z.string().min(1)).default(() => [...DEFAULT_LIST_SIZE_ARGUMENTS]),

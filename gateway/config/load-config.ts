@@ -36,6 +36,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_RATE_LIMIT_FAIL_OPEN', path: ['rateLimit', 'failOpen'], kind: 'boolean' },
   { env: 'SWITCHYARD_COST_ENABLED', path: ['cost', 'enabled'], kind: 'boolean' },
   { env: 'SWITCHYARD_MAX_COST', path: ['cost', 'maxCost'], kind: 'number' },
+  { env: 'SWITCHYARD_COST_MODE', path: ['cost', 'mode'], kind: 'string' },
 ];
 
 function coerce(raw: string, kind: EnvKind): unknown {

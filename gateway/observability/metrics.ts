@@ -2,6 +2,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** Latency buckets (seconds) from 5 ms to 10 s: a federated query spans several subgraph round trips. */
 export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Operation cost buckets: from trivial to far past the default maximum (50,000). */
+export const DEFAULT_COST_BUCKETS = [1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 1_000_000];
 
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -9,6 +11,8 @@ export interface GatewayMetrics {
   observeRequest(route: string, status: number, seconds: number): void;
   /** One finished subgraph fetch; `outcome` is `ok` or the error code the client saw. */
   observeSubgraphFetch(subgraph: string, outcome: string, seconds: number): void;
+  /** One operation's estimated cost; `outcome` is `admitted`, `refused` or `over_limit` (served in measure mode). */
+  observeOperationCost(cost: number, outcome: string): void;
   setInFlight(count: number): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
@@ -42,6 +46,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     buckets: DEFAULT_DURATION_BUCKETS,
     registers: [registry],
   });
+  const costs = new Histogram({
+    name: 'switchyard_operation_cost',
+    help: 'Estimated cost of operations (demand control), by outcome.',
+    labelNames: ['outcome'],
+    buckets: DEFAULT_COST_BUCKETS,
+    registers: [registry],
+  });
   const inFlight = new Gauge({ name: 'switchyard_http_requests_in_flight', help: 'HTTP requests being served.', registers: [registry] });
   const errors = new Counter({
     name: 'switchyard_subgraph_fetch_errors_total',
@@ -57,6 +68,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     observeSubgraphFetch(subgraph, outcome, seconds) {
       fetches.observe({ subgraph, outcome }, seconds);
       if (outcome !== 'ok') errors.inc({ subgraph, code: outcome });
+    },
+    observeOperationCost(cost, outcome) {
+      costs.observe({ outcome }, cost);
     },
     setInFlight(count) {
       inFlight.set(count);

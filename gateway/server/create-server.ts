@@ -76,7 +76,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const metrics = config.metrics.enabled ? createGatewayMetrics({ collectProcessMetrics: config.metrics.processMetrics }) : undefined;
   const extensions = [
     ...(metrics ? [createMetricsExtension({ metrics, path: config.metrics.path })] : []),
-    ...createExtensions({ config, logger, env: options.env }),
+    ...createExtensions({ config, logger, env: options.env, metrics }),
     ...(options.extensions ?? []),
   ];
   let supergraph: LoadedSupergraph | undefined;

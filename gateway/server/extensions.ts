@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayExtension } from '../extension.js';
-import type { Logger } from '../observability/index.js';
+import type { GatewayMetrics, Logger } from '../observability/index.js';
 import { createAuthExtension } from '../plugins/auth/index.js';
 import { createCostExtension } from '../plugins/cost/index.js';
 import { createPlaygroundExtension } from '../plugins/playground/index.js';
@@ -12,6 +12,8 @@ export interface ExtensionDependencies {
   logger: Logger;
   /** Where extensions read the secrets their config names (process.env at the edge). */
   env?: Record<string, string | undefined>;
+  /** Where extensions report what they measure (operation cost); undefined when metrics are off. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -29,7 +31,7 @@ export function createExtensions(deps: ExtensionDependencies): GatewayExtension[
   // Before auth: refuses an IP that spent its failed-authentication budget before verifying anything.
   if (rateLimit) extensions.push(rateLimit.failedAuthGuard);
   if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger }));
-  if (config.cost.enabled) extensions.push(createCostExtension({ ...config.cost, logger }));
+  if (config.cost.enabled) extensions.push(createCostExtension({ ...config.cost, logger, onEstimate: deps.metrics?.observeOperationCost }));
   if (rateLimit) extensions.push(rateLimit);
   if (config.playground.enabled) {
     extensions.push(createPlaygroundExtension({ graphqlPath: config.server.graphqlPath, title: config.playground.title }));

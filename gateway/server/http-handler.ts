@@ -148,7 +148,12 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     const status = await writeGraphQLResponse(response, result, requestId);
     if (options.logRequests) {
       context.logger.info(
-        { operationName: context.requestLog.operationName ?? undefined, status, durationMs: Math.round((performance.now() - started) * 10) / 10 },
+        {
+          operationName: context.requestLog.operationName ?? undefined,
+          estimatedCost: context.requestLog.estimatedCost,
+          status,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        },
         'request completed',
       );
     }

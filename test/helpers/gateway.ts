@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +28,12 @@ export function writeSupergraphYaml(urls: Record<string, string>, folder = mkdte
   const path = join(folder, 'supergraph.yaml');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
+}
+
+/** A supergraph source that serves one fixed SDL (never changes). */
+export function staticSupergraphSource(supergraphSdl: string): SupergraphSource {
+  const loaded = { supergraphSdl, id: createHash('sha256').update(supergraphSdl).digest('hex'), hints: [] };
+  return { load: async () => loaded, watch: () => () => undefined };
 }
 
 export interface StartedGateway {

@@ -3,29 +3,50 @@ import { createClientError, GatewayErrorCode } from '../../errors.js';
 import type { GatewayExtension } from '../../extension.js';
 import type { GatewayContext } from '../../request-context.js';
 import { createCostModel, type CostModel } from './cost-model.js';
-import type { CostOptions } from './options.js';
+import { COST_REQUEST_HEADER, type CostOptions } from './options.js';
+
+function asksForCost(context: GatewayContext): boolean {
+  const value = context.incoming.headers[COST_REQUEST_HEADER];
+  return typeof value === 'string' && value !== 'false' && value !== '0';
+}
 
 /**
  * Demand control: the cost model is rebuilt from each supergraph Apollo loads (`schemaDidLoadOrUpdate`
  * gives the core supergraph SDL, reloads included), and every operation's cost is estimated in
  * `didResolveOperation`, before the query plan runs, so a refused operation calls no subgraph.
- * An admitted operation's cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
+ * The estimate goes on the request log line (`estimatedCost`), to `onEstimate` (metrics) and, when
+ * the client sends `switchyard-include-cost`, into the response's `extensions.cost`. An admitted
+ * operation's cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
  */
 export function createCostPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> {
+  const { maxCost, mode } = options;
   let model: CostModel | undefined;
+  const report = (cost: number) => ({ estimated: cost, max: maxCost, mode });
+
   const listener: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation({ document, operation, request, contextValue }) {
       if (!model || !operation) return;
       const cost = model.costOf(document, operation, request.variables);
-      if (cost > options.maxCost) {
+      contextValue.requestLog.estimatedCost = cost;
+      const over = cost > maxCost;
+      if (over && mode === 'enforce') {
+        options.onEstimate?.(cost, 'refused');
         throw createClientError(
           GatewayErrorCode.COST_LIMIT_EXCEEDED,
-          `Operation cost ${cost} exceeds the maximum of ${options.maxCost}; ask for fewer items (smaller first/limit) or fewer nested lists.`,
-          { httpStatus: 400, extensions: { estimatedCost: cost, maxCost: options.maxCost } },
+          `Operation cost ${cost} exceeds the maximum of ${maxCost}; ask for fewer items (smaller first/limit) or fewer nested lists.`,
+          { httpStatus: 400, extensions: { estimatedCost: cost, maxCost } },
         );
       }
+      if (over) contextValue.logger.warn({ estimatedCost: cost, maxCost }, 'operation cost over the limit (cost.mode: measure, served)');
+      options.onEstimate?.(cost, over ? 'over_limit' : 'admitted');
       // Only admitted operations carry a cost: a refused one is charged as a plain request.
       contextValue.demand = { cost };
+    },
+    async willSendResponse({ response, contextValue }) {
+      const cost = contextValue.requestLog.estimatedCost;
+      if (cost === undefined || response.body.kind !== 'single' || !asksForCost(contextValue)) return;
+      const result = response.body.singleResult;
+      result.extensions = { ...result.extensions, cost: report(cost) };
     },
   };
   return {

@@ -1,0 +1,4 @@
+import nullPropagation from './fixtures/null-propagation.js';
+import { runCorpus } from './harness/run-corpus.js';
+
+runCorpus(nullPropagation);
