@@ -42,12 +42,16 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
   return fragments;
 }
 
-/** Response keys selected directly in `selectionSet` for an object of `typename` (null: any type). */
+/**
+ * Response keys selected directly in `selectionSet` for an object of `typename` (null: any type).
+ * A fragment's keys are collected once per type and reused at every spread (linear work).
+ */
 function responseKeys(
   selectionSet: SelectionSetNode,
   typename: string | null,
   fragments: Map<string, FragmentDefinitionNode>,
   into: Set<string>,
+  memo: Map<string, Set<string>> = new Map(),
 ): void {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -56,13 +60,18 @@ function responseKeys(
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition?.name.value;
       if (!condition || typename === null || condition === typename) {
-        responseKeys(selection.selectionSet, typename, fragments, into);
+        responseKeys(selection.selectionSet, typename, fragments, into, memo);
       }
     } else {
       const fragment = fragments.get(selection.name.value);
-      if (fragment && (typename === null || fragment.typeCondition.name.value === typename)) {
-        responseKeys(fragment.selectionSet, typename, fragments, into);
+      if (!fragment || (typename !== null && fragment.typeCondition.name.value !== typename)) continue;
+      let keys = memo.get(selection.name.value);
+      if (!keys) {
+        keys = new Set();
+        memo.set(selection.name.value, keys); // entered first: a cycle cannot loop
+        responseKeys(fragment.selectionSet, typename, fragments, keys, memo);
       }
+      for (const key of keys) into.add(key);
     }
   }
 }

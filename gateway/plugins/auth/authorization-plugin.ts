@@ -63,7 +63,7 @@ export function createAuthorizationPlugin(options: { cacheSize?: number } = {}):
       const result = filterOperation(context.schema, rules, context.document, context.operation!, caller);
       cached = {
         ...result,
-        queryHash: result.removed.length ? filteredQueryHash(result.document) : context.queryHash,
+        queryHash: result.changed ? filteredQueryHash(result.document) : context.queryHash,
         operation: result.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION),
       };
       cache.set(key, cached);
@@ -89,7 +89,7 @@ export function createAuthorizationPlugin(options: { cacheSize?: number } = {}):
           const rules = rulesBySchema.get(context.schema) ?? latest;
           if (rules.isEmpty || !context.operation) return;
           applied = filter(context, rules);
-          if (applied.removed.length === 0 || applied.empty) return;
+          if (!applied.changed || applied.empty) return;
           const writable = context as Writable<typeof context>;
           writable.document = applied.document as DocumentNode;
           writable.operation = applied.operation!;
@@ -99,13 +99,13 @@ export function createAuthorizationPlugin(options: { cacheSize?: number } = {}):
           if (!applied?.empty) return null;
           return {
             http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { errors: patchResponse(undefined, applied.removed, [], PLACEHOLDER_KEY) } },
+            body: { kind: 'single', singleResult: { errors: patchResponse(undefined, applied.removed, PLACEHOLDER_KEY) } },
           };
         },
         async willSendResponse({ response }) {
-          if (!applied || applied.empty || applied.removed.length === 0 || response.body.kind !== 'single') return;
+          if (!applied || applied.empty || !applied.changed || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const errors = patchResponse(result.data as Record<string, unknown> | null | undefined, applied.removed, applied.placeholders, PLACEHOLDER_KEY);
+          const errors = patchResponse(result.data as Record<string, unknown> | null | undefined, applied.removed, PLACEHOLDER_KEY);
           response.body.singleResult = { ...result, errors: [...(result.errors ?? []), ...errors] };
         },
       };

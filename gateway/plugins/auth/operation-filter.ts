@@ -20,19 +20,32 @@ import { isAllowed, type AuthorizationRules, type Caller } from './authorization
 /** Response key of the `__typename` that keeps a selection set valid when all its fields were removed. */
 export const PLACEHOLDER_KEY = '_switchyardAuthPlaceholder';
 
-/** A field removed from the operation: where its `null` goes in the response (response keys, no indices). */
-export interface RemovedField {
-  path: readonly string[];
+/** A field removed from one selection set: its response key and, when it belongs to one object type, that type. */
+export interface RemovedKey {
+  key: string;
   /** Set when the field belongs to one object type: other objects at that path (unions) are left alone. */
   onType?: string;
+}
+
+/**
+ * Where the removed fields were, as a tree over response keys. A fragment's subtree is built once
+ * and shared by every place it is spread (`spreads`), so the tree is as small as the document.
+ */
+export interface RemovalNode {
+  removed: RemovedKey[];
+  /** A placeholder `__typename` was added to this selection set (strip it from the response). */
+  placeholder: boolean;
+  children: Map<string, RemovalNode>;
+  /** Subtrees of fragments spread at this level, applied to the same objects. */
+  spreads: Set<RemovalNode>;
 }
 
 export interface FilteredOperation {
   /** The operation to plan; the original when nothing was removed. */
   document: DocumentNode;
-  removed: readonly RemovedField[];
-  /** Response paths of the placeholder selections, stripped from the response again. */
-  placeholders: ReadonlyArray<readonly string[]>;
+  removed: RemovalNode;
+  /** At least one field was removed. */
+  changed: boolean;
   /** Nothing the caller may see is left: answer with the errors alone. */
   empty: boolean;
 }
@@ -42,11 +55,22 @@ const PLACEHOLDER_SET: SelectionSetNode = {
   selections: [{ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY }, name: { kind: Kind.NAME, value: '__typename' } }],
 };
 
+const newNode = (): RemovalNode => ({ removed: [], placeholder: false, children: new Map(), spreads: new Set() });
+const isEmptyNode = (node: RemovalNode) => node.removed.length === 0 && !node.placeholder && node.children.size === 0 && node.spreads.size === 0;
+
+interface FilteredFragment {
+  /** Same object when untouched, null when nothing is left. */
+  selectionSet: SelectionSetNode | null;
+  removals: RemovalNode;
+}
+
 /**
  * Removes every field the caller may not see — the field's own rule or the rule of the type it
  * returns — before the operation is planned, as Apollo Router does, so subgraphs never receive them.
- * Rules depend only on (type, field), so named fragments that lose fields are inlined in place and
- * untouched ones stay as they are; a selection set left empty keeps a placeholder `__typename`.
+ * Rules depend only on (type, field), so each named fragment is filtered once, whatever number of
+ * places spread it: fragments that lose fields are replaced by their filtered definition, a fragment
+ * left empty is no longer spread, and a selection set left empty keeps a placeholder `__typename`.
+ * The work is linear in the document.
  */
 export function filterOperation(
   schema: GraphQLSchema,
@@ -59,8 +83,7 @@ export function filterOperation(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const removed: RemovedField[] = [];
-  const placeholders: string[][] = [];
+  const filteredFragments = new Map<string, FilteredFragment>();
 
   const typeAllowed = (type: GraphQLNamedType): boolean => {
     if (!isAllowed(rules.types.get(type.name), caller)) return false;
@@ -79,11 +102,11 @@ export function filterOperation(
     return typeAllowed(returnType);
   };
 
-  function filterSet(set: SelectionSetNode, parent: GraphQLCompositeType, path: string[]): SelectionSetNode | null {
+  function filterSet(set: SelectionSetNode, parent: GraphQLCompositeType, node: RemovalNode): SelectionSetNode | null {
     let changed = false;
     const kept: SelectionNode[] = [];
     for (const selection of set.selections) {
-      const next = filterSelection(selection, parent, path);
+      const next = filterSelection(selection, parent, node);
       if (next !== selection) changed = true;
       if (next) kept.push(next);
     }
@@ -91,48 +114,69 @@ export function filterOperation(
     return kept.length ? { ...set, selections: kept } : null;
   }
 
-  function filterField(field: FieldNode, parent: GraphQLCompositeType, path: string[]): FieldNode | null {
+  function filterField(field: FieldNode, parent: GraphQLCompositeType, node: RemovalNode): FieldNode | null {
     const name = field.name.value;
     const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
     if (name.startsWith('__') || !definition) return field;
     const key = field.alias?.value ?? name;
     const returnType = getNamedType(definition.type);
     if (!allowed(parent, name, returnType)) {
-      removed.push({ path: [...path, key], onType: isObjectType(parent) ? parent.name : undefined });
+      node.removed.push({ key, onType: isObjectType(parent) ? parent.name : undefined });
       return null;
     }
     if (!field.selectionSet) return field;
-    const childPath = [...path, key];
-    const selectionSet = filterSet(field.selectionSet, returnType as GraphQLCompositeType, childPath);
+    const child = node.children.get(key) ?? newNode();
+    const selectionSet = filterSet(field.selectionSet, returnType as GraphQLCompositeType, child);
+    if (selectionSet === null) child.placeholder = true;
+    if (!isEmptyNode(child)) node.children.set(key, child);
     if (selectionSet === field.selectionSet) return field;
-    if (selectionSet === null) placeholders.push(childPath);
     return { ...field, selectionSet: selectionSet ?? PLACEHOLDER_SET };
   }
 
-  function filterSelection(selection: SelectionNode, parent: GraphQLCompositeType, path: string[]): SelectionNode | null {
-    if (selection.kind === Kind.FIELD) return filterField(selection, parent, path);
+  function filterFragment(name: string): FilteredFragment | undefined {
+    const known = filteredFragments.get(name);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    if (!fragment) return undefined;
+    const removals = newNode();
+    // Entered before the walk so a cycle (refused by validation) cannot loop.
+    const entry: FilteredFragment = { selectionSet: fragment.selectionSet, removals };
+    filteredFragments.set(name, entry);
+    const type = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
+    entry.selectionSet = filterSet(fragment.selectionSet, type, removals);
+    return entry;
+  }
+
+  function filterSelection(selection: SelectionNode, parent: GraphQLCompositeType, node: RemovalNode): SelectionNode | null {
+    if (selection.kind === Kind.FIELD) return filterField(selection, parent, node);
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType) : parent;
-      const selectionSet = filterSet(selection.selectionSet, type, path);
+      const selectionSet = filterSet(selection.selectionSet, type, node);
       if (selectionSet === selection.selectionSet) return selection;
       return selectionSet && { ...selection, selectionSet };
     }
-    const fragment = fragments.get(selection.name.value);
+    const fragment = filterFragment(selection.name.value);
     if (!fragment) return selection;
-    const type = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
-    const selectionSet = filterSet(fragment.selectionSet, type, path);
-    if (selectionSet === fragment.selectionSet) return selection;
-    return (
-      selectionSet && { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: selection.directives, selectionSet }
-    );
+    if (!isEmptyNode(fragment.removals)) node.spreads.add(fragment.removals);
+    const original = fragments.get(selection.name.value)!;
+    if (fragment.selectionSet === original.selectionSet) return selection;
+    // The spread stays (its definition is replaced); a fragment with nothing left is dropped here.
+    return fragment.selectionSet && { ...selection, name: selection.name };
   }
 
+  const removed = newNode();
   const root = schema.getRootType(operation.operation);
-  if (!root) return { document, removed, placeholders, empty: false };
-  const selectionSet = filterSet(operation.selectionSet, root, []);
-  if (selectionSet === operation.selectionSet) return { document, removed, placeholders, empty: false };
-  if (selectionSet === null) return { document, removed, placeholders, empty: true };
-  return { document: rebuildDocument({ ...operation, selectionSet }, fragments), removed, placeholders, empty: false };
+  if (!root) return { document, removed, changed: false, empty: false };
+  const selectionSet = filterSet(operation.selectionSet, root, removed);
+  if (selectionSet === operation.selectionSet) return { document, removed, changed: false, empty: false };
+  if (selectionSet === null) return { document, removed, changed: true, empty: true };
+  const definitions = new Map<string, FragmentDefinitionNode>();
+  for (const [name, original] of fragments) {
+    const filtered = filteredFragments.get(name);
+    if (!filtered || filtered.selectionSet === original.selectionSet) definitions.set(name, original);
+    else if (filtered.selectionSet) definitions.set(name, { ...original, selectionSet: filtered.selectionSet });
+  }
+  return { document: rebuildDocument({ ...operation, selectionSet }, definitions), removed, changed: true, empty: false };
 }
 
 /** The filtered operation plus the fragments and variables it still uses (the planner rejects unused ones). */

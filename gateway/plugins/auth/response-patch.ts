@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GatewayErrorCode } from '../../errors.js';
-import type { RemovedField } from './operation-filter.js';
+import type { RemovalNode } from './operation-filter.js';
 
 /** The message on every error for a removed field (the same words as Apollo Router). */
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized field or type.';
@@ -8,60 +8,102 @@ export const UNAUTHORIZED_MESSAGE = 'Unauthorized field or type.';
 export const MAX_UNAUTHORIZED_ERRORS = 100;
 
 type Json = Record<string, unknown>;
-
-function visitObjects(value: unknown, keys: readonly string[], depth: number, path: Array<string | number>, each: (object: Json, path: Array<string | number>) => void): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      path.push(index);
-      visitObjects(value[index], keys, depth, path, each);
-      path.pop();
-    }
-    return;
-  }
-  if (depth === keys.length) return each(value as Json, path);
-  path.push(keys[depth]);
-  visitObjects((value as Json)[keys[depth]], keys, depth + 1, path, each);
-  path.pop();
-}
+type Path = Array<string | number>;
 
 export function unauthorizedError(path: ReadonlyArray<string | number>): GraphQLFormattedError {
   return { message: UNAUTHORIZED_MESSAGE, path, extensions: { code: GatewayErrorCode.UNAUTHORIZED_FIELD_OR_TYPE } };
 }
 
+class ErrorList {
+  readonly errors: GraphQLFormattedError[] = [];
+  unlisted = 0;
+  add(path: Path): void {
+    if (this.errors.length < MAX_UNAUTHORIZED_ERRORS) this.errors.push(unauthorizedError([...path]));
+    else this.unlisted++;
+  }
+  get full(): boolean {
+    return this.errors.length >= MAX_UNAUTHORIZED_ERRORS;
+  }
+  finish(): GraphQLFormattedError[] {
+    if (this.unlisted) {
+      this.errors.push({
+        message: `${UNAUTHORIZED_MESSAGE} ${this.unlisted} more fields are null for the same reason.`,
+        extensions: { code: GatewayErrorCode.UNAUTHORIZED_FIELD_OR_TYPE },
+      });
+    }
+    return this.errors;
+  }
+}
+
+/** What was done to one response object: keys nulled, and nodes applied (each fragment subtree once). */
+interface ObjectPatch {
+  nulled: Set<string>;
+  applied: Set<RemovalNode>;
+}
+
+/** Applies one removal node (and the fragment subtrees spread at its level) to one response object. */
+function patchObject(object: Json, node: RemovalNode, path: Path, placeholderKey: string, errors: ErrorList, patch: ObjectPatch): void {
+  if (patch.applied.has(node)) return;
+  patch.applied.add(node);
+  for (const { key, onType } of node.removed) patchKey(object, key, onType, path, errors, patch.nulled);
+  if (node.placeholder) delete object[placeholderKey];
+  for (const [key, child] of node.children) {
+    path.push(key);
+    patchValue(object[key], child, path, placeholderKey, errors);
+    path.pop();
+  }
+  for (const spread of node.spreads) patchObject(object, spread, path, placeholderKey, errors, patch);
+}
+
+function patchKey(object: Json, key: string, onType: string | undefined, path: Path, errors: ErrorList, nulled: Set<string>): void {
+  if (onType && typeof object.__typename === 'string' && object.__typename !== onType) return;
+  object[key] = null;
+  // The same field selected twice (directly and in a fragment) is one null and one error.
+  if (nulled.has(key)) return;
+  nulled.add(key);
+  path.push(key);
+  errors.add(path);
+  path.pop();
+}
+
+function patchValue(value: unknown, node: RemovalNode, path: Path, placeholderKey: string, errors: ErrorList): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      patchValue(value[index], node, path, placeholderKey, errors);
+      path.pop();
+    }
+    return;
+  }
+  patchObject(value as Json, node, path, placeholderKey, errors, { nulled: new Set(), applied: new Set() });
+}
+
+/** Removed keys at `node`'s level, from the node itself and the fragments spread there (each fragment once). */
+function queryPaths(node: RemovalNode, path: string[], errors: ErrorList, seen: Set<RemovalNode>, keys: Set<string>): void {
+  if (seen.has(node) || errors.full) return;
+  seen.add(node);
+  for (const { key } of node.removed) {
+    if (keys.has(key)) continue;
+    keys.add(key);
+    errors.add([...path, key]);
+  }
+  for (const spread of node.spreads) queryPaths(spread, path, errors, seen, keys);
+}
+
 /**
  * Puts `null` where each removed field would have been (in every list element on the way) and returns
- * one error per concrete path; also drops the placeholder `__typename`s. Mutates `data`, which the
+ * one error per concrete path; also drops the placeholder `__typename`s. The walk follows the
+ * response, guided by the removal tree, so it is linear in the response. Mutates `data`, which the
  * pipeline built for this response alone.
  */
-export function patchResponse(
-  data: Json | null | undefined,
-  removed: readonly RemovedField[],
-  placeholders: ReadonlyArray<readonly string[]>,
-  placeholderKey: string,
-): GraphQLFormattedError[] {
-  const errors: GraphQLFormattedError[] = [];
-  let unlisted = 0;
-  for (const field of removed) {
-    const parentKeys = field.path.slice(0, -1);
-    const key = field.path[field.path.length - 1];
-    if (data === null || data === undefined) {
-      // Nothing ran (every root field removed): one error per removed field, at its query path.
-      errors.push(unauthorizedError(field.path));
-      continue;
-    }
-    visitObjects(data, parentKeys, 0, [], (object, path) => {
-      if (field.onType && typeof object.__typename === 'string' && object.__typename !== field.onType) return;
-      object[key] = null;
-      if (errors.length < MAX_UNAUTHORIZED_ERRORS) errors.push(unauthorizedError([...path, key]));
-      else unlisted++;
-    });
+export function patchResponse(data: Json | null | undefined, removed: RemovalNode, placeholderKey: string): GraphQLFormattedError[] {
+  const errors = new ErrorList();
+  if (data === null || data === undefined) {
+    // Nothing ran (every root field removed): one error per removed root field, at its query path.
+    queryPaths(removed, [], errors, new Set(), new Set());
+    return errors.finish();
   }
-  if (unlisted) {
-    errors.push({ message: `${UNAUTHORIZED_MESSAGE} ${unlisted} more fields are null for the same reason.`, extensions: { code: GatewayErrorCode.UNAUTHORIZED_FIELD_OR_TYPE } });
-  }
-  if (data) {
-    for (const path of placeholders) visitObjects(data, path, 0, [], (object) => void delete object[placeholderKey]);
-  }
-  return errors;
+  patchObject(data, removed, [], placeholderKey, errors, { nulled: new Set(), applied: new Set() });
+  return errors.finish();
 }

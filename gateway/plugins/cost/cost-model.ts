@@ -42,6 +42,8 @@ interface ChildSizing {
 interface Compilation {
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   variableDefaults: ReadonlyMap<string, number | undefined>;
+  /** Each fragment's plan, compiled once per sizing context (almost always none) and reused at every spread. */
+  fragmentPlans: Map<ChildSizing | undefined, Map<string, CostPlan>>;
 }
 
 /**
@@ -109,13 +111,27 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
       if (!condition || condition === type.name) always = addPlans(always, plan);
       else byType.set(condition, addPlans(byType.get(condition) ?? 0, plan));
     };
+    const addSpread = (name: string) => {
+      const fragment = c.fragments.get(name);
+      if (!fragment) return;
+      let plans = c.fragmentPlans.get(sizedBy);
+      if (!plans) c.fragmentPlans.set(sizedBy, (plans = new Map()));
+      let plan = plans.get(name);
+      if (plan === undefined) {
+        // A fragment's type condition fixes its type wherever it is spread, so its plan is reusable.
+        plans.set(name, 0); // a cycle (refused by validation) cannot loop
+        const target = schema.getType(fragment.typeCondition.name.value);
+        plan = target && isCompositeType(target) ? compileSelectionSet(target, fragment.selectionSet, c, sizedBy) : 0;
+        plans.set(name, plan);
+      }
+      const condition = fragment.typeCondition.name.value;
+      if (condition === type.name) always = addPlans(always, plan);
+      else byType.set(condition, addPlans(byType.get(condition) ?? 0, plan));
+    };
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) always = addPlans(always, compileField(type, selection, c, sizedBy));
       else if (selection.kind === Kind.INLINE_FRAGMENT) addFragment(selection.typeCondition?.name.value, selection.selectionSet);
-      else {
-        const fragment = c.fragments.get(selection.name.value);
-        if (fragment) addFragment(fragment.typeCondition.name.value, fragment.selectionSet);
-      }
+      else addSpread(selection.name.value);
     }
     let mostExpensive: CostPlan = 0;
     for (const plan of byType.values()) mostExpensive = maxPlans(mostExpensive, plan);
@@ -134,7 +150,7 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
       const value = variable.defaultValue;
       variableDefaults.set(variable.variable.name.value, value?.kind === Kind.INT ? Number(value.value) : undefined);
     }
-    return compileSelectionSet(root, operation.selectionSet, { fragments, variableDefaults });
+    return compileSelectionSet(root, operation.selectionSet, { fragments, variableDefaults, fragmentPlans: new Map() });
   }
 
   return {

@@ -6,12 +6,17 @@ export type CostPlan = number | CostNode;
 
 export interface CostNode {
   constant: number;
-  terms: readonly ListTerm[];
+  /** Each list term at most once, with how many times it counts: fragments spread N times share one term. */
+  terms: readonly ScaledTerm[];
 }
 
-/** `scale × size × item`, where size is the largest of the given variables, else `fallback`. */
-export interface ListTerm {
+export interface ScaledTerm {
+  term: ListTerm;
   scale: number;
+}
+
+/** `size × item`, where size is the largest of the given variables, else `literal`, else `fallback`. */
+export interface ListTerm {
   /** Slicing arguments passed as variables, with the operation's default for each. */
   variables: ReadonlyArray<{ name: string; defaultValue: number | undefined }>;
   /** Largest literal slicing argument, or -1 when none was given literally. */
@@ -20,16 +25,27 @@ export interface ListTerm {
   item: CostPlan;
 }
 
+/** Where a list's size comes from. */
+export type ListSizing = Omit<ListTerm, 'item'>;
+
+const asNode = (plan: CostPlan): CostNode => (typeof plan === 'number' ? { constant: plan, terms: [] } : plan);
+
 export function addPlans(a: CostPlan, b: CostPlan): CostPlan {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  const left = typeof a === 'number' ? { constant: a, terms: [] } : a;
-  const right = typeof b === 'number' ? { constant: b, terms: [] } : b;
-  return { constant: left.constant + right.constant, terms: [...left.terms, ...right.terms] };
+  const left = asNode(a);
+  const right = asNode(b);
+  if (right.terms.length === 0) return { constant: left.constant + right.constant, terms: left.terms };
+  if (left.terms.length === 0) return { constant: left.constant + right.constant, terms: right.terms };
+  // Merged by term, so adding a plan to itself (a fragment spread twice) doubles scales, not lists.
+  const scales = new Map<ListTerm, number>();
+  for (const { term, scale } of left.terms) scales.set(term, (scales.get(term) ?? 0) + scale);
+  for (const { term, scale } of right.terms) scales.set(term, (scales.get(term) ?? 0) + scale);
+  return { constant: left.constant + right.constant, terms: [...scales].map(([term, scale]) => ({ term, scale })) };
 }
 
 export function scalePlan(plan: CostPlan, factor: number): CostPlan {
   if (typeof plan === 'number') return plan * factor;
-  return { constant: plan.constant * factor, terms: plan.terms.map((t) => ({ ...t, scale: t.scale * factor })) };
+  return { constant: plan.constant * factor, terms: plan.terms.map(({ term, scale }) => ({ term, scale: scale * factor })) };
 }
 
 /** The larger of two plans; when either depends on variables, their sum (an upper bound). */
@@ -37,28 +53,37 @@ export function maxPlans(a: CostPlan, b: CostPlan): CostPlan {
   return typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : addPlans(a, b);
 }
 
-/** Where a list's size comes from. */
-export type ListSizing = Omit<ListTerm, 'scale' | 'item'>;
-
 /** A list of `item`: folded into a number when its size is known now, else a term for request time. */
-export function listPlan(term: ListSizing, item: CostPlan): CostPlan {
-  if (term.variables.length === 0) return scalePlan(item, term.literal >= 0 ? term.literal : term.fallback);
-  return { constant: 0, terms: [{ ...term, scale: 1, item }] };
+export function listPlan(sizing: ListSizing, item: CostPlan): CostPlan {
+  if (sizing.variables.length === 0) return scalePlan(item, sizing.literal >= 0 ? sizing.literal : sizing.fallback);
+  return { constant: 0, terms: [{ term: { ...sizing, item }, scale: 1 }] };
 }
 
 function sizeOf(term: ListTerm, variables: Readonly<Record<string, unknown>> | undefined): number {
   let size = term.literal;
   for (const variable of term.variables) {
     const value = variables?.[variable.name] ?? variable.defaultValue;
-    if (typeof value === 'number' && value > size) size = value;
+    // Non-finite sizes (1e309 parses as Infinity) are refused at the edge; never let one through here.
+    if (typeof value === 'number' && Number.isFinite(value) && value > size) size = value;
   }
   return size >= 0 ? size : term.fallback;
 }
 
-/** Evaluates a plan with the request's variables (no allocation). */
+/**
+ * Evaluates a plan with the request's variables. Plans that do not depend on variables are numbers
+ * (no work); otherwise each shared sub-plan is evaluated once per call.
+ */
 export function evaluatePlan(plan: CostPlan, variables: Readonly<Record<string, unknown>> | undefined): number {
   if (typeof plan === 'number') return plan;
-  let total = plan.constant;
-  for (const term of plan.terms) total += term.scale * sizeOf(term, variables) * evaluatePlan(term.item, variables);
-  return total;
+  const memo = new Map<CostNode, number>();
+  const evaluate = (node: CostPlan): number => {
+    if (typeof node === 'number') return node;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    let total = node.constant;
+    for (const { term, scale } of node.terms) total += scale * sizeOf(term, variables) * evaluate(term.item);
+    memo.set(node, total);
+    return total;
+  };
+  return evaluate(plan);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failedFetchPaths } from '../../../gateway/subgraph-client/index.js';
+import { countingFragmentReads, doublingFragments } from '../../helpers/fragment-reads.js';
 
 describe('failedFetchPaths', () => {
   it.each([
@@ -39,5 +40,19 @@ describe('failedFetchPaths limit', () => {
     );
     expect(paths).toHaveLength(101);
     expect(paths[100]).toEqual(['_entities', 50, 'inStock']);
+  });
+});
+
+describe('failedFetchPaths work is linear in the fetch document', () => {
+  it('collects each fragment\'s keys once, however often it is spread', () => {
+    const source = doublingFragments(40, {
+      type: 'Product',
+      leaf: 'inStock',
+      root: 'query($representations:[_Any!]!){_entities(representations:$representations){ $SPREAD }}',
+    });
+    const { document, reads } = countingFragmentReads(source);
+    const paths = failedFetchPaths(source, document, { representations: [{ __typename: 'Product', upc: '1' }] });
+    expect(paths).toEqual([['_entities', 0, 'inStock']]);
+    expect(reads()).toBeLessThanOrEqual(41);
   });
 });

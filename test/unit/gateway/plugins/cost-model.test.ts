@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_INTROSPECTION_COST } from '../../../../gateway/config/limits-schema.js';
 import { createCostModel, type CostModel } from '../../../../gateway/plugins/cost/index.js';
 import { composeSupergraph } from '../../../../gateway/supergraph/index.js';
+import { countingFragmentReads, doublingFragments } from '../../../helpers/fragment-reads.js';
 import { REPO_ROOT, SUBGRAPH_NAMES } from '../../../helpers/gateway.js';
 
 const SETTINGS = { defaultListSize: 10, listSizeArguments: ['first', 'last', 'limit'], introspectionCost: DEFAULT_INTROSPECTION_COST };
@@ -91,5 +92,23 @@ const PLAIN_CASES: Array<[string, string, number]> = [
 describe('cost model defaults (a supergraph without @listSize)', () => {
   it.each(PLAIN_CASES)('%s', (_name, query, expected) => {
     expect(costOf(plain, query)).toBe(expected);
+  });
+});
+
+describe('cost model work is linear in the document', () => {
+  const nodes = createCostModel(
+    compose([{ name: 'nodes', sdl: `type Query { node: Node }\ntype Node { id: ID  child: Node  children(first: Int): [Node] }` }]),
+    SETTINGS,
+  );
+
+  it.each([
+    ['literal sizes', 'children(first: 2) { id }', undefined, 2 ** 40 * 2],
+    ['sizes from a variable', 'children(first: $n) { id }', { n: 3 }, 2 ** 40 * 3],
+  ])('compiles each fragment once, however often it is spread (%s)', (_name, leaf, variables, expected) => {
+    const { document, reads } = countingFragmentReads(
+      doublingFragments(40, { type: 'Node', leaf, root: `query ($n: Int) { node { $SPREAD } }` }),
+    );
+    expect(nodes.costOf(document, getOperationAST(document)!, variables)).toBe(1 + expected);
+    expect(reads()).toBeLessThanOrEqual(41);
   });
 });

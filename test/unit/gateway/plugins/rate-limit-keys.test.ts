@@ -2,6 +2,7 @@ import { parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { clientKeyOf, operationPoints } from '../../../../gateway/plugins/rate-limit/limiter.js';
 import { countRootFields } from '../../../../gateway/plugins/rate-limit/root-fields.js';
+import { countingFragmentReads, doublingFragments } from '../../../helpers/fragment-reads.js';
 
 function counts(query: string): Record<string, number> {
   const document = parse(query);
@@ -18,6 +19,13 @@ describe('rate limit: root field counts', () => {
     ['{ a { registerUser } }', { a: 1 }],
   ])('%s', (query, expected) => {
     expect(counts(query)).toEqual(expected);
+  });
+
+  it('walks each fragment once, however often it is spread (linear, not 2^levels)', () => {
+    const { document, reads } = countingFragmentReads(doublingFragments(30, { type: 'Mutation', leaf: 'registerUser', root: 'mutation { $SPREAD }' }));
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+    expect(Object.fromEntries(countRootFields(document, operation))).toEqual({ registerUser: 2 ** 30 });
+    expect(reads()).toBeLessThanOrEqual(31);
   });
 
   it('caches per operation node', () => {

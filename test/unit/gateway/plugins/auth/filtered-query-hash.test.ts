@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { filteredQueryHash } from '../../../../../gateway/plugins/auth/authorization-plugin.js';
 import { readAuthorizationRules, type Caller } from '../../../../../gateway/plugins/auth/authorization-rules.js';
 import { filterOperation } from '../../../../../gateway/plugins/auth/operation-filter.js';
+import { listRemovals } from '../../../../helpers/removals.js';
 
 const SDL = `
 schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/requiresScopes/v0.1") { query: Query }
@@ -27,8 +28,8 @@ describe('filteredQueryHash (plan-cache key of a filtered document)', () => {
     const movieFan = filtered(member('movie'));
     const bookFan = filtered(member('book'));
     // Same removed path, different removed fields: the old key (query hash + paths) collided here.
-    expect(movieFan.removed.map((r) => r.path)).toEqual([['search', 'x']]);
-    expect(bookFan.removed.map((r) => r.path)).toEqual([['search', 'x']]);
+    expect(listRemovals(movieFan.removed).map((r) => r.path)).toEqual([['search', 'x']]);
+    expect(listRemovals(bookFan.removed).map((r) => r.path)).toEqual([['search', 'x']]);
     expect(filteredQueryHash(movieFan.document)).not.toBe(filteredQueryHash(bookFan.document));
   });
 

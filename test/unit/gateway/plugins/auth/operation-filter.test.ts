@@ -1,7 +1,10 @@
 import { buildSchema, getOperationAST, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readAuthorizationRules, type Caller } from '../../../../../gateway/plugins/auth/authorization-rules.js';
-import { filterOperation } from '../../../../../gateway/plugins/auth/operation-filter.js';
+import { filterOperation, PLACEHOLDER_KEY } from '../../../../../gateway/plugins/auth/operation-filter.js';
+import { patchResponse, unauthorizedError } from '../../../../../gateway/plugins/auth/response-patch.js';
+import { countingFragmentReads, doublingFragments } from '../../../../helpers/fragment-reads.js';
+import { listRemovals } from '../../../../helpers/removals.js';
 
 const SDL = `
 schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/authenticated/v0.1")
@@ -44,7 +47,7 @@ describe('filterOperation', () => {
     ['{ a: user(id: 1) { mail: email } }', anonymous, [['a', 'mail']], false],
   ] as const)('%s', (query, caller, removed, empty) => {
     const result = run(query, caller);
-    expect(result.removed.map((r) => r.path)).toEqual(removed);
+    expect(listRemovals(result.removed).map((r) => r.path)).toEqual(removed);
     expect(result.empty).toBe(empty);
     if (removed.length === 0) expect(result.unchanged).toBe(true);
   });
@@ -52,20 +55,37 @@ describe('filterOperation', () => {
   it('keeps a placeholder __typename where every field was removed', () => {
     const result = run('{ user(id: 1) { email } }', anonymous);
     expect(result.printed).toBe('{ user(id: 1) { _switchyardAuthPlaceholder: __typename } }');
-    expect(result.placeholders).toEqual([['user']]);
+    expect(result.removed.children.get('user')?.placeholder).toBe(true);
   });
 
-  it('inlines only the fragments that lost fields and drops variables no longer used', () => {
+  it('filters a fragment once, keeps its spreads, and drops variables no longer used', () => {
     const result = run(
-      'query Q($f: String) { user(id: 1) { ...A ...B } } fragment A on User { email(format: $f) name } fragment B on User { id }',
+      'query Q($f: String) { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { email(format: $f) name } fragment B on User { id }',
       anonymous,
     );
-    expect(result.printed).toBe('query Q { user(id: 1) { ... on User { name } ...B } } fragment B on User { id }');
+    expect(result.printed).toBe('query Q { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { name } fragment B on User { id }');
+    expect(listRemovals(result.removed).map((r) => r.path)).toEqual([['user', 'email'], ['a', 'email']]);
+  });
+
+  it('no longer spreads a fragment left empty', () => {
+    const result = run('{ user(id: 1) { id ...A } } fragment A on User { email }', anonymous);
+    expect(result.printed).toBe('{ user(id: 1) { id } }');
+  });
+
+  it('filters each fragment once, however often it is spread (linear, not 2^levels)', () => {
+    const { document, reads } = countingFragmentReads(doublingFragments(40, { type: 'User', leaf: 'name email', root: '{ user(id: 1) { $SPREAD } }' }));
+    const result = filterOperation(schema, rules, document, getOperationAST(document)!, anonymous);
+    expect(print(result.document)).toContain('fragment F0 on User {\n  name\n}');
+    expect(reads()).toBeLessThanOrEqual(2 * 41);
+    // The response is patched once per field too: one null, one error, though 2^40 spreads select it.
+    const data = { user: { name: 'Ada', email: 'ada@example.com' } };
+    expect(patchResponse(data, result.removed, PLACEHOLDER_KEY)).toEqual([unauthorizedError(['user', 'email'])]);
+    expect(data).toEqual({ user: { name: 'Ada', email: null } });
   });
 
   it('records the object type of fields removed under a union member', () => {
     const result = run('{ search { ... on Book { title isbn } ... on Movie { title } } }', anonymous);
-    expect(result.removed).toEqual([{ path: ['search', 'isbn'], onType: 'Book' }]);
+    expect(listRemovals(result.removed)).toEqual([{ path: ['search', 'isbn'], onType: 'Book' }]);
   });
 });
 
@@ -87,7 +107,7 @@ type Query { node(id: ID!): Node named: Named user: User contact: Contact }
   const ifaceRules = readAuthorizationRules(IFACE_SDL);
   const runIface = (query: string, caller: Caller) => {
     const document = parse(query);
-    return filterOperation(ifaceSchema, ifaceRules, document, getOperationAST(document)!, caller).removed.map((r) => r.path);
+    return listRemovals(filterOperation(ifaceSchema, ifaceRules, document, getOperationAST(document)!, caller).removed).map((r) => r.path);
   };
 
   it.each([
