@@ -21,6 +21,16 @@ export const GatewayErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The operation's estimated cost is above the configured maximum. */
   COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
+  /** The document breaks an operation limit (tokens, depth, fields, aliases, root fields, directives); refused before validation. */
+  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /** The operation type cannot be served over this request (a subscription sent as a plain HTTP request). */
+  UNSUPPORTED_OPERATION: 'UNSUPPORTED_OPERATION',
+  /** The request body or its headers are larger than the gateway accepts (413, 431). */
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  /** No route at this path. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The route exists but not for this HTTP method; `Allow` lists the ones it takes. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** A shared dependency the gateway needs to decide (e.g. Redis in fail-closed mode) is unavailable. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Configuration is invalid; raised at start, never sent to clients. */
@@ -30,6 +40,19 @@ export const GatewayErrorCode = {
 } as const;
 
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+
+/** Apollo Server's codes that Switchyard reuses with their meaning (README lists them beside the table). */
+export type ApolloErrorCode =
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
+  | 'OPERATION_RESOLUTION_FAILURE'
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** Every code a client can see. */
+export type ClientErrorCode = GatewayErrorCode | ApolloErrorCode;
 
 /** An error raised inside the gateway process (config, composition), never serialised to a client. */
 export class GatewayStartupError extends Error {
@@ -55,7 +78,7 @@ export interface ClientErrorOptions {
 
 /** Builds a client-facing GraphQLError with a stable code and, when given, an HTTP status. */
 export function createClientError(
-  code: GatewayErrorCode,
+  code: ClientErrorCode,
   message: string,
   options: ClientErrorOptions = {},
 ): GraphQLError {

@@ -34,11 +34,18 @@ export interface GatewayContext extends SubgraphRequestContext {
   identity?: CallerIdentity;
   /** Mutable: extensions add headers for subgraphs here while the context is built. */
   subgraphHeaders: Record<string, string>;
+  /** Headers every answer to this request carries, whoever writes it (RateLimit fields, …). */
+  responseHeaders: Map<string, string>;
   /**
    * Facts gathered while the request runs, for the one request log line. A nested object because
    * Apollo Server shallow-clones the context value: top-level writes in hooks would be lost.
    */
-  requestLog: { operationName?: string | null; estimatedCost?: number };
+  requestLog: {
+    operationName?: string | null;
+    estimatedCost?: number;
+    /** The response holds only parse/validation/variable errors (GraphQL-over-HTTP status rule). */
+    requestErrorsOnly?: boolean;
+  };
   /**
    * Set by the cost extension in `didResolveOperation` (on Apollo's per-request context, so later
    * Apollo hooks of the same request see it): the operation's estimated cost.

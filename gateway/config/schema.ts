@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { authSchema } from './auth-schema.js';
 import { limitsConfigShape } from './limits-schema.js';
+import { cachesSchema, operationLimitsSchema } from './operation-limits-schema.js';
 
 export * from './auth-schema.js';
+export * from './operation-limits-schema.js';
 import { refuseForwardedApiKeyHeader, subgraphsSchema } from './subgraphs-schema.js';
 
 export { DEFAULT_SUBGRAPH_TRAFFIC, type SubgraphsConfig } from './subgraphs-schema.js';
@@ -14,8 +16,6 @@ export const DEFAULT_SUPERGRAPH_CONFIG = 'supergraph.yaml';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_PLAYGROUND_TITLE = 'Switchyard playground';
-/** Deepest field nesting an operation may have; the benchmark's heavy query is about 12 deep. */
-export const DEFAULT_MAX_DEPTH = 64;
 /** One process; `auto` forks one worker per CPU (node:cluster). */
 export const DEFAULT_WORKERS = 1;
 
@@ -30,8 +30,6 @@ const serverSchema = z
     shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
     /** Serve introspection; unless set, follows `playground.enabled` (off under NODE_ENV=production). */
     introspection: z.boolean().default(true),
-    /** Operations nesting fields deeper than this fail validation (GRAPHQL_VALIDATION_FAILED). */
-    maxDepth: z.number().int().min(1).default(DEFAULT_MAX_DEPTH),
     /** Worker processes sharing the port: a count, or `auto` for one per CPU. 1 runs no cluster. */
     workers: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default(DEFAULT_WORKERS),
   })
@@ -110,6 +108,10 @@ export const configSchema = z
     /** Subgraph traffic: timeouts, retries, breaker, bulkhead, dedup, replicas, headers. */
     subgraphs: subgraphsSchema.default(() => subgraphsSchema.parse({})),
     ...limitsConfigShape,
+    /** Operation limits checked before validation (tokens, depth, aliases, root fields, directives, fields). */
+    limits: operationLimitsSchema.default(() => operationLimitsSchema.parse({})),
+    /** Byte budgets of the per-document caches. */
+    caches: cachesSchema.default(() => cachesSchema.parse({})),
   })
   .strict()
   .superRefine(refuseForwardedApiKeyHeader);

@@ -18,11 +18,12 @@ import {
   type SupergraphSource,
 } from '../supergraph/index.js';
 import { createRedisSchemaOverrides } from '../schema-registry/redis-registry.js';
-import { createOperationNamePlugin } from './apollo-plugins.js';
+import { createRequestPipelinePlugin } from './apollo-plugins.js';
 import { createExtensions } from './extensions.js';
 import { createFormatError } from './format-error.js';
 import { createHttpHandler } from './http-handler.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
+import { createOperationLimiter } from './operation-limits.js';
 
 export interface CreateGatewayOptions {
   config: GatewayConfig;
@@ -120,9 +121,12 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // and Apollo Server 5.5 never releases a second stop() caller once the first succeeds: hang.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
-    validationRules: [createMaxDepthRule(config.server.maxDepth)],
+    // Also for documents the HTTP layer's limits never saw (an APQ hash registered elsewhere).
+    validationRules: [createMaxDepthRule(config.limits.maxDepth)],
+    // Suggestions ("Did you mean …?") name schema elements: off whenever introspection is.
+    hideSchemaDetailsFromClientErrors: !config.server.introspection,
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
-    plugins: [createOperationNamePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
+    plugins: [createRequestPipelinePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
   });
 
@@ -135,6 +139,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logger,
     logRequests: config.logging.requests,
     extensions,
+    operationLimits: createOperationLimiter(config.limits),
     isReady: () => ready,
   });
   const routeOf = (url: string | undefined): string => {

@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { resolveRequestId } from '../observability/index.js';
+import { GatewayErrorCode, type ClientErrorCode } from '../errors.js';
 import type { GatewayExtension } from '../extension.js';
 import type { GatewayContext } from '../request-context.js';
 import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../subgraph-client/index.js';
-import { BodyTooLargeError, readBody } from './http-body.js';
+import { readGraphQLRequest } from './graphql-request.js';
+import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
+import type { OperationLimiter } from './operation-limits.js';
 
 export interface HttpHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
@@ -14,14 +18,35 @@ export interface HttpHandlerOptions {
   logger: Logger;
   logRequests: boolean;
   extensions: readonly GatewayExtension[];
+  /** Checks each document's limits before Apollo parses and validates it. */
+  operationLimits: OperationLimiter;
   /** True once a supergraph is loaded: /health answers 200 from then on. */
   isReady: () => boolean;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** One error body, as every answer the HTTP layer writes itself. */
+interface ErrorAnswer {
+  status: number;
+  code: ClientErrorCode;
+  message: string;
+  headers?: Record<string, string>;
+  extensions?: Record<string, unknown>;
+  locations?: ReadonlyArray<{ line: number; column: number }>;
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+function sendError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
+  const error = {
+    message: answer.message,
+    ...(answer.locations ? { locations: answer.locations } : {}),
+    extensions: { ...answer.extensions, code: answer.code },
+  };
+  sendJson(response, answer.status, { errors: [error] }, { ...headers, ...answer.headers });
 }
 
 function toHeaderMap(request: IncomingMessage): HeaderMap {
@@ -33,46 +58,46 @@ function toHeaderMap(request: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** Request errors that GraphQL-over-HTTP says SHOULD answer 200 to a client accepting application/json. */
-const WELL_FORMED_REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
-
-/**
- * Apollo Server answers parse, validation and variable-coercion failures with 400 whatever the client
- * accepts; the spec (https://graphql.github.io/graphql-over-http/draft/#sec-application-json) says
- * a legacy `application/json` client SHOULD get 200 there, since it may not read a 4xx body.
- */
-function statusFor(result: HTTPGraphQLResponse): number {
-  const status = result.status ?? 200;
-  if (status !== 400 || result.body.kind !== 'complete') return status;
-  if (!result.headers.get('content-type')?.startsWith('application/json')) return status;
-  try {
-    const errors = (JSON.parse(result.body.string) as { errors?: Array<{ extensions?: { code?: string } }> }).errors;
-    const allRequestErrors = errors?.length && errors.every((e) => WELL_FORMED_REQUEST_ERRORS.has(e.extensions?.code ?? ''));
-    return allRequestErrors ? 200 : status;
-  } catch {
-    return status;
-  }
+/** A client accepting only the legacy media type reads 4xx bodies poorly: GraphQL-over-HTTP says 200. */
+function prefersLegacyJson(request: IncomingMessage): boolean {
+  return !(request.headers.accept ?? '').includes('application/graphql-response+json');
 }
 
-async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQLResponse, requestId: string): Promise<number> {
-  const status = statusFor(result);
+/** A coded client error thrown by a context builder (auth, rate limit) as the answer to send. */
+function answerOf(error: unknown): ErrorAnswer | undefined {
+  const extensions = (error as GraphQLError | undefined)?.extensions;
+  const code = extensions?.code;
+  if (typeof code !== 'string') return undefined;
+  const { http, ...rest } = extensions as { http?: { status?: number; headers?: Map<string, string> } } & Record<string, unknown>;
+  return {
+    status: http?.status ?? 400,
+    code: code as ClientErrorCode,
+    message: (error as Error).message,
+    headers: http?.headers ? Object.fromEntries(http.headers) : undefined,
+    extensions: Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'code')),
+  };
+}
+
+async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQLResponse, status: number, headers: Map<string, string>): Promise<void> {
   for (const [name, value] of result.headers) response.setHeader(name, value);
-  response.setHeader('x-request-id', requestId);
+  for (const [name, value] of headers) response.setHeader(name, value);
   if (result.body.kind === 'complete') {
     response.setHeader('content-length', Buffer.byteLength(result.body.string));
     response.writeHead(status);
     response.end(result.body.string);
-    return status;
+    return;
   }
   response.writeHead(status);
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
-  return status;
 }
 
 /**
- * The node:http request listener: /health, extension routes (playground), and the GraphQL endpoint
- * through Apollo Server, with a request id and one log line per request.
+ * The node:http request listener: /health, extension routes (playground, metrics), and the GraphQL
+ * endpoint. Cheap before expensive, for every request: route and method → context (authentication,
+ * then the rate limit, from headers alone) → body size → JSON shape → document limits (token-bounded
+ * parse, linear measures) → Apollo Server (validation, plugins, planning, execution). Each refusal
+ * is answered where it happens, with a code, the request id and the RateLimit fields.
  */
 export function createHttpHandler(options: HttpHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const { apollo, logger } = options;
@@ -80,73 +105,39 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
   const contextBuilders = options.extensions.filter((e) => e.buildContext);
   const contextErrorHooks = options.extensions.filter((e) => e.onContextError);
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const requestId = resolveRequestId(request.headers['x-request-id']);
-    const idHeader = { 'x-request-id': requestId };
-    // `new URL` throws on a malformed absolute-form target (`GET http://[zz/graphql`): a client error.
-    const url = parseTarget(request.url);
-    if (!url) {
-      sendJson(response, 400, { errors: [{ message: 'Request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] }, idHeader);
-      return;
-    }
-    if (url.pathname === '/health') {
-      const ready = options.isReady();
-      sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, idHeader);
-      return;
-    }
-    for (const extension of routes) {
-      if (await extension.handleHttp!(request, response, url)) return;
-    }
-    if (url.pathname !== options.graphqlPath) {
-      sendJson(response, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.`, extensions: { code: 'NOT_FOUND' } }] }, idHeader);
-      return;
-    }
-    if (request.method !== 'GET' && request.method !== 'POST') {
-      sendJson(response, 405, { errors: [{ message: 'Use GET or POST for GraphQL requests.', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, POST', ...idHeader });
-      return;
-    }
-    let body: unknown;
+  async function buildContext(context: GatewayContext): Promise<ErrorAnswer | undefined> {
     try {
-      const text = request.method === 'POST' ? await readBody(request, options.bodyLimitBytes) : '';
-      body = parseBody(text, request.headers['content-type']);
+      for (const extension of contextBuilders) await extension.buildContext!(context);
+      return undefined;
     } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }, { connection: 'close', ...idHeader });
-      } else {
-        sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] }, idHeader);
+      for (const extension of contextErrorHooks) {
+        try {
+          await extension.onContextError!(context, error);
+        } catch (hookError) {
+          context.logger.error({ err: hookError, extension: extension.name }, 'onContextError hook failed');
+        }
       }
-      return;
+      const answer = answerOf(error);
+      if (answer) return answer;
+      context.logger.error({ err: error }, 'building the request context failed');
+      return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' };
     }
+  }
+
+  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string, started: number): Promise<void> {
+    const method = request.method!;
     const context: GatewayContext = {
       requestId,
       logger: logger.child({ requestId }),
-      incoming: { method: request.method, headers: request.headers, remoteAddress: request.socket.remoteAddress },
+      incoming: { method, headers: request.headers, remoteAddress: request.socket.remoteAddress },
       subgraphHeaders: { 'x-request-id': requestId },
+      responseHeaders: new Map([['x-request-id', requestId]]),
       requestLog: {},
       subgraphResponse: createSubgraphResponseCollector(),
     };
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method, headers: toHeaderMap(request), search: url.search, body },
-      context: async () => {
-        try {
-          for (const extension of contextBuilders) await extension.buildContext!(context);
-        } catch (error) {
-          for (const extension of contextErrorHooks) {
-            try {
-              await extension.onContextError!(context, error);
-            } catch (hookError) {
-              context.logger.error({ err: hookError, extension: extension.name }, 'onContextError hook failed');
-            }
-          }
-          throw error;
-        }
-        return context;
-      },
-    });
-    applySubgraphResponseHeaders(context.subgraphResponse, result.headers, response);
-    const status = await writeGraphQLResponse(response, result, requestId);
-    if (options.logRequests) {
+    let status = 200;
+    const finish = () => {
+      if (!options.logRequests) return;
       context.logger.info(
         {
           operationName: context.requestLog.operationName ?? undefined,
@@ -156,7 +147,80 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
         },
         'request completed',
       );
+    };
+    const refuse = async (answer: ErrorAnswer, drain: boolean) => {
+      status = answer.status;
+      // The client may still be sending: read what is left (up to a cap) so it receives this answer.
+      if (drain) await discardBody(request);
+      sendError(response, answer, Object.fromEntries(context.responseHeaders));
+      finish();
+    };
+
+    const refused = await buildContext(context);
+    if (refused) return refuse(refused, method === 'POST');
+    let text = '';
+    if (method === 'POST') {
+      try {
+        text = await readBody(request, options.bodyLimitBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        return refuse({ status: 413, code: GatewayErrorCode.REQUEST_TOO_LARGE, message: error.message, headers: { connection: 'close' } }, true);
+      }
     }
+    const read = readGraphQLRequest(method, url.searchParams, text, request.headers['content-type']);
+    if (read.kind === 'invalid') return refuse({ status: 400, code: 'BAD_REQUEST', message: read.message }, false);
+    if (read.kind === 'graphql' && read.params.query !== undefined) {
+      const limited = options.operationLimits.check(read.params.query);
+      if (limited) {
+        const parseFailed = limited.code === 'GRAPHQL_PARSE_FAILED';
+        return refuse(
+          {
+            status: parseFailed && prefersLegacyJson(request) ? 200 : 400,
+            code: limited.code,
+            message: limited.message,
+            locations: limited.locations,
+            extensions: limited.limit ? { limit: limited.limit.name, max: limited.limit.max } : undefined,
+          },
+          false,
+        );
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers: toHeaderMap(request), search: url.search, body: read.body },
+      context: async () => context,
+    });
+    applySubgraphResponseHeaders(context.subgraphResponse, result.headers, response);
+    status = result.status ?? 200;
+    if (status === 400 && context.requestLog.requestErrorsOnly && result.headers.get('content-type')?.startsWith('application/json')) status = 200;
+    await writeGraphQLResponse(response, result, status, context.responseHeaders);
+    finish();
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = resolveRequestId(request.headers['x-request-id']);
+    const idHeader = { 'x-request-id': requestId };
+    const fail = (answer: ErrorAnswer) => sendError(response, answer, idHeader);
+    // `new URL` throws on a malformed absolute-form target (`GET http://[zz/graphql`): a client error.
+    const url = parseTarget(request.url);
+    if (!url) return fail({ status: 400, code: 'BAD_REQUEST', message: 'Request target is not a valid URL.' });
+    if (url.pathname === '/health') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return fail({ status: 405, code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or HEAD for /health.', headers: { allow: 'GET, HEAD' } });
+      }
+      const ready = options.isReady();
+      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, idHeader);
+    }
+    for (const extension of routes) {
+      if (await extension.handleHttp!(request, response, url)) return;
+    }
+    if (url.pathname !== options.graphqlPath) {
+      return fail({ status: 404, code: GatewayErrorCode.NOT_FOUND, message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.` });
+    }
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return fail({ status: 405, code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or POST for GraphQL requests.', headers: { allow: 'GET, POST' } });
+    }
+    await handleGraphQL(request, response, url, requestId, started);
   }
 
   return (request, response) => {
@@ -178,11 +242,4 @@ function parseTarget(target: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (text === '') return undefined;
-  if (contentType && /^application\/(json|graphql-response\+json)\b/i.test(contentType)) return JSON.parse(text);
-  // Apollo Server decides what to do with other content types (it refuses them, CSRF-safe).
-  return text;
 }

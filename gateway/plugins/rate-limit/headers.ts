@@ -1,4 +1,3 @@
-import type { HeaderMap } from '@apollo/server';
 import type { RateLimitDecision } from './limiter.js';
 
 /** Seconds until the decision's window (or burst window) resets, at least 1 when limited. */
@@ -11,7 +10,7 @@ export function secondsUntilReset(decision: RateLimitDecision): number {
  * `RateLimit-Limit` (steady points per window), `RateLimit-Remaining`, `RateLimit-Reset` (seconds),
  * plus `Retry-After` when limited. Nothing when the store failed and there is no count to report.
  */
-export function setRateLimitHeaders(headers: HeaderMap, decision: RateLimitDecision): void {
+export function setRateLimitHeaders(headers: { set(name: string, value: string): unknown }, decision: RateLimitDecision): void {
   const res = decision.res;
   if (!res) return;
   const reset = String(secondsUntilReset(decision));

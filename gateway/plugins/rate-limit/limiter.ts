@@ -13,7 +13,7 @@ export interface LimitRequest {
   operationName: string | null | undefined;
   /** Root field name → occurrences in the resolved operation; undefined when it never resolved. */
   rootFields?: RootFieldCounts;
-  /** Points to charge the tier bucket (1, or the operation's cost). */
+  /** Points to charge the tier bucket (0: only the operation limits are charged). */
   points: number;
 }
 
@@ -28,7 +28,8 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  decide(request: LimitRequest): Promise<RateLimitDecision>;
+  /** Charges what applies to `request`; undefined when nothing did (no tier points, no operation limit). */
+  decide(request: LimitRequest): Promise<RateLimitDecision | undefined>;
   /** Seconds to wait when the client IP has spent its failed-authentication budget, else undefined. Never charges. */
   failedAuthRetryAfter(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): Promise<number | undefined>;
   /** Charges the client IP's failed-authentication bucket one point. */
@@ -37,7 +38,8 @@ export interface RateLimiter {
   readonly storeFailures: number;
 }
 
-function moreRestrictive(a: RateLimitDecision, b: RateLimitDecision): RateLimitDecision {
+/** The decision closest to refusing (the one the client must hear about). */
+export function moreRestrictive(a: RateLimitDecision, b: RateLimitDecision): RateLimitDecision {
   if (a.outcome === 'unavailable') return a;
   if (b.outcome === 'unavailable') return b;
   if (a.outcome !== b.outcome) return a.outcome === 'limited' ? a : b;
@@ -147,16 +149,16 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       const clientKey = clientKeyOf(identity);
       const ip = clientKey ? undefined : resolveAddress(request.remoteAddress, request.forwardedFor);
       const tier = (identity && (tiers.get(identity.tier) ?? unknownTier(identity))) ?? anonymous;
-      const byTier = settle(tier, clientKey ?? `ip:${ip}`, request.points);
+      const byTier = request.points > 0 ? settle(tier, clientKey ?? `ip:${ip}`, request.points) : undefined;
       if (operations.size === 0) return byTier;
-      const pending: Promise<RateLimitDecision>[] = [byTier];
+      const pending: Promise<RateLimitDecision>[] = byTier ? [byTier] : [];
       for (const [name, operation] of operations) {
         const points = operationPoints(name, request.operationName, request.rootFields);
         if (points === 0) continue;
         const operationKey = operation.byIp || !clientKey ? `ip:${ip ?? resolveAddress(request.remoteAddress, request.forwardedFor)}` : clientKey;
         pending.push(settle(operation.bucket, operationKey, points));
       }
-      if (pending.length === 1) return byTier;
+      if (pending.length <= 1) return pending[0];
       return (await Promise.all(pending)).reduce(moreRestrictive);
     },
   };

@@ -59,7 +59,7 @@ describe('authorization rules across supergraph reloads', () => {
     closeStack.push(gateway.close);
     copyFileSync(join(REPO_ROOT, 'subgraphs', 'accounts', 'schema.graphql'), join(folder, 'accounts.graphql.tmp'));
     renameSync(join(folder, 'accounts.graphql.tmp'), join(folder, 'accounts.graphql'));
-    await waitFor(() => gateway.logs.some((l) => /nothing enforces/.test(l.err?.message ?? '')), 5_000, 'the reload to be refused');
+    await waitFor(() => gateway.logs.some((l) => /cannot enforce/.test(l.err?.message ?? '')), 5_000, 'the reload to be refused');
     const { body } = await postGraphQL(gateway.url, '{ users(first: 1) { email } }');
     expect(body.errors).toBeUndefined();
     expect(typeof body.data!.users[0].email).toBe('string');

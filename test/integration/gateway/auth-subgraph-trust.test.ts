@@ -73,7 +73,7 @@ describe('supergraphs carrying SECURITY features', () => {
     const schema = readFileSync(`${REPO_ROOT}/subgraphs/accounts/schema.graphql`, 'utf8');
     expect(schema).toContain('@authenticated');
     await expect(startGateway({ subgraphUrls: subgraphs.urls, config: { auth: { enabled: false } } })).rejects.toThrow(
-      /authorization features nothing enforces \(https:\/\/specs\.apollo\.dev\/authenticated\/v0\.1, https:\/\/specs\.apollo\.dev\/requiresScopes\/v0\.1\).*auth\.enabled: true/,
+      /features Switchyard cannot enforce[\s\S]*authenticated\/v0\.1 \(for: SECURITY\): the auth plugin enforces it: turn auth on \(auth\.enabled: true\)[\s\S]*requiresScopes\/v0\.1/,
     );
   });
 

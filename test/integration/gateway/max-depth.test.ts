@@ -19,14 +19,14 @@ beforeAll(async () => {
 });
 afterAll(() => closeStack.drain());
 
-describe('server.maxDepth', () => {
-  it('refuses a 1800-deep valid query with GRAPHQL_VALIDATION_FAILED (not 500), calling no subgraph', async () => {
+describe('limits.maxDepth', () => {
+  it('refuses a 1800-deep valid query with OPERATION_LIMIT_EXCEEDED before validation (not 500), calling no subgraph', async () => {
     const before = Object.values(subgraphs.byName).reduce((sum, s) => sum + s.stats.requests, 0);
     const response = await postGraphQL(gateway.url, deepQuery(900));
-    expect([200, 400]).toContain(response.status);
+    expect(response.status).toBe(400);
     expect(response.body.errors?.[0]).toMatchObject({
-      message: 'The operation nests fields deeper than the maximum depth of 64; ask for less nesting.',
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      message: 'The operation nests fields deeper than the maximum of 64; ask for less nesting.',
+      extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'depth', max: 64 },
     });
     expect(Object.values(subgraphs.byName).reduce((sum, s) => sum + s.stats.requests, 0)).toBe(before);
   });
@@ -41,7 +41,7 @@ describe('server.maxDepth', () => {
   });
 
   it('counts depth through fragments and serves queries within the limit', async () => {
-    const shallow = await startGateway({ subgraphUrls: subgraphs.urls, config: { server: { maxDepth: 4 } } });
+    const shallow = await startGateway({ subgraphUrls: subgraphs.urls, config: { limits: { maxDepth: 4 } } });
     closeStack.push(shallow.close);
     expect((await postGraphQL(shallow.url, deepQuery(1))).body.errors).toBeUndefined(); // depth 4
     const viaFragments = await postGraphQL(
@@ -49,8 +49,8 @@ describe('server.maxDepth', () => {
       'query Deep { topProducts(first: 1) { ...R } } fragment R on Product { reviews { ... on Review { product { ...U } } } } fragment U on Product { reviews { id } }',
     );
     expect(viaFragments.body.errors?.[0]).toMatchObject({
-      message: 'Operation "Deep" nests fields deeper than the maximum depth of 4; ask for less nesting.',
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      message: 'The operation nests fields deeper than the maximum of 4; ask for less nesting.',
+      extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit: 'depth', max: 4 },
     });
   });
 });
