@@ -26,6 +26,12 @@ const serverSchema = z
     graphqlPath: z.string().startsWith('/').default('/graphql'),
     /** Largest accepted request body; larger ones get 413 before any parsing. */
     bodyLimitBytes: z.number().int().positive().default(1_048_576),
+    /** Largest request head (request line and headers); larger ones get a JSON 431. Node's default. */
+    maxHeaderBytes: z.number().int().min(1024).default(16_384),
+    /** Send Apollo's usage telemetry (Apollo GraphOS "fleet" metrics) from @apollo/gateway: off unless you opt in. */
+    apolloTelemetry: z.boolean().default(false),
+    /** Answer the `Apollo-Query-Plan-Experimental` header with the query plan (development aid; leaks plans). */
+    exposeQueryPlans: z.boolean().default(false),
     /** How long shutdown waits for in-flight requests before closing connections. */
     shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
     /** Serve introspection; unless set, follows `playground.enabled` (off under NODE_ENV=production). */

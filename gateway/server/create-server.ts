@@ -1,4 +1,5 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -70,6 +71,41 @@ function sourceFromConfig(config: GatewayConfig, env: Record<string, string | un
   return { source, close: registry?.close };
 }
 
+/**
+ * @apollo/gateway starts an OTLP exporter of usage metrics to Apollo's servers in its constructor
+ * unless APOLLO_TELEMETRY_DISABLED is set: a self-hosted gateway must not phone home by default. The
+ * variable is set for the constructor only, and left as it was.
+ */
+function withApolloTelemetry<T>(optIn: boolean, build: () => T): T {
+  if (optIn) return build();
+  const previous = process.env.APOLLO_TELEMETRY_DISABLED;
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  try {
+    return build();
+  } finally {
+    if (previous === undefined) delete process.env.APOLLO_TELEMETRY_DISABLED;
+    else process.env.APOLLO_TELEMETRY_DISABLED = previous;
+  }
+}
+
+/**
+ * Node answers a head over `maxHeaderSize` (and other parse errors) with a bare status or a closed
+ * socket; clients get a JSON body with a code instead.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({
+    errors: [
+      tooLarge
+        ? { message: 'Request headers are larger than the gateway accepts.', extensions: { code: 'REQUEST_TOO_LARGE' } }
+        : { message: 'The HTTP request is malformed.', extensions: { code: 'BAD_REQUEST' } },
+    ],
+  });
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
 /** Builds the whole gateway without binding a port, so tests and the benchmark run it in-process. */
 export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
@@ -88,7 +124,9 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   // A SECURITY/EXECUTION feature that neither the engine nor an extension enforces fails the load (closed).
   const enforcedFeatures = new Set(extensions.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
   const signRequest = extensions.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
-  const engine = new ApolloGateway({
+  const engine = withApolloTelemetry(config.server.apolloTelemetry, () => new ApolloGateway({
+    // Plain @apollo/gateway shows plans to any client sending a header whenever NODE_ENV is not production.
+    __exposeQueryPlanExperimental: config.server.exposeQueryPlans,
     supergraphSdl: createSupergraphHook({
       source: configured.source,
       logger,
@@ -111,7 +149,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
         onFetch: metrics?.observeSubgraphFetch,
       }),
     logger: logger.child({ component: 'engine' }),
-  });
+  }));
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway: engine,
@@ -149,7 +187,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     if (path === config.metrics.path) return 'metrics';
     return path === '/' ? 'root' : 'other';
   };
-  const httpServer = createHttpServer((request, response) => {
+  const httpServer = createHttpServer({ maxHeaderSize: config.server.maxHeaderBytes }, (request, response) => {
     inFlight++;
     metrics?.setInFlight(inFlight);
     const started = performance.now();
@@ -161,6 +199,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     });
     handler(request, response);
   });
+
+  httpServer.on('clientError', answerClientError);
 
   return {
     httpServer,
