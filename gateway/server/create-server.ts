@@ -23,6 +23,7 @@ import { createRequestPipelinePlugin } from './apollo-plugins.js';
 import { createExtensions } from './extensions.js';
 import { createFormatError } from './format-error.js';
 import { createHttpHandler } from './http-handler.js';
+import { createDocumentStore } from './document-store.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
 import { createOperationLimiter } from './operation-limits.js';
 
@@ -127,6 +128,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const engine = withApolloTelemetry(config.server.apolloTelemetry, () => new ApolloGateway({
     // Plain @apollo/gateway shows plans to any client sending a header whenever NODE_ENV is not production.
     __exposeQueryPlanExperimental: config.server.exposeQueryPlans,
+    // Sized by the plans' JSON length (Apollo's approximateObjectSize); at least 1 MiB.
+    experimental_approximateQueryPlanStoreMiB: Math.max(1, Math.round(config.caches.queryPlanBytes / 2 ** 20)),
     supergraphSdl: createSupergraphHook({
       source: configured.source,
       logger,
@@ -163,6 +166,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     validationRules: [createMaxDepthRule(config.limits.maxDepth)],
     // Suggestions ("Did you mean …?") name schema elements: off whenever introspection is.
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
+    documentStore: createDocumentStore(config.caches.documentBytes),
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
     plugins: [createRequestPipelinePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),

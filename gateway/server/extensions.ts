@@ -30,7 +30,7 @@ export function createExtensions(deps: ExtensionDependencies): GatewayExtension[
   const rateLimit = config.rateLimit.enabled ? createRateLimitExtension({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger }) : undefined;
   // Before auth: refuses an IP that spent its failed-authentication budget before verifying anything.
   if (rateLimit) extensions.push(rateLimit.failedAuthGuard);
-  if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger }));
+  if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger, filterCacheBytes: config.caches.authorizationFilterBytes }));
   if (config.cost.enabled) extensions.push(createCostExtension({ ...config.cost, logger, onEstimate: deps.metrics?.observeOperationCost }));
   if (rateLimit) extensions.push(rateLimit);
   if (config.playground.enabled) {

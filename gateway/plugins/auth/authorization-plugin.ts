@@ -8,13 +8,21 @@ import { NO_RULES, readAuthorizationRules, type AuthorizationRules, type Caller 
 import { filterOperation, PLACEHOLDER_KEY, type FilteredOperation } from './operation-filter.js';
 import { patchResponse } from './response-patch.js';
 
-/** Filtered operations remembered per (query, operation name, caller's rights). */
-export const DEFAULT_FILTER_CACHE_SIZE = 1_000;
+/** Bytes of filtered operations remembered per (query, operation name, caller's rights). */
+export const DEFAULT_FILTER_CACHE_BYTES = 16 * 1024 * 1024;
 
-interface CachedFilter extends FilteredOperation {
-  /** Plan-cache key of the filtered document (ApolloGateway keys its query plans by `queryHash`). */
-  queryHash: string;
-  operation: OperationDefinitionNode | undefined;
+/** Heap of a rewritten operation's AST, from its printed length (about 100 heap bytes per character, measured). */
+const HEAP_BYTES_PER_PRINTED_CHARACTER = 100;
+
+/** What the filter decided for one (operation, caller's rights); an unchanged operation keeps no document. */
+interface CachedFilter {
+  changed: boolean;
+  empty: boolean;
+  removed: FilteredOperation['removed'];
+  /** The rewritten operation and its plan-cache key, when `changed`. */
+  rewritten?: { document: DocumentNode; operation: OperationDefinitionNode; queryHash: string };
+  /** Heap the entry holds (the LRU's byte budget). */
+  bytes: number;
 }
 
 /**
@@ -24,8 +32,10 @@ interface CachedFilter extends FilteredOperation {
  * a plan. Computed once per filter-cache miss.
  */
 export function filteredQueryHash(document: DocumentNode): string {
-  return createHash('sha256').update(print(document)).digest('hex');
+  return hashPrinted(print(document));
 }
+
+const hashPrinted = (printed: string): string => createHash('sha256').update(printed).digest('hex');
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -50,10 +60,11 @@ function callerOf(identity: CallerIdentity | undefined): { caller: Caller; key: 
  * `willSendResponse` puts `null` and one UNAUTHORIZED_FIELD_OR_TYPE error at each removed path.
  * Rules are re-read from the supergraph on every (re)load.
  */
-export function createAuthorizationPlugin(options: { cacheSize?: number } = {}): ApolloServerPlugin<GatewayContext> {
+export function createAuthorizationPlugin(options: { cacheBytes?: number } = {}): ApolloServerPlugin<GatewayContext> {
   const rulesBySchema = new WeakMap<GraphQLSchema, AuthorizationRules>();
   let latest: AuthorizationRules = NO_RULES;
-  const cache = new LRUCache<string, CachedFilter>({ max: options.cacheSize ?? DEFAULT_FILTER_CACHE_SIZE });
+  const maxBytes = Math.max(1, options.cacheBytes ?? DEFAULT_FILTER_CACHE_BYTES);
+  const cache = new LRUCache<string, CachedFilter>({ maxSize: maxBytes, sizeCalculation: (entry) => entry.bytes });
 
   function filter(context: GraphQLRequestContextDidResolveOperation<GatewayContext>, rules: AuthorizationRules): CachedFilter {
     const { caller, key: rights } = callerOf(context.contextValue.identity);
@@ -61,12 +72,15 @@ export function createAuthorizationPlugin(options: { cacheSize?: number } = {}):
     let cached = cache.get(key);
     if (!cached) {
       const result = filterOperation(context.schema, rules, context.document, context.operation!, caller);
-      cached = {
-        ...result,
-        queryHash: result.changed ? filteredQueryHash(result.document) : context.queryHash,
-        operation: result.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION),
-      };
-      cache.set(key, cached);
+      cached = { changed: result.changed, empty: result.empty, removed: result.removed, bytes: 512 + key.length };
+      if (result.changed && !result.empty) {
+        const printed = print(result.document);
+        const operation = result.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+        cached.rewritten = { document: result.document, operation, queryHash: hashPrinted(printed) };
+        // Unchanged subtrees are shared with the original, whose `loc` keeps its whole source text alive.
+        cached.bytes += HEAP_BYTES_PER_PRINTED_CHARACTER * printed.length + (context.document.loc?.source.body.length ?? 0);
+      }
+      if (cached.bytes <= maxBytes) cache.set(key, cached);
     }
     return cached;
   }
@@ -89,11 +103,11 @@ export function createAuthorizationPlugin(options: { cacheSize?: number } = {}):
           const rules = rulesBySchema.get(context.schema) ?? latest;
           if (rules.isEmpty || !context.operation) return;
           applied = filter(context, rules);
-          if (!applied.changed || applied.empty) return;
+          if (!applied.rewritten) return;
           const writable = context as Writable<typeof context>;
-          writable.document = applied.document as DocumentNode;
-          writable.operation = applied.operation!;
-          writable.queryHash = applied.queryHash;
+          writable.document = applied.rewritten.document;
+          writable.operation = applied.rewritten.operation;
+          writable.queryHash = applied.rewritten.queryHash;
         },
         async responseForOperation() {
           if (!applied?.empty) return null;

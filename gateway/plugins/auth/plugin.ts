@@ -16,6 +16,8 @@ export interface AuthExtensionOptions {
   /** Where the secrets named in config are read (process.env at the edge). */
   env: Record<string, string | undefined>;
   logger: Logger;
+  /** Byte budget of the authorization filter's cache (`caches.authorizationFilterBytes`). */
+  filterCacheBytes?: number;
 }
 
 /** One generic message: which check failed goes to the debug log, never to the caller. */
@@ -58,7 +60,7 @@ export function createAuthExtension(options: AuthExtensionOptions): GatewayExten
 
   return {
     name: 'auth',
-    plugins: [createAuthorizationPlugin()],
+    plugins: [createAuthorizationPlugin({ cacheBytes: options.filterCacheBytes })],
     enforcesFeatures: AUTHORIZATION_FEATURES,
     async buildContext(context) {
       const outcome = await authenticator.authenticate(context.incoming.headers);
