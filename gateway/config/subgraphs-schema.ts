@@ -48,8 +48,20 @@ export const DEFAULT_SUBGRAPH_TRAFFIC = Object.freeze({
   forwardHeaders: Object.freeze(['traceparent', 'tracestate']) as readonly string[],
   /** Subgraph response headers passed through to the client (e.g. `set-cookie`; multiple values appended). */
   responseHeaders: Object.freeze([]) as readonly string[],
-  /** Replace subgraph GraphQL error messages by a generic one (codes and paths stay). */
+  /**
+   * Replace subgraph GraphQL error messages by a generic one (codes and paths stay); a subgraph's
+   * message may carry internals (a database URL, a stack). On by default under NODE_ENV=production.
+   */
   maskErrors: false,
+  /** Largest answer read from the subgraph; past it the stream is aborted and the fetch fails (SUBGRAPH_ERROR). */
+  maxResponseBytes: 8 * 1024 * 1024,
+  /** Errors relayed per fetch; the rest are summed up in one more error. */
+  maxErrors: 100,
+  /**
+   * Error extension keys passed on from the subgraph (besides `code`, always kept); each value at most
+   * 1 KB of JSON and 4 levels deep, else dropped. Default none: custom keys may carry internals.
+   */
+  errorExtensions: Object.freeze([]) as readonly string[],
 });
 
 /**
@@ -105,6 +117,9 @@ const trafficFields = {
     .optional(),
   responseHeaders: z.array(headerName).optional(),
   maskErrors: z.boolean().optional(),
+  maxResponseBytes: positiveInt.optional(),
+  maxErrors: z.number().int().min(0).optional(),
+  errorExtensions: z.array(z.string().min(1)).optional(),
 };
 
 /**

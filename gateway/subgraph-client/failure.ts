@@ -1,7 +1,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { GatewayErrorCode } from '../errors.js';
 import { isConnectionError } from './fault-kinds.js';
-import { SubgraphTransportClosedError } from './http-transport.js';
+import { SubgraphResponseTooLargeError, SubgraphTransportClosedError } from './http-transport.js';
 
 /** What went wrong talking to a subgraph, in the terms a client is told. */
 export interface SubgraphFailure {
@@ -37,6 +37,9 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
     (error as { type?: string })?.type === 'request-timeout'
   ) {
     return { code: GatewayErrorCode.SUBGRAPH_TIMEOUT, message: `Subgraph "${subgraph}" did not answer in time.` };
+  }
+  if (error instanceof SubgraphResponseTooLargeError) {
+    return { code: GatewayErrorCode.SUBGRAPH_ERROR, message: `Subgraph "${subgraph}" answered more than ${error.limit} bytes.` };
   }
   const status = statusOf(error);
   if (status !== undefined) {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { parseRetryAfter } from './backoff.js';
 
 /** A subgraph's answer as the client hands it back: raw text, so every caller parses its own copy. */
@@ -34,9 +34,19 @@ export class SubgraphTransportClosedError extends Error {
   }
 }
 
+/** The subgraph's answer was larger than `maxResponseBytes`: read no further, and not retried. */
+export class SubgraphResponseTooLargeError extends Error {
+  override readonly name = 'SubgraphResponseTooLargeError';
+  constructor(readonly limit: number) {
+    super(`response larger than ${limit} bytes`);
+  }
+}
+
 export interface HttpTransportOptions {
   /** Connections per origin. */
   maxConnections: number;
+  /** Largest answer read; past it the stream is aborted (default: no limit). */
+  maxResponseBytes?: number;
 }
 
 export interface HttpTransport {
@@ -48,6 +58,27 @@ export interface HttpTransport {
   close(waitMs?: number): Promise<void>;
   /** True once `close` was called; `post` then rejects with SubgraphTransportClosedError. */
   readonly closed: boolean;
+}
+
+/** Reads the body as text, aborting the stream as soon as it passes `limit` bytes (never buffered whole). */
+async function readCapped(response: Dispatcher.ResponseData, limit: number): Promise<string> {
+  if (!Number.isFinite(limit)) return response.body.text();
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    response.body.destroy();
+    throw new SubgraphResponseTooLargeError(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      response.body.destroy();
+      throw new SubgraphResponseTooLargeError(limit);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Closes `pool` gracefully, or destroys it once `waitMs` passed (at once when `waitMs` ≤ 0). */
@@ -68,6 +99,7 @@ async function closePool(pool: Pool, waitMs: number): Promise<void> {
  * header objects instead of a WHATWG Request/Headers per call.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const maxResponseBytes = options.maxResponseBytes ?? Infinity;
   const pools = new Map<string, Pool>();
   let closed = false;
 
@@ -101,7 +133,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           response.statusCode === 429 || response.statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
         throw new SubgraphHttpError(response.statusCode, retryAfter);
       }
-      return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+      return { status: response.statusCode, headers: response.headers, body: await readCapped(response, maxResponseBytes) };
     },
     async close(waitMs = Infinity) {
       closed = true;

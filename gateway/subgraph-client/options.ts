@@ -14,6 +14,9 @@ export interface SubgraphTraffic {
   forwardHeaders: readonly string[];
   responseHeaders: readonly string[];
   maskErrors: boolean;
+  maxResponseBytes: number;
+  maxErrors: number;
+  errorExtensions: readonly string[];
   /** Replica URLs; the supergraph's routing URL when none are configured. */
   urls: readonly string[];
 }
@@ -37,6 +40,9 @@ export function resolveSubgraphTraffic(config: SubgraphsConfig | undefined, name
     forwardHeaders: override.forwardHeaders ?? defaults.forwardHeaders ?? base.forwardHeaders,
     responseHeaders,
     maskErrors: override.maskErrors ?? defaults.maskErrors ?? base.maskErrors,
+    maxResponseBytes: override.maxResponseBytes ?? defaults.maxResponseBytes ?? base.maxResponseBytes,
+    maxErrors: override.maxErrors ?? defaults.maxErrors ?? base.maxErrors,
+    errorExtensions: override.errorExtensions ?? defaults.errorExtensions ?? base.errorExtensions,
     urls: override.urls ?? [routingUrl],
   };
 }

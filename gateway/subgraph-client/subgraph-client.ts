@@ -91,7 +91,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     const traffic = resolveSubgraphTraffic(options.config, subgraph, routingUrl);
     const budget = createRetryBudget({ ratio: traffic.retry.budgetRatio });
     const replicas = createReplicaSet({ urls: traffic.urls, strategy: traffic.loadBalancing, ejectMs: traffic.ejectMs });
-    const transport = createHttpTransport({ maxConnections: traffic.maxConnections });
+    const transport = createHttpTransport({ maxConnections: traffic.maxConnections, maxResponseBytes: traffic.maxResponseBytes });
     const lastAttemptErrors = new WeakSet<object>();
     const retryAfterTooLong = (error: Error) =>
       error instanceof SubgraphHttpError && error.retryAfterMs !== undefined && error.retryAfterMs > traffic.retry.maxRetryAfterMs;

@@ -2,12 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
-import { GatewayErrorCode } from '../errors.js';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
 import { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
 import type { SubgraphResponse } from './http-transport.js';
 import { operationKindOf } from './operation-kind.js';
+import { moreErrorsError, readSubgraphAnswer, sanitizeError } from './subgraph-answer.js';
 import type { SubgraphResponseCollector } from './response-collector.js';
 import type { SubgraphClient } from './subgraph-client.js';
 import type { SubgraphTraffic } from './options.js';
@@ -40,12 +40,7 @@ export interface SubgraphDataSourceOptions {
   onFetch?: (subgraph: string, outcome: string, seconds: number) => void;
 }
 
-class InvalidSubgraphResponse extends Error {}
-
 type GraphQLFormattedErrorLike = NonNullable<GatewayGraphQLResponse['errors']>[number];
-
-/** Extension keys a subgraph may set that must never reach clients. */
-const PRIVATE_EXTENSIONS = ['stacktrace', 'exception', 'response'];
 
 /**
  * Apollo's RemoteGraphQLDataSource with its transport replaced by the subgraph client (no
@@ -127,7 +122,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
       const headers = this.headersFor(context);
       if (this.signRequest) Object.assign(headers, this.signRequest(body, headers));
       const answer = await this.client.send(this.name, body, headers, undefined, operation);
-      response = this.parse(answer.body);
+      const expectedEntities = deduped ? deduped.unique.length : Array.isArray(representations) ? representations.length : undefined;
+      // Each caller parses its own copy: the executor mutates results, so shared (deduplicated) objects would leak.
+      response = readSubgraphAnswer(answer.body, expectedEntities);
       if (deduped) response = expandEntitiesResponse(response, deduped);
       this.collect(context, answer);
     } catch (error) {
@@ -144,20 +141,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const firstCode = response.errors?.[0]?.extensions?.code;
     this.onFetch?.(this.name, typeof firstCode === 'string' ? firstCode : 'ok', (performance.now() - started) / 1000);
     return response;
-  }
-
-  /** Each caller parses its own copy: the executor mutates results, so shared (deduplicated) objects would leak. */
-  private parse(text: string): GatewayGraphQLResponse {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new InvalidSubgraphResponse('not JSON');
-    }
-    if (!parsed || typeof parsed !== 'object' || (!('data' in parsed) && !('errors' in parsed))) {
-      throw new InvalidSubgraphResponse('not a GraphQL response');
-    }
-    return parsed as GatewayGraphQLResponse;
   }
 
   private pathsOf(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>): ResponsePath[] {
@@ -185,33 +168,30 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     return errors;
   }
 
-  /** Codes, subgraph name and locations for errors a subgraph answered with. */
+  /** Errors a subgraph answered with, as clients may see them (see sanitizeError), at most `maxErrors` of them. */
   private normaliseErrors(
     options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>,
     response: GatewayGraphQLResponse,
   ): GraphQLFormattedErrorLike[] {
     const wholeFetchFailed = response.data === null || response.data === undefined;
+    const policy = { subgraph: this.name, maskErrors: this.traffic.maskErrors, maxErrors: this.traffic.maxErrors, errorExtensions: this.traffic.errorExtensions };
+    const errors = (response.errors ?? []) as unknown as Array<Record<string, unknown>>;
     const normalised: GraphQLFormattedErrorLike[] = [];
     let expandedPathless = false;
-    for (const error of response.errors ?? []) {
-      const extensions: Record<string, unknown> = { ...error.extensions };
-      for (const key of PRIVATE_EXTENSIONS) delete extensions[key];
-      if (typeof extensions.code !== 'string' || extensions.code === 'INTERNAL_SERVER_ERROR') {
-        extensions.code = GatewayErrorCode.SUBGRAPH_ERROR;
-      }
-      extensions.subgraph = this.name;
-      const message = this.traffic.maskErrors ? `Subgraph "${this.name}" returned an error.` : error.message;
-      if (!error.path && wholeFetchFailed && !expandedPathless) {
+    for (const error of errors.slice(0, policy.maxErrors)) {
+      const sanitised = sanitizeError(error, policy);
+      if (!sanitised.path && wholeFetchFailed && !expandedPathless) {
         // A pathless error with no data means every field of the fetch failed: say so at each one.
         expandedPathless = true;
         const paths = this.pathsOf(options).slice(0, MAX_ERROR_PATHS_PER_FETCH);
         if (paths.length) {
-          for (const path of paths) normalised.push({ message, path, extensions });
+          for (const path of paths) normalised.push({ ...sanitised, path });
           continue;
         }
       }
-      normalised.push({ message, path: error.path, extensions, locations: undefined });
+      normalised.push(sanitised);
     }
+    if (errors.length > policy.maxErrors) normalised.push(moreErrorsError(errors.length - policy.maxErrors, this.name));
     return normalised;
   }
 }
