@@ -23,6 +23,8 @@ export const GatewayErrorCode = {
   COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
   /** The document breaks an operation limit (tokens, depth, fields, aliases, root fields, directives); refused before validation. */
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /** Trusted documents only: the request sent a document (or an id) that is not in the manifest. */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
   /** The operation type cannot be served over this request (a subscription sent as a plain HTTP request). */
   UNSUPPORTED_OPERATION: 'UNSUPPORTED_OPERATION',
   /** The request body or its headers are larger than the gateway accepts (413, 431). */

@@ -3,6 +3,18 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from './request-context.js';
 
 /**
+ * The document of a GraphQL request as the client named it, before any parse: `prepareRequest`
+ * hooks resolve `query` from an id (persisted documents, APQ) or refuse the request.
+ */
+export interface GraphQLRequestDocument {
+  query: string | undefined;
+  /** `documentId` (GraphQL-over-HTTP persisted documents, Hive, Relay-style clients). */
+  documentId: string | undefined;
+  /** `extensions.persistedQuery.sha256Hash` (Apollo's APQ and persisted query lists). */
+  apqHash: string | undefined;
+}
+
+/**
  * One capability switched on by config (auth, rate limits, playground, …). The server assembles the
  * enabled extensions in one place; each hook is optional.
  */
@@ -30,6 +42,13 @@ export interface GatewayExtension {
    * already set (auth signs requests here). At most one extension should provide it.
    */
   signSubgraphRequest?(body: string, headers: Readonly<Record<string, string>>): Record<string, string>;
+  /**
+   * Resolves or checks the request's document before its limits are checked and Apollo parses it;
+   * may set `request.query`. Throwing a coded GraphQLError (with `extensions.http.status`) refuses it.
+   */
+  prepareRequest?(request: GraphQLRequestDocument, context: GatewayContext): void | Promise<void>;
+  /** Loads what the extension needs before the gateway serves (throwing fails the start). */
+  start?(): Promise<void>;
   /** Serves an HTTP route of its own; returns true when it answered. */
   handleHttp?(request: IncomingMessage, response: ServerResponse, url: URL): boolean | Promise<boolean>;
   /** Releases resources at shutdown (connections, timers). */

@@ -49,3 +49,51 @@ export const cachesSchema = z
 
 export type OperationLimitsConfig = z.infer<typeof operationLimitsSchema>;
 export type CachesConfig = z.infer<typeof cachesSchema>;
+
+/** Scope that lets a caller send arbitrary documents when `persistedDocuments.mode` is `listed-or-scoped`. */
+export const DEFAULT_ARBITRARY_DOCUMENTS_SCOPE = 'documents:arbitrary';
+/** Bytes of APQ documents kept in process. */
+export const DEFAULT_APQ_MEMORY_BYTES = 8 * MiB;
+/** How long an APQ registration lives in Redis. */
+export const DEFAULT_APQ_TTL_SECONDS = 86_400;
+
+/** Trusted documents (persisted operations): a manifest of the documents clients may run. */
+export const persistedDocumentsSchema = z
+  .object({
+    mode: z.enum(['off', 'allow-listed-only', 'listed-or-scoped']).default('off'),
+    /** `file`: the manifest file (hot reloaded); `redis`: what `npm run documents:publish` stored (needs redis.url). */
+    source: z.enum(['file', 'redis']).default('file'),
+    /** Apollo persisted query manifest or Relay `{ id: document }` map, with `source: file`. */
+    manifest: z.string().min(1).optional(),
+    watch: z.boolean().default(true),
+    arbitraryScope: z.string().min(1).default(DEFAULT_ARBITRARY_DOCUMENTS_SCOPE),
+  })
+  .strict();
+
+/** Automatic persisted queries (Apollo's APQ protocol). */
+export const apqSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** `memory`: per process; `redis`: shared by replicas (needs redis.url). */
+    store: z.enum(['memory', 'redis']).default('memory'),
+    memoryBytes: z.number().int().min(0).default(DEFAULT_APQ_MEMORY_BYTES),
+    ttlSeconds: z.number().int().positive().default(DEFAULT_APQ_TTL_SECONDS),
+  })
+  .strict();
+
+/** Adds issues for document settings that need a key set elsewhere. */
+export function checkDocumentSettings(
+  config: { persistedDocuments: z.output<typeof persistedDocumentsSchema>; apq: z.output<typeof apqSchema>; redis: { url?: string } },
+  context: z.RefinementCtx,
+): void {
+  const documents = config.persistedDocuments;
+  if (documents.mode !== 'off' && documents.source === 'file' && !documents.manifest) {
+    context.addIssue({ code: 'custom', path: ['persistedDocuments', 'manifest'], message: `required when persistedDocuments.mode is ${documents.mode} (or use source: redis)` });
+  }
+  if (documents.mode !== 'off' && documents.source === 'redis' && !config.redis.url) {
+    context.addIssue({ code: 'custom', path: ['persistedDocuments', 'source'], message: 'redis needs redis.url (or REDIS_URL)' });
+  }
+  if (config.apq.enabled && config.apq.store === 'redis' && !config.redis.url) {
+    context.addIssue({ code: 'custom', path: ['apq', 'store'], message: 'redis needs redis.url (or REDIS_URL)' });
+  }
+}

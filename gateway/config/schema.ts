@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authSchema } from './auth-schema.js';
 import { limitsConfigShape } from './limits-schema.js';
-import { cachesSchema, operationLimitsSchema } from './operation-limits-schema.js';
+import { apqSchema, cachesSchema, checkDocumentSettings, operationLimitsSchema, persistedDocumentsSchema } from './operation-limits-schema.js';
 
 export * from './auth-schema.js';
 export * from './operation-limits-schema.js';
@@ -118,9 +118,14 @@ export const configSchema = z
     limits: operationLimitsSchema.default(() => operationLimitsSchema.parse({})),
     /** Byte budgets of the per-document caches. */
     caches: cachesSchema.default(() => cachesSchema.parse({})),
+    /** Trusted documents (persisted operations). */
+    persistedDocuments: persistedDocumentsSchema.default(() => persistedDocumentsSchema.parse({})),
+    /** Automatic persisted queries. */
+    apq: apqSchema.default(() => apqSchema.parse({})),
   })
   .strict()
-  .superRefine(refuseForwardedApiKeyHeader);
+  .superRefine(refuseForwardedApiKeyHeader)
+  .superRefine(checkDocumentSettings);
 
 /** The validated, frozen configuration every module receives. */
 export type GatewayConfig = z.infer<typeof configSchema>;

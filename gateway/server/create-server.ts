@@ -4,6 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
+import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
 import type { GatewayExtension } from '../extension.js';
 import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
 import { createMetricsExtension } from '../plugins/metrics/index.js';
@@ -167,6 +168,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // Suggestions ("Did you mean …?") name schema elements: off whenever introspection is.
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
     documentStore: createDocumentStore(config.caches.documentBytes),
+    // The HTTP layer resolves APQ and trusted documents (persisted-documents extension), byte-bounded or on Redis.
+    persistedQueries: false,
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
     plugins: [createRequestPipelinePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
@@ -214,6 +217,13 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       return supergraph;
     },
     async start() {
+      for (const extension of extensions) {
+        try {
+          await extension.start?.();
+        } catch (error) {
+          throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, (error as Error).message);
+        }
+      }
       await apollo.start();
       ready = true;
     },

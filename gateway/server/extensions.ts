@@ -3,9 +3,21 @@ import type { GatewayExtension } from '../extension.js';
 import type { GatewayMetrics, Logger } from '../observability/index.js';
 import { createAuthExtension } from '../plugins/auth/index.js';
 import { createCostExtension } from '../plugins/cost/index.js';
+import {
+  APQ_KEY_PREFIX,
+  PERSISTED_DOCUMENTS_CHANNEL,
+  PERSISTED_DOCUMENTS_KEY,
+  createFileManifestSource,
+  createMemoryApqStore,
+  createPersistedDocumentsExtension,
+  createRedisApqStore,
+  createRedisManifestSource,
+} from '../plugins/persisted-documents/index.js';
 import { createPlaygroundExtension } from '../plugins/playground/index.js';
 import { createRateLimitExtension } from '../plugins/rate-limit/index.js';
+import { createRedisHashFeed } from '../shared-state/redis-hash-feed.js';
 import { createRedisConnection } from '../shared-state/redis.js';
+
 
 export interface ExtensionDependencies {
   config: GatewayConfig;
@@ -25,12 +37,32 @@ export interface ExtensionDependencies {
 export function createExtensions(deps: ExtensionDependencies): GatewayExtension[] {
   const { config, logger, env = {} } = deps;
   const extensions: GatewayExtension[] = [];
-  const redis = config.rateLimit.enabled && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
+  const needsRedis = config.rateLimit.enabled || (config.apq.enabled && config.apq.store === 'redis');
+  const redis = needsRedis && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
   const credentialHeaders = ['authorization', config.auth.apiKeys.header];
   const rateLimit = config.rateLimit.enabled ? createRateLimitExtension({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger }) : undefined;
   // Before auth: refuses an IP that spent its failed-authentication budget before verifying anything.
   if (rateLimit) extensions.push(rateLimit.failedAuthGuard);
   if (config.auth.enabled) extensions.push(createAuthExtension({ config: config.auth, env, logger, filterCacheBytes: config.caches.authorizationFilterBytes }));
+  const documents = config.persistedDocuments;
+  if (documents.mode !== 'off' || config.apq.enabled) {
+    const manifest =
+      documents.mode === 'off'
+        ? undefined
+        : documents.source === 'redis'
+          ? createRedisManifestSource(
+              createRedisHashFeed({ url: config.redis.url!, key: PERSISTED_DOCUMENTS_KEY, channel: PERSISTED_DOCUMENTS_CHANNEL, what: 'Persisted documents' }),
+              { logger },
+            )
+          : createFileManifestSource(documents.manifest!, { watch: documents.watch, logger });
+    const apq = !config.apq.enabled
+      ? undefined
+      : config.apq.store === 'redis'
+        ? createRedisApqStore(redis!.client, { prefix: APQ_KEY_PREFIX, ttlSeconds: config.apq.ttlSeconds })
+        : createMemoryApqStore(config.apq.memoryBytes);
+    // After auth: `listed-or-scoped` reads the caller's scopes.
+    extensions.push(createPersistedDocumentsExtension({ mode: documents.mode, manifest, arbitraryScope: documents.arbitraryScope, apq, logger }));
+  }
   if (config.cost.enabled) extensions.push(createCostExtension({ ...config.cost, logger, onEstimate: deps.metrics?.observeOperationCost }));
   if (rateLimit) extensions.push(rateLimit);
   if (config.playground.enabled) {

@@ -2,6 +2,10 @@
 export interface GraphQLRequestParams {
   query: string | undefined;
   operationName: string | undefined;
+  /** A persisted document's id (`documentId`). */
+  documentId: string | undefined;
+  /** `extensions.persistedQuery.sha256Hash` (APQ, Apollo persisted query lists), for version 1. */
+  apqHash: string | undefined;
 }
 
 export type ReadRequest =
@@ -27,6 +31,13 @@ export function hasNonFiniteNumber(value: unknown): boolean {
   return false;
 }
 
+function apqHashOf(extensions: unknown): string | undefined {
+  const persisted = (extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | null | undefined)?.persistedQuery;
+  return persisted && persisted.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
+}
+
+const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 function parseJsonParam(raw: string | null): { ok: true; value: unknown } | { ok: false } {
   if (raw === null || raw === '') return { ok: true, value: undefined };
   try {
@@ -46,7 +57,17 @@ export function readGraphQLRequest(method: string, search: URLSearchParams, text
   if (method === 'GET') {
     const variables = parseJsonParam(search.get('variables'));
     if (variables.ok && hasNonFiniteNumber(variables.value)) return { kind: 'invalid', message: 'Variables contain a number that is not finite.' };
-    return { kind: 'graphql', params: { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined }, body: undefined };
+    const extensions = parseJsonParam(search.get('extensions'));
+    return {
+      kind: 'graphql',
+      params: {
+        query: search.get('query') ?? undefined,
+        operationName: search.get('operationName') ?? undefined,
+        documentId: search.get('documentId') ?? undefined,
+        apqHash: extensions.ok ? apqHashOf(extensions.value) : undefined,
+      },
+      body: undefined,
+    };
   }
   if (text === '') return { kind: 'passthrough', body: undefined };
   if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) return { kind: 'passthrough', body: text };
@@ -58,11 +79,40 @@ export function readGraphQLRequest(method: string, search: URLSearchParams, text
   }
   if (Array.isArray(body)) return { kind: 'invalid', message: 'Batched requests are not supported; send one operation per request.' };
   if (body === null || typeof body !== 'object') return { kind: 'invalid', message: 'Request body must be a JSON object.' };
-  const { query, operationName, variables } = body as Record<string, unknown>;
+  const { query, operationName, variables, documentId, extensions } = body as Record<string, unknown>;
   if (hasNonFiniteNumber(variables)) return { kind: 'invalid', message: 'Variables contain a number that is not finite.' };
   return {
     kind: 'graphql',
-    params: { query: typeof query === 'string' ? query : undefined, operationName: typeof operationName === 'string' ? operationName : undefined },
+    params: { query: stringOrUndefined(query), operationName: stringOrUndefined(operationName), documentId: stringOrUndefined(documentId), apqHash: apqHashOf(extensions) },
     body,
   };
+}
+
+function withoutPersistedQuery(extensions: unknown): unknown {
+  if (!extensions || typeof extensions !== 'object' || !('persistedQuery' in extensions)) return extensions;
+  const { persistedQuery: _dropped, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+/**
+ * The request as Apollo Server receives it once its document is resolved: the text in `query`, the
+ * id fields gone (the HTTP layer owns persisted documents and APQ, Apollo's own APQ is off).
+ */
+export function withResolvedDocument(method: string, search: URLSearchParams, body: unknown, query: string): { search: string; body: unknown } {
+  if (method === 'GET') {
+    const params = new URLSearchParams(search);
+    params.set('query', query);
+    params.delete('documentId');
+    const extensions = parseJsonParam(params.get('extensions'));
+    if (extensions.ok && extensions.value !== undefined) {
+      const rest = withoutPersistedQuery(extensions.value);
+      if (rest === undefined) params.delete('extensions');
+      else params.set('extensions', JSON.stringify(rest));
+    }
+    return { search: `?${params}`, body: undefined };
+  }
+  const { documentId: _id, extensions, ...rest } = body as Record<string, unknown>;
+  const kept = withoutPersistedQuery(extensions);
+  // Apollo refuses an `extensions` key that is present but not an object.
+  return { search: search.size ? `?${search}` : '', body: kept === undefined ? { ...rest, query } : { ...rest, query, extensions: kept } };
 }

@@ -7,7 +7,7 @@ import { GatewayErrorCode, type ClientErrorCode } from '../errors.js';
 import type { GatewayExtension } from '../extension.js';
 import type { GatewayContext } from '../request-context.js';
 import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../subgraph-client/index.js';
-import { readGraphQLRequest } from './graphql-request.js';
+import { readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
 import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
 import type { OperationLimiter } from './operation-limits.js';
 
@@ -104,6 +104,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
   const routes = options.extensions.filter((e) => e.handleHttp);
   const contextBuilders = options.extensions.filter((e) => e.buildContext);
   const contextErrorHooks = options.extensions.filter((e) => e.onContextError);
+  const documentPreparers = options.extensions.filter((e) => e.prepareRequest);
 
   async function buildContext(context: GatewayContext): Promise<ErrorAnswer | undefined> {
     try {
@@ -169,6 +170,22 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     }
     const read = readGraphQLRequest(method, url.searchParams, text, request.headers['content-type']);
     if (read.kind === 'invalid') return refuse({ status: 400, code: 'BAD_REQUEST', message: read.message }, false);
+    let apolloBody = read.body;
+    let search = url.search;
+    if (read.kind === 'graphql' && documentPreparers.length > 0) {
+      const document = { query: read.params.query, documentId: read.params.documentId, apqHash: read.params.apqHash };
+      try {
+        for (const extension of documentPreparers) await extension.prepareRequest!(document, context);
+      } catch (error) {
+        const answer = answerOf(error);
+        if (!answer) throw error;
+        return refuse(answer, false);
+      }
+      if (document.query !== undefined && (document.query !== read.params.query || document.documentId !== undefined || document.apqHash !== undefined)) {
+        ({ body: apolloBody, search } = withResolvedDocument(method, url.searchParams, read.body, document.query));
+      }
+      read.params.query = document.query;
+    }
     if (read.kind === 'graphql' && read.params.query !== undefined) {
       const limited = options.operationLimits.check(read.params.query);
       if (limited) {
@@ -186,7 +203,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       }
     }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers: toHeaderMap(request), search: url.search, body: read.body },
+      httpGraphQLRequest: { method, headers: toHeaderMap(request), search, body: apolloBody },
       context: async () => context,
     });
     applySubgraphResponseHeaders(context.subgraphResponse, result.headers, response);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { watch as watchFs, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { watchFiles } from '../config/watch-files.js';
 import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
 import { composeSupergraph, type SubgraphSdl } from './compose.js';
 import { loadSubgraphSdl } from './load-subgraph-sdl.js';
@@ -39,39 +39,6 @@ const WATCH_DEBOUNCE_MS = 75;
 
 function sdlId(sdl: string): string {
   return createHash('sha256').update(sdl).digest('hex');
-}
-
-/** Kubernetes mounts a ConfigMap as symlinks through `..data`, swapped atomically on every update. */
-const CONFIGMAP_SWAP_NAME = '..data';
-
-/**
- * Watches the folders holding `paths` and calls `onChange` when one of those files changes (or the
- * platform cannot say which file did, or a ConfigMap `..data` swap replaced them all).
- * Folders, not files, because editors and atomic publishes replace a file by rename.
- */
-function watchFiles(paths: readonly string[], onChange: () => void): () => void {
-  const byFolder = new Map<string, Set<string>>();
-  for (const path of paths) {
-    const folder = dirname(path);
-    const names = byFolder.get(folder) ?? new Set<string>();
-    names.add(basename(path));
-    byFolder.set(folder, names);
-  }
-  const watchers: FSWatcher[] = [];
-  for (const [folder, names] of byFolder) {
-    try {
-      const watcher = watchFs(folder, (_event, filename) => {
-        if (!filename) return onChange();
-        const name = String(filename);
-        if (names.has(name) || name === CONFIGMAP_SWAP_NAME) onChange();
-      });
-      watcher.on('error', () => undefined);
-      watchers.push(watcher);
-    } catch {
-      // A folder that vanished is picked up again at the next successful reload.
-    }
-  }
-  return () => watchers.forEach((w) => w.close());
 }
 
 /** Serialises reloads: one runs at a time, and a request during a run triggers one more run after it. */
