@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doublingFragments } from '../../helpers/fragment-reads.js';
 import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
 
@@ -54,6 +55,22 @@ describe('client mistakes are 400 with a code, never 500', () => {
     await postGraphQL(gateway.url, `query ${name} { __typename }`);
     const line = gateway.logs.find((l) => l.msg === 'request completed' && typeof l.operationName === 'string' && l.operationName.startsWith('Opxxx'));
     expect(line?.operationName).toHaveLength(128);
+  });
+});
+
+describe('hostile documents are refused before validation and planning', () => {
+  it.each([
+    ['fragments each spreading the previous one twice (~1 KB, 2^30 fields expanded)', doublingFragments(30, { type: 'Product', leaf: 'upc', root: '{ topProducts(first: 1) { $SPREAD } }' }), 'fields'],
+    ['10,000 aliases', `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`, 'tokens'],
+    ['300 aliases over a list field', `{ ${Array.from({ length: 300 }, (_, i) => `a${i}: topProducts { upc }`).join(' ')} }`, 'aliases'],
+  ])('%s', async (_case, query, limit) => {
+    const before = totalSubgraphRequests();
+    const answer = await post(gateway.url, JSON.stringify({ query }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit });
+    expect(totalSubgraphRequests()).toBe(before);
+    // And the gateway is still answering.
+    expect((await fetch(new URL('/health', gateway.url))).status).toBe(200);
   });
 });
 
