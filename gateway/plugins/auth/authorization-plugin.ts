@@ -5,7 +5,7 @@ import { Kind, print } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { CallerIdentity, GatewayContext } from '../../request-context.js';
 import { NO_RULES, readAuthorizationRules, type AuthorizationRules, type Caller } from './authorization-rules.js';
-import { filterOperation, PLACEHOLDER_KEY, type FilteredOperation } from './operation-filter.js';
+import { filterOperation, type FilteredOperation } from './operation-filter.js';
 import { patchResponse } from './response-patch.js';
 
 /** Bytes of filtered operations remembered per (query, operation name, caller's rights). */
@@ -113,13 +113,13 @@ export function createAuthorizationPlugin(options: { cacheBytes?: number } = {})
           if (!applied?.empty) return null;
           return {
             http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { errors: patchResponse(undefined, applied.removed, PLACEHOLDER_KEY) } },
+            body: { kind: 'single', singleResult: { errors: patchResponse(undefined, applied.removed) } },
           };
         },
         async willSendResponse({ response }) {
           if (!applied || applied.empty || !applied.changed || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const errors = patchResponse(result.data as Record<string, unknown> | null | undefined, applied.removed, PLACEHOLDER_KEY);
+          const errors = patchResponse(result.data as Record<string, unknown> | null | undefined, applied.removed);
           response.body.singleResult = { ...result, errors: [...(result.errors ?? []), ...errors] };
         },
       };

@@ -17,8 +17,6 @@ import {
 } from 'graphql';
 import { isAllowed, type AuthorizationRules, type Caller } from './authorization-rules.js';
 
-/** Response key of the `__typename` that keeps a selection set valid when all its fields were removed. */
-export const PLACEHOLDER_KEY = '_switchyardAuthPlaceholder';
 
 /** A field removed from one selection set: its response key and, when it belongs to one object type, that type. */
 export interface RemovedKey {
@@ -33,8 +31,6 @@ export interface RemovedKey {
  */
 export interface RemovalNode {
   removed: RemovedKey[];
-  /** A placeholder `__typename` was added to this selection set (strip it from the response). */
-  placeholder: boolean;
   children: Map<string, RemovalNode>;
   /** Subtrees of fragments spread at this level, applied to the same objects. */
   spreads: Set<RemovalNode>;
@@ -50,27 +46,32 @@ export interface FilteredOperation {
   empty: boolean;
 }
 
-const PLACEHOLDER_SET: SelectionSetNode = {
-  kind: Kind.SELECTION_SET,
-  selections: [{ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY }, name: { kind: Kind.NAME, value: '__typename' } }],
-};
+const newNode = (): RemovalNode => ({ removed: [], children: new Map(), spreads: new Set() });
+const isEmptyNode = (node: RemovalNode) => node.removed.length === 0 && node.children.size === 0 && node.spreads.size === 0;
 
-const newNode = (): RemovalNode => ({ removed: [], placeholder: false, children: new Map(), spreads: new Set() });
-const isEmptyNode = (node: RemovalNode) => node.removed.length === 0 && !node.placeholder && node.children.size === 0 && node.spreads.size === 0;
+/**
+ * What stands in for a removed field: `<responseKey>: __typename`, with the field's own `@skip` /
+ * `@include`. The response keeps its key order (the spec's), a skipped field stays skipped, and the
+ * value — the object's concrete type — tells the response patch which objects really had the field.
+ */
+function placeholderFor(field: FieldNode, key: string): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: key }, name: { kind: Kind.NAME, value: '__typename' }, directives: field.directives };
+}
 
 interface FilteredFragment {
-  /** Same object when untouched, null when nothing is left. */
-  selectionSet: SelectionSetNode | null;
+  /** Same object when untouched. */
+  selectionSet: SelectionSetNode;
   removals: RemovalNode;
+  /** Fields the caller may see at the fragment's top level (through nested fragments there). */
+  visibleDirect: number;
 }
 
 /**
  * Removes every field the caller may not see — the field's own rule or the rule of the type it
- * returns — before the operation is planned, as Apollo Router does, so subgraphs never receive them.
- * Rules depend only on (type, field), so each named fragment is filtered once, whatever number of
- * places spread it: fragments that lose fields are replaced by their filtered definition, a fragment
- * left empty is no longer spread, and a selection set left empty keeps a placeholder `__typename`.
- * The work is linear in the document.
+ * returns — before the operation is planned, as Apollo Router does, so subgraphs never receive them;
+ * each stands replaced by `<key>: __typename` (see `placeholderFor`). Rules depend only on
+ * (type, field), so each named fragment is filtered once, whatever number of places spread it, and
+ * fragments that lost fields are replaced by their filtered definition. The work is linear in the document.
  */
 export function filterOperation(
   schema: GraphQLSchema,
@@ -102,35 +103,37 @@ export function filterOperation(
     return typeAllowed(returnType);
   };
 
-  function filterSet(set: SelectionSetNode, parent: GraphQLCompositeType, node: RemovalNode): SelectionSetNode | null {
+  /** `visible` counts the fields left at this level that the caller may see. */
+  function filterSet(set: SelectionSetNode, parent: GraphQLCompositeType, node: RemovalNode, visible: { count: number }): SelectionSetNode {
     let changed = false;
     const kept: SelectionNode[] = [];
     for (const selection of set.selections) {
-      const next = filterSelection(selection, parent, node);
+      const next = filterSelection(selection, parent, node, visible);
       if (next !== selection) changed = true;
-      if (next) kept.push(next);
+      kept.push(next);
     }
-    if (!changed) return set;
-    return kept.length ? { ...set, selections: kept } : null;
+    return changed ? { ...set, selections: kept } : set;
   }
 
-  function filterField(field: FieldNode, parent: GraphQLCompositeType, node: RemovalNode): FieldNode | null {
+  function filterField(field: FieldNode, parent: GraphQLCompositeType, node: RemovalNode, visible: { count: number }): FieldNode {
     const name = field.name.value;
     const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
-    if (name.startsWith('__') || !definition) return field;
+    if (name.startsWith('__') || !definition) {
+      visible.count++;
+      return field;
+    }
     const key = field.alias?.value ?? name;
     const returnType = getNamedType(definition.type);
     if (!allowed(parent, name, returnType)) {
       node.removed.push({ key, onType: isObjectType(parent) ? parent.name : undefined });
-      return null;
+      return placeholderFor(field, key);
     }
+    visible.count++;
     if (!field.selectionSet) return field;
     const child = node.children.get(key) ?? newNode();
-    const selectionSet = filterSet(field.selectionSet, returnType as GraphQLCompositeType, child);
-    if (selectionSet === null) child.placeholder = true;
+    const selectionSet = filterSet(field.selectionSet, returnType as GraphQLCompositeType, child, { count: 0 });
     if (!isEmptyNode(child)) node.children.set(key, child);
-    if (selectionSet === field.selectionSet) return field;
-    return { ...field, selectionSet: selectionSet ?? PLACEHOLDER_SET };
+    return selectionSet === field.selectionSet ? field : { ...field, selectionSet };
   }
 
   function filterFragment(name: string): FilteredFragment | undefined {
@@ -140,41 +143,43 @@ export function filterOperation(
     if (!fragment) return undefined;
     const removals = newNode();
     // Entered before the walk so a cycle (refused by validation) cannot loop.
-    const entry: FilteredFragment = { selectionSet: fragment.selectionSet, removals };
+    const entry: FilteredFragment = { selectionSet: fragment.selectionSet, removals, visibleDirect: 0 };
     filteredFragments.set(name, entry);
     const type = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
-    entry.selectionSet = filterSet(fragment.selectionSet, type, removals);
+    const visible = { count: 0 };
+    entry.selectionSet = filterSet(fragment.selectionSet, type, removals, visible);
+    entry.visibleDirect = visible.count;
     return entry;
   }
 
-  function filterSelection(selection: SelectionNode, parent: GraphQLCompositeType, node: RemovalNode): SelectionNode | null {
-    if (selection.kind === Kind.FIELD) return filterField(selection, parent, node);
+  function filterSelection(selection: SelectionNode, parent: GraphQLCompositeType, node: RemovalNode, visible: { count: number }): SelectionNode {
+    if (selection.kind === Kind.FIELD) return filterField(selection, parent, node, visible);
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType) : parent;
-      const selectionSet = filterSet(selection.selectionSet, type, node);
-      if (selectionSet === selection.selectionSet) return selection;
-      return selectionSet && { ...selection, selectionSet };
+      const selectionSet = filterSet(selection.selectionSet, type, node, visible);
+      return selectionSet === selection.selectionSet ? selection : { ...selection, selectionSet };
     }
     const fragment = filterFragment(selection.name.value);
     if (!fragment) return selection;
     if (!isEmptyNode(fragment.removals)) node.spreads.add(fragment.removals);
-    const original = fragments.get(selection.name.value)!;
-    if (fragment.selectionSet === original.selectionSet) return selection;
-    // The spread stays (its definition is replaced); a fragment with nothing left is dropped here.
-    return fragment.selectionSet && { ...selection, name: selection.name };
+    visible.count += fragment.visibleDirect;
+    // The spread stays; its definition is replaced by the filtered one when it changed.
+    return selection;
   }
 
   const removed = newNode();
   const root = schema.getRootType(operation.operation);
   if (!root) return { document, removed, changed: false, empty: false };
-  const selectionSet = filterSet(operation.selectionSet, root, removed);
-  if (selectionSet === operation.selectionSet) return { document, removed, changed: false, empty: false };
-  if (selectionSet === null) return { document, removed, changed: true, empty: true };
+  const visible = { count: 0 };
+  const selectionSet = filterSet(operation.selectionSet, root, removed, visible);
+  const fragmentsChanged = [...filteredFragments].some(([name, filtered]) => filtered.selectionSet !== fragments.get(name)!.selectionSet);
+  if (selectionSet === operation.selectionSet && !fragmentsChanged) return { document, removed, changed: false, empty: false };
+  // Only placeholders (`__typename`) left at the root: nothing the caller may see would be fetched.
+  if (visible.count === 0) return { document, removed, changed: true, empty: true };
   const definitions = new Map<string, FragmentDefinitionNode>();
   for (const [name, original] of fragments) {
     const filtered = filteredFragments.get(name);
-    if (!filtered || filtered.selectionSet === original.selectionSet) definitions.set(name, original);
-    else if (filtered.selectionSet) definitions.set(name, { ...original, selectionSet: filtered.selectionSet });
+    definitions.set(name, !filtered || filtered.selectionSet === original.selectionSet ? original : { ...original, selectionSet: filtered.selectionSet });
   }
   return { document: rebuildDocument({ ...operation, selectionSet }, definitions), removed, changed: true, empty: false };
 }

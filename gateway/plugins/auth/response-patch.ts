@@ -42,41 +42,45 @@ interface ObjectPatch {
 }
 
 /** Applies one removal node (and the fragment subtrees spread at its level) to one response object. */
-function patchObject(object: Json, node: RemovalNode, path: Path, placeholderKey: string, errors: ErrorList, patch: ObjectPatch): void {
+function patchObject(object: Json, node: RemovalNode, path: Path, errors: ErrorList, patch: ObjectPatch): void {
   if (patch.applied.has(node)) return;
   patch.applied.add(node);
   for (const { key, onType } of node.removed) patchKey(object, key, onType, path, errors, patch.nulled);
-  if (node.placeholder) delete object[placeholderKey];
   for (const [key, child] of node.children) {
     path.push(key);
-    patchValue(object[key], child, path, placeholderKey, errors);
+    patchValue(object[key], child, path, errors);
     path.pop();
   }
-  for (const spread of node.spreads) patchObject(object, spread, path, placeholderKey, errors, patch);
+  for (const spread of node.spreads) patchObject(object, spread, path, errors, patch);
 }
 
+/**
+ * The placeholder `<key>: __typename` answered the object's type where the removed field was
+ * selected: null it there (and only there — other members of a union, skipped fields, keep theirs).
+ */
 function patchKey(object: Json, key: string, onType: string | undefined, path: Path, errors: ErrorList, nulled: Set<string>): void {
-  if (onType && typeof object.__typename === 'string' && object.__typename !== onType) return;
+  const placeholder = object[key];
+  if (nulled.has(key)) return;
+  if (typeof placeholder !== 'string' || (onType !== undefined && placeholder !== onType)) return;
   object[key] = null;
   // The same field selected twice (directly and in a fragment) is one null and one error.
-  if (nulled.has(key)) return;
   nulled.add(key);
   path.push(key);
   errors.add(path);
   path.pop();
 }
 
-function patchValue(value: unknown, node: RemovalNode, path: Path, placeholderKey: string, errors: ErrorList): void {
+function patchValue(value: unknown, node: RemovalNode, path: Path, errors: ErrorList): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       path.push(index);
-      patchValue(value[index], node, path, placeholderKey, errors);
+      patchValue(value[index], node, path, errors);
       path.pop();
     }
     return;
   }
-  patchObject(value as Json, node, path, placeholderKey, errors, { nulled: new Set(), applied: new Set() });
+  patchObject(value as Json, node, path, errors, { nulled: new Set(), applied: new Set() });
 }
 
 /** Removed keys at `node`'s level, from the node itself and the fragments spread there (each fragment once). */
@@ -93,17 +97,17 @@ function queryPaths(node: RemovalNode, path: string[], errors: ErrorList, seen: 
 
 /**
  * Puts `null` where each removed field would have been (in every list element on the way) and returns
- * one error per concrete path; also drops the placeholder `__typename`s. The walk follows the
+ * one error per concrete path. The walk follows the
  * response, guided by the removal tree, so it is linear in the response. Mutates `data`, which the
  * pipeline built for this response alone.
  */
-export function patchResponse(data: Json | null | undefined, removed: RemovalNode, placeholderKey: string): GraphQLFormattedError[] {
+export function patchResponse(data: Json | null | undefined, removed: RemovalNode): GraphQLFormattedError[] {
   const errors = new ErrorList();
   if (data === null || data === undefined) {
     // Nothing ran (every root field removed): one error per removed root field, at its query path.
     queryPaths(removed, [], errors, new Set(), new Set());
     return errors.finish();
   }
-  patchObject(data, removed, [], placeholderKey, errors, { nulled: new Set(), applied: new Set() });
+  patchObject(data, removed, [], errors, { nulled: new Set(), applied: new Set() });
   return errors.finish();
 }
