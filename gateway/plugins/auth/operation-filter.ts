@@ -18,11 +18,11 @@ import {
 import { isAllowed, type AuthorizationRules, type Caller } from './authorization-rules.js';
 
 
-/** A field removed from one selection set: its response key and, when it belongs to one object type, that type. */
+/** A field removed from one selection set: its response key, and the alias of the `__typename` standing in for it. */
 export interface RemovedKey {
   key: string;
-  /** Set when the field belongs to one object type: other objects at that path (unions) are left alone. */
-  onType?: string;
+  /** `_sy<n>`: present on exactly the response objects where the removed field was selected. */
+  placeholder: string;
 }
 
 /**
@@ -50,12 +50,14 @@ const newNode = (): RemovalNode => ({ removed: [], children: new Map(), spreads:
 const isEmptyNode = (node: RemovalNode) => node.removed.length === 0 && node.children.size === 0 && node.spreads.size === 0;
 
 /**
- * What stands in for a removed field: `<responseKey>: __typename`, with the field's own `@skip` /
- * `@include`. The response keeps its key order (the spec's), a skipped field stays skipped, and the
- * value — the object's concrete type — tells the response patch which objects really had the field.
+ * What stands in for a removed field: `_sy<n>: __typename`, with the field's own `@skip`/`@include`.
+ * It appears in the response exactly where — in which objects, at which position — the removed field
+ * would have, so the patch puts `null` there and only there (a skipped field stays absent, other union
+ * members and fields allowed through another type condition keep their values), in query order.
+ * Subgraphs see the alias, never the field's name.
  */
-function placeholderFor(field: FieldNode, key: string): FieldNode {
-  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: key }, name: { kind: Kind.NAME, value: '__typename' }, directives: field.directives };
+function placeholderFor(field: FieldNode, alias: string): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: '__typename' }, directives: field.directives };
 }
 
 interface FilteredFragment {
@@ -85,6 +87,7 @@ export function filterOperation(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const filteredFragments = new Map<string, FilteredFragment>();
+  let placeholders = 0;
 
   const typeAllowed = (type: GraphQLNamedType): boolean => {
     if (!isAllowed(rules.types.get(type.name), caller)) return false;
@@ -125,8 +128,9 @@ export function filterOperation(
     const key = field.alias?.value ?? name;
     const returnType = getNamedType(definition.type);
     if (!allowed(parent, name, returnType)) {
-      node.removed.push({ key, onType: isObjectType(parent) ? parent.name : undefined });
-      return placeholderFor(field, key);
+      const placeholder = `_sy${placeholders++}`;
+      node.removed.push({ key, placeholder });
+      return placeholderFor(field, placeholder);
     }
     visible.count++;
     if (!field.selectionSet) return field;

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GatewayErrorCode } from '../../errors.js';
-import type { RemovalNode } from './operation-filter.js';
+import type { RemovalNode, RemovedKey } from './operation-filter.js';
 
 /** The message on every error for a removed field (the same words as Apollo Router). */
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized field or type.';
@@ -45,7 +45,7 @@ interface ObjectPatch {
 function patchObject(object: Json, node: RemovalNode, path: Path, errors: ErrorList, patch: ObjectPatch): void {
   if (patch.applied.has(node)) return;
   patch.applied.add(node);
-  for (const { key, onType } of node.removed) patchKey(object, key, onType, path, errors, patch.nulled);
+  for (const removed of node.removed) patchKey(object, removed, path, errors, patch.nulled);
   for (const [key, child] of node.children) {
     path.push(key);
     patchValue(object[key], child, path, errors);
@@ -55,15 +55,23 @@ function patchObject(object: Json, node: RemovalNode, path: Path, errors: ErrorL
 }
 
 /**
- * The placeholder `<key>: __typename` answered the object's type where the removed field was
- * selected: null it there (and only there — other members of a union, skipped fields, keep theirs).
+ * Where the placeholder answered, the removed field was selected: its key takes the placeholder's
+ * place with `null` (unless a selection the caller may see already filled it), in query order.
  */
-function patchKey(object: Json, key: string, onType: string | undefined, path: Path, errors: ErrorList, nulled: Set<string>): void {
-  const placeholder = object[key];
-  if (nulled.has(key)) return;
-  if (typeof placeholder !== 'string' || (onType !== undefined && placeholder !== onType)) return;
-  object[key] = null;
+function patchKey(object: Json, { key, placeholder }: RemovedKey, path: Path, errors: ErrorList, nulled: Set<string>): void {
+  if (!(placeholder in object)) return;
+  if (key in object) {
+    delete object[placeholder];
+    return;
+  }
+  const entries = Object.entries(object);
+  for (const [name] of entries) delete object[name];
+  for (const [name, value] of entries) {
+    if (name === placeholder) object[key] = null;
+    else object[name] = value;
+  }
   // The same field selected twice (directly and in a fragment) is one null and one error.
+  if (nulled.has(key)) return;
   nulled.add(key);
   path.push(key);
   errors.add(path);

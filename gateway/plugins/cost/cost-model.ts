@@ -8,16 +8,18 @@ import {
   isObjectType,
   Kind,
   parse,
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { readCostDirectives, type CostDirectives, type ListSizeDirective } from './cost-directives.js';
-import { addPlans, evaluatePlan, listPlan, maxPlans, type CostPlan, type ListSizing } from './cost-plan.js';
+import { addPlans, evaluatePlan, guardPlan, listPlan, maxPlans, type CostPlan, type ListSizing } from './cost-plan.js';
 
 export interface CostSettings {
   /** Size of a list whose size neither arguments nor `@listSize` give. */
@@ -42,8 +44,34 @@ interface ChildSizing {
 interface Compilation {
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   variableDefaults: ReadonlyMap<string, number | undefined>;
+  booleanDefaults: ReadonlyMap<string, boolean | undefined>;
   /** Each fragment's plan, compiled once per sizing context (almost always none) and reused at every spread. */
   fragmentPlans: Map<ChildSizing | undefined, Map<string, CostPlan>>;
+}
+
+/**
+ * What `@skip`/`@include` decide for a selection: true (it runs), false (it never does, with
+ * literal arguments), or the variable that decides at request time. Both on one selection with
+ * variables count as one guard on `@include` (an upper bound).
+ */
+function conditionOf(directives: readonly DirectiveNode[] | undefined, c: Compilation): true | false | { variable: string; include: boolean; defaultValue: boolean | undefined } {
+  let result: true | { variable: string; include: boolean; defaultValue: boolean | undefined } = true;
+  for (const directive of directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    if (value?.kind === Kind.BOOLEAN) {
+      if (value.value !== (name === 'include')) return false;
+    } else if (value?.kind === Kind.VARIABLE && result === true) {
+      result = { variable: value.name.value, include: name === 'include', defaultValue: c.booleanDefaults.get(value.name.value) };
+    }
+  }
+  return result;
+}
+
+/** The selection without its `@skip`/`@include` (their effect is in the guard). */
+function stripConditions<T extends SelectionNode>(selection: T): T {
+  return { ...selection, directives: selection.directives?.filter((d) => d.name.value !== 'skip' && d.name.value !== 'include') };
 }
 
 /**
@@ -129,6 +157,13 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
       else byType.set(condition, addPlans(byType.get(condition) ?? 0, plan));
     };
     for (const selection of selectionSet.selections) {
+      const condition = conditionOf(selection.directives, c);
+      if (condition === false) continue;
+      if (condition !== true) {
+        // Only under a variable's @include/@skip: counted when the request's variables let it run.
+        always = addPlans(always, guardPlan(condition, compileSelectionSet(type, { kind: Kind.SELECTION_SET, selections: [stripConditions(selection)] }, c, sizedBy)));
+        continue;
+      }
       if (selection.kind === Kind.FIELD) always = addPlans(always, compileField(type, selection, c, sizedBy));
       else if (selection.kind === Kind.INLINE_FRAGMENT) addFragment(selection.typeCondition?.name.value, selection.selectionSet);
       else addSpread(selection.name.value);
@@ -139,6 +174,11 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
   }
 
   function compile(document: DocumentNode, operation: OperationDefinitionNode): CostPlan {
+    const booleanDefaults = new Map<string, boolean | undefined>();
+    for (const variable of operation.variableDefinitions ?? []) {
+      const value = variable.defaultValue;
+      booleanDefaults.set(variable.variable.name.value, value?.kind === Kind.BOOLEAN ? value.value : undefined);
+    }
     const root = schema.getRootType(operation.operation);
     if (!root) return 0;
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -150,7 +190,7 @@ export function createCostModel(supergraphSdl: string, settings: CostSettings): 
       const value = variable.defaultValue;
       variableDefaults.set(variable.variable.name.value, value?.kind === Kind.INT ? Number(value.value) : undefined);
     }
-    return compileSelectionSet(root, operation.selectionSet, { fragments, variableDefaults, fragmentPlans: new Map() });
+    return compileSelectionSet(root, operation.selectionSet, { fragments, variableDefaults, booleanDefaults, fragmentPlans: new Map() });
   }
 
   return {

@@ -11,12 +11,24 @@ export interface CostNode {
 }
 
 export interface ScaledTerm {
-  term: ListTerm;
+  term: ListTerm | GuardTerm;
   scale: number;
+}
+
+/** `item` counted only when `@include(if: $variable)` (or `@skip`, negated) lets its field run. */
+export interface GuardTerm {
+  kind: 'guard';
+  variable: string;
+  /** True for `@include`, false for `@skip`. */
+  include: boolean;
+  /** The operation's default for the variable. */
+  defaultValue: boolean | undefined;
+  item: CostPlan;
 }
 
 /** `size × item`, where size is the largest of the given variables, else `literal`, else `fallback`. */
 export interface ListTerm {
+  kind?: 'list';
   /** Slicing arguments passed as variables, with the operation's default for each. */
   variables: ReadonlyArray<{ name: string; defaultValue: number | undefined }>;
   /** Largest literal slicing argument, or -1 when none was given literally. */
@@ -37,7 +49,7 @@ export function addPlans(a: CostPlan, b: CostPlan): CostPlan {
   if (right.terms.length === 0) return { constant: left.constant + right.constant, terms: left.terms };
   if (left.terms.length === 0) return { constant: left.constant + right.constant, terms: right.terms };
   // Merged by term, so adding a plan to itself (a fragment spread twice) doubles scales, not lists.
-  const scales = new Map<ListTerm, number>();
+  const scales = new Map<ListTerm | GuardTerm, number>();
   for (const { term, scale } of left.terms) scales.set(term, (scales.get(term) ?? 0) + scale);
   for (const { term, scale } of right.terms) scales.set(term, (scales.get(term) ?? 0) + scale);
   return { constant: left.constant + right.constant, terms: [...scales].map(([term, scale]) => ({ term, scale })) };
@@ -59,7 +71,17 @@ export function listPlan(sizing: ListSizing, item: CostPlan): CostPlan {
   return { constant: 0, terms: [{ term: { ...sizing, item }, scale: 1 }] };
 }
 
-function sizeOf(term: ListTerm, variables: Readonly<Record<string, unknown>> | undefined): number {
+/** A selection under `@include`/`@skip` with a variable: its cost counts only when it runs. */
+export function guardPlan(guard: Omit<GuardTerm, 'kind' | 'item'>, item: CostPlan): CostPlan {
+  if (item === 0) return 0;
+  return { constant: 0, terms: [{ term: { kind: 'guard', ...guard, item }, scale: 1 }] };
+}
+
+function sizeOf(term: ListTerm | GuardTerm, variables: Readonly<Record<string, unknown>> | undefined): number {
+  if (term.kind === 'guard') {
+    const value = variables?.[term.variable] ?? term.defaultValue;
+    return (value === true) === term.include ? 1 : 0;
+  }
   let size = term.literal;
   for (const variable of term.variables) {
     const value = variables?.[variable.name] ?? variable.defaultValue;

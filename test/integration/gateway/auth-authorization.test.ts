@@ -46,8 +46,7 @@ describe('field-level authorization from the schema directives', () => {
     expect(body.errors!.map((e) => (e as { path?: unknown }).path)).toEqual(paths);
     for (const error of body.errors!) expect(error).toMatchObject({ message: 'Unauthorized field or type.', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } });
     for (const name of ['accounts', 'reviews', 'products'] as const) {
-      // Only the response key survives, as the alias of the `__typename` that holds its place.
-      for (const sent of bodiesSentTo(name)) expect(sent.replaceAll('email:__typename', '')).not.toContain('email');
+      for (const sent of bodiesSentTo(name)) expect(sent).not.toContain('email');
     }
   });
 

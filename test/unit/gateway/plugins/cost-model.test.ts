@@ -87,11 +87,27 @@ const PLAIN_CASES: Array<[string, string, number]> = [
   ['@cost on a type', '{ heavy { id } }', 7],
   ['@cost on a provided argument', '{ search(text: "x") { id } }', 1 + 4],
   ['@cost argument not provided', '{ search { id } }', 1],
+  ['@include(if: false) leaves a field out', '{ all @include(if: false) { id } heavy { id } }', 7],
+  ['@skip(if: true) leaves a field out', '{ all @skip(if: true) { id } }', 0],
+  ['@skip(if: false) keeps it', '{ all @skip(if: false) { id } }', 10],
+  ['@include on a fragment spread', '{ ...F @include(if: false) heavy { id } } fragment F on Query { all { id } }', 7],
 ];
 
 describe('cost model defaults (a supergraph without @listSize)', () => {
   it.each(PLAIN_CASES)('%s', (_name, query, expected) => {
     expect(costOf(plain, query)).toBe(expected);
+  });
+});
+
+describe('cost model: @include/@skip with variables', () => {
+  const query = 'query ($big: Boolean = false, $hide: Boolean!) { all @include(if: $big) { id } heavy @skip(if: $hide) { id } }';
+  it.each([
+    [{ hide: false }, 7],
+    [{ big: true, hide: false }, 17],
+    [{ big: true, hide: true }, 10],
+    [{ hide: true }, 0],
+  ])('%j → %i', (variables, expected) => {
+    expect(costOf(plain, query, variables)).toBe(expected);
   });
 });
 

@@ -52,9 +52,9 @@ describe('filterOperation', () => {
     if (removed.length === 0) expect(result.unchanged).toBe(true);
   });
 
-  it('puts `<key>: __typename` where a field was removed, keeping its directives', () => {
+  it('puts a `__typename` placeholder where a field was removed, keeping its directives', () => {
     const result = run('query ($s: Boolean!) { user(id: 1) { name email @skip(if: $s) } }', anonymous);
-    expect(result.printed).toBe('query ($s: Boolean!) { user(id: 1) { name email: __typename @skip(if: $s) } }');
+    expect(result.printed).toBe('query ($s: Boolean!) { user(id: 1) { name _sy0: __typename @skip(if: $s) } }');
   });
 
   it('filters a fragment once, keeps its spreads, and drops variables no longer used', () => {
@@ -62,30 +62,34 @@ describe('filterOperation', () => {
       'query Q($f: String) { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { email(format: $f) name } fragment B on User { id }',
       anonymous,
     );
-    expect(result.printed).toBe('query Q { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { email: __typename name } fragment B on User { id }');
+    expect(result.printed).toBe('query Q { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { _sy0: __typename name } fragment B on User { id }');
     expect(listRemovals(result.removed).map((r) => r.path)).toEqual([['user', 'email'], ['a', 'email']]);
   });
 
   it('keeps a fragment whose fields were all removed, with placeholders', () => {
     const result = run('{ user(id: 1) { id ...A } } fragment A on User { email }', anonymous);
-    expect(result.printed).toBe('{ user(id: 1) { id ...A } } fragment A on User { email: __typename }');
+    expect(result.printed).toBe('{ user(id: 1) { id ...A } } fragment A on User { _sy0: __typename }');
   });
 
   it('filters each fragment once, however often it is spread (linear, not 2^levels)', () => {
     const { document, reads } = countingFragmentReads(doublingFragments(40, { type: 'User', leaf: 'name email', root: '{ user(id: 1) { $SPREAD } }' }));
     const result = filterOperation(schema, rules, document, getOperationAST(document)!, anonymous);
-    expect(print(result.document)).toContain('fragment F0 on User {\n  name\n  email: __typename\n}');
+    expect(print(result.document)).toContain('fragment F0 on User {\n  name\n  _sy0: __typename\n}');
     // The filter, rebuilding the document and printing it each read every fragment once.
     expect(reads()).toBeLessThanOrEqual(4 * 41);
     // The response is patched once per field too: one null, one error, though 2^40 spreads select it.
-    const data = { user: { name: 'Ada', email: 'User' } };
+    const data = { user: { name: 'Ada', _sy0: 'User' } };
     expect(patchResponse(data, result.removed)).toEqual([unauthorizedError(['user', 'email'])]);
     expect(data).toEqual({ user: { name: 'Ada', email: null } });
   });
 
-  it('records the object type of fields removed under a union member', () => {
+  it('nulls a field removed under a union member only on that member, in query order', () => {
     const result = run('{ search { ... on Book { title isbn } ... on Movie { title } } }', anonymous);
-    expect(listRemovals(result.removed)).toEqual([{ path: ['search', 'isbn'], onType: 'Book' }]);
+    expect(listRemovals(result.removed)).toEqual([{ path: ['search', 'isbn'] }]);
+    expect(result.printed).toBe('{ search { ... on Book { title _sy0: __typename } ... on Movie { title } } }');
+    const data = { search: [{ title: 'Dune', _sy0: 'Book' }, { title: 'Alien' }] };
+    expect(patchResponse(data, result.removed)).toEqual([unauthorizedError(['search', 0, 'isbn'])]);
+    expect(JSON.stringify(data)).toBe('{"search":[{"title":"Dune","isbn":null},{"title":"Alien"}]}');
   });
 });
 
