@@ -155,6 +155,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logger: logger.child({ component: 'engine' }),
   }));
 
+  const validationRules = [createMaxDepthRule(config.limits.maxDepth)];
+  const documentStore = createDocumentStore(config.caches.documentBytes, { introspection: config.server.introspection, validationRules });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: engine,
     introspection: config.server.introspection,
@@ -164,14 +166,14 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     // Also for documents the HTTP layer's limits never saw (an APQ hash registered elsewhere).
-    validationRules: [createMaxDepthRule(config.limits.maxDepth)],
+    validationRules,
     // Suggestions ("Did you mean …?") name schema elements: off whenever introspection is.
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
-    documentStore: createDocumentStore(config.caches.documentBytes),
+    documentStore,
     // The HTTP layer resolves APQ and trusted documents (persisted-documents extension), byte-bounded or on Redis.
     persistedQueries: false,
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
-    plugins: [createRequestPipelinePlugin(), ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
+    plugins: [createRequestPipelinePlugin(), { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) }, ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
   });
 
@@ -185,6 +187,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logRequests: config.logging.requests,
     extensions,
     operationLimits: createOperationLimiter(config.limits),
+    documentStore,
     isReady: () => ready,
   });
   const routeOf = (url: string | undefined): string => {

@@ -9,6 +9,7 @@ import type { GatewayContext } from '../request-context.js';
 import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../subgraph-client/index.js';
 import { readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
 import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
+import type { GatewayDocumentStore } from './document-store.js';
 import type { OperationLimiter } from './operation-limits.js';
 
 export interface HttpHandlerOptions {
@@ -20,6 +21,8 @@ export interface HttpHandlerOptions {
   extensions: readonly GatewayExtension[];
   /** Checks each document's limits before Apollo parses and validates it. */
   operationLimits: OperationLimiter;
+  /** Takes the documents the limits check parsed, so Apollo does not parse them again. */
+  documentStore?: Pick<GatewayDocumentStore, 'prevalidate'>;
   /** True once a supergraph is loaded: /health answers 200 from then on. */
   isReady: () => boolean;
 }
@@ -187,7 +190,8 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       read.params.query = document.query;
     }
     if (read.kind === 'graphql' && read.params.query !== undefined) {
-      const limited = options.operationLimits.check(read.params.query);
+      const query = read.params.query;
+      const limited = options.operationLimits.check(query, options.documentStore && ((document) => options.documentStore!.prevalidate(query, document)));
       if (limited) {
         const parseFailed = limited.code === 'GRAPHQL_PARSE_FAILED';
         return refuse(

@@ -124,8 +124,11 @@ export function checkMeasure(measure: OperationMeasure, limits: OperationLimitsC
 }
 
 export interface OperationLimiter {
-  /** Undefined when the document is within every limit; the refusal otherwise. */
-  check(query: string): LimitRefusal | undefined;
+  /**
+   * Undefined when the document is within every limit; the refusal otherwise. `onParsed` receives
+   * the document when it was parsed here (first sight), so it need not be parsed again.
+   */
+  check(query: string, onParsed?: (document: DocumentNode) => void): LimitRefusal | undefined;
 }
 
 /** Documents remembered as within the limits, by their text (counted in bytes against this budget). */
@@ -139,7 +142,7 @@ export const DEFAULT_ADMITTED_CACHE_BYTES = 8 * 1024 * 1024;
 export function createOperationLimiter(limits: OperationLimitsConfig, cacheBytes = DEFAULT_ADMITTED_CACHE_BYTES): OperationLimiter {
   const admitted = cacheBytes > 0 ? new LRUCache<string, true>({ maxSize: cacheBytes, sizeCalculation: (_value, key) => key.length + 64 }) : undefined;
   return {
-    check(query) {
+    check(query, onParsed) {
       if (admitted?.has(query)) return undefined;
       let document: DocumentNode;
       try {
@@ -152,6 +155,7 @@ export function createOperationLimiter(limits: OperationLimitsConfig, cacheBytes
         if (refusal) return refusal;
       }
       if (query.length + 64 <= cacheBytes) admitted?.set(query, true);
+      onParsed?.(document);
       return undefined;
     },
   };

@@ -75,6 +75,15 @@ describe('hostile documents are refused before validation and planning', () => {
 });
 
 describe('the schema does not leak when introspection is off', () => {
+  it('refuses introspection: the HTTP layer validates as Apollo does', async () => {
+    for (let i = 0; i < 2; i++) {
+      const { body } = await postGraphQL(closed.url, '{ __schema { types { name } } }');
+      expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(body.data).toBeUndefined();
+    }
+    expect((await postGraphQL(gateway.url, '{ __schema { queryType { name } } }')).body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
   it.each([
     ['a field', '{ topProducts { nam } }'],
     ['an argument', '{ topProducts(frist: 1) { upc } }'],
