@@ -130,6 +130,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string, started: number): Promise<void> {
     const method = request.method!;
+    // A client that goes away before its answer was sent cancels its subgraph query fetches.
+    const disconnect = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) disconnect.abort(new DOMException('The client closed the connection.', 'AbortError'));
+    });
     const context: GatewayContext = {
       requestId,
       logger: logger.child({ requestId }),
@@ -138,6 +143,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       responseHeaders: new Map([['x-request-id', requestId]]),
       requestLog: {},
       subgraphResponse: createSubgraphResponseCollector(),
+      signal: disconnect.signal,
     };
     let status = 200;
     const finish = () => {

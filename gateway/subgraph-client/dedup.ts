@@ -25,25 +25,70 @@ export function dedupKey(subgraph: string, body: string, headers: Readonly<Recor
   return `${key}\u0000\u0000${body}`;
 }
 
-/** Shares one promise between identical calls while the first one is in flight. */
+/**
+ * Shares one call between identical callers while the first one is in flight. Each caller may bring
+ * its own signal: an aborted caller stops waiting at once, and the shared call is aborted (through
+ * the signal it was given) only when every caller has gone.
+ */
 export interface InFlightDedup<T> {
-  run(key: string, call: () => Promise<T>): Promise<T>;
+  run(key: string, call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Calls currently in flight (for tests and metrics). */
   readonly size: number;
 }
 
+interface Shared<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  /** Callers still waiting (an uncancellable caller counts forever). */
+  waiters: number;
+}
+
 export function createInFlightDedup<T>(): InFlightDedup<T> {
-  const inFlight = new Map<string, Promise<T>>();
+  const inFlight = new Map<string, Shared<T>>();
   return {
-    run(key, call) {
-      const existing = inFlight.get(key);
-      if (existing) return existing;
-      const promise = call().finally(() => inFlight.delete(key));
-      inFlight.set(key, promise);
-      return promise;
+    run(key, call, signal) {
+      let shared = inFlight.get(key);
+      if (!shared) {
+        const controller = new AbortController();
+        const entry: Shared<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
+        entry.promise = call(controller.signal).finally(() => {
+          if (inFlight.get(key) === entry) inFlight.delete(key);
+        });
+        inFlight.set(key, entry);
+        shared = entry;
+      }
+      const entry = shared;
+      entry.waiters++;
+      if (!signal) return entry.promise;
+      if (signal.aborted) return leave(entry, key, signal);
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => leave(entry, key, signal).catch(reject);
+        signal.addEventListener('abort', onAbort, { once: true });
+        entry.promise.then(
+          (value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+        );
+      });
     },
     get size() {
       return inFlight.size;
     },
   };
+
+  function leave(entry: Shared<T>, key: string, signal: AbortSignal): Promise<T> {
+    entry.waiters--;
+    if (entry.waiters === 0) {
+      // Nobody waits any more: cancel the shared call and let a new caller start afresh.
+      if (inFlight.get(key) === entry) inFlight.delete(key);
+      entry.controller.abort(signal.reason);
+      entry.promise.catch(() => undefined);
+    }
+    return Promise.reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
+  }
 }

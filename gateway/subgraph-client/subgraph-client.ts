@@ -23,14 +23,29 @@ import { createRetryBudget, type RetryBudget } from './retry-budget.js';
 /** Only queries are safe to repeat or share; anything else is sent exactly once. */
 export type OperationKind = 'query' | 'mutation' | 'subscription';
 
+/** One subgraph request. */
+export interface SubgraphRequest {
+  subgraph: string;
+  /** The exact JSON body sent (signatures are computed over it). */
+  body: string;
+  headers: Record<string, string>;
+  /**
+   * Aborts a query fetch when its caller goes away (client disconnect, deadline); a fetch shared with
+   * other callers is aborted only once all of them went. Mutations ignore it: once sent, they finish.
+   */
+  signal?: AbortSignal;
+  /** Default `mutation`: unknown means "do not repeat, do not share, do not abort". */
+  kind?: OperationKind;
+}
+
 export interface SubgraphClient {
   /**
-   * Sends one GraphQL-over-HTTP POST to `subgraph` through its pool, bulkhead, breaker, timeout and —
+   * Sends one GraphQL-over-HTTP POST to the subgraph through its pool, bulkhead, breaker, timeout and —
    * for queries — retries and in-flight dedup. Resolves with the 2xx response; rejects with
-   * SubgraphHttpError, a transport error, or cockatiel's BrokenCircuitError / BulkheadRejectedError /
-   * TaskCancelledError (timeout). `operation` defaults to `mutation`: unknown means "do not repeat".
+   * SubgraphHttpError, a transport error, an abort, or cockatiel's BrokenCircuitError /
+   * BulkheadRejectedError / TaskCancelledError (timeout).
    */
-  send(subgraph: string, body: string, headers: Record<string, string>, signal?: AbortSignal, operation?: OperationKind): Promise<SubgraphResponse>;
+  send(request: SubgraphRequest): Promise<SubgraphResponse>;
   /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
   register(subgraph: string, routingUrl: string): SubgraphTraffic;
   /**
@@ -172,21 +187,20 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         state.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing removed subgraph pools failed'));
       }
     },
-    send(subgraph, body, headers, signal, operation = 'mutation') {
+    send({ subgraph, body, headers, signal, kind = 'mutation' }) {
       const state = stateOf(subgraph);
-      if (operation !== 'query') {
-        return state.mutations.execute((context) => attempt(state, subgraph, body, headers, context.signal, Infinity), signal);
+      if (kind !== 'query') {
+        return state.mutations.execute((context) => attempt(state, subgraph, body, headers, context.signal, Infinity));
       }
-      const run = () => {
+      const run = (runSignal: AbortSignal | undefined) => {
         state.budget.recordRequest();
         return state.queries.execute(
           (context: { signal: AbortSignal; attempt?: number }) =>
             attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0),
-          // A shared fetch outlives any one caller, so no caller's signal may cancel it.
-          state.traffic.dedup ? undefined : signal,
+          runSignal,
         );
       };
-      return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run) : run();
+      return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run, signal) : run(signal);
     },
     async close(waitMs) {
       await Promise.all([...states.values()].map((state) => state.transport.close(waitMs)));

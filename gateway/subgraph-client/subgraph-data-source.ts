@@ -21,6 +21,8 @@ export interface SubgraphRequestContext {
   incoming?: { headers: IncomingHttpHeaders };
   /** Where fetches leave Cache-Control and passed-through headers for the client's response. */
   subgraphResponse?: SubgraphResponseCollector;
+  /** Aborted when the client goes away before its response was sent: its query fetches are cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface SubgraphDataSourceOptions {
@@ -121,7 +123,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
       const operation = operationKindOf(options.document, request.query);
       const headers = this.headersFor(context);
       if (this.signRequest) Object.assign(headers, this.signRequest(body, headers));
-      const answer = await this.client.send(this.name, body, headers, undefined, operation);
+      const answer = await this.client.send({ subgraph: this.name, body, headers, signal: context?.signal, kind: operation });
       const expectedEntities = deduped ? deduped.unique.length : Array.isArray(representations) ? representations.length : undefined;
       // Each caller parses its own copy: the executor mutates results, so shared (deduplicated) objects would leak.
       response = readSubgraphAnswer(answer.body, expectedEntities);
@@ -130,6 +132,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     } catch (error) {
       this.collect(context, undefined);
       const failure = classifySubgraphFailure(this.name, error);
+      if (context?.signal?.aborted) {
+        // The client left; nobody reads this answer.
+        this.logger.debug({ requestId: context.requestId, subgraph: this.name }, 'subgraph fetch cancelled: the client disconnected');
+        return { errors: this.failureErrors(options, failure) };
+      }
       this.logger.warn(
         { requestId: context?.requestId, subgraph: this.name, code: failure.code, err: error },
         'subgraph fetch failed',

@@ -80,7 +80,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
   async function listen({ port = 0, host = '127.0.0.1', signingSecret, requestLogLimit = 0 }: ListenOptions = {}): Promise<RunningSubgraph> {
     let faults: SubgraphFaults = { ...options.faults };
     let flakyFailures = 0;
-    const stats: SubgraphStats = { requests: 0, requestLog: [] };
+    const stats: SubgraphStats = { requests: 0, abandoned: 0, requestLog: [] };
 
     function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string | string[]> = {}) {
       res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
@@ -89,6 +89,9 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
 
     async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
       stats.requests++;
+      res.once('close', () => {
+        if (!res.writableFinished) stats.abandoned++;
+      });
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://subgraph');
       const bodyText = method === 'POST' ? await readBody(req) : '';
@@ -192,6 +195,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       },
       resetStats() {
         stats.requests = 0;
+        stats.abandoned = 0;
         stats.requestLog.length = 0;
       },
       close() {

@@ -57,6 +57,8 @@ export interface SubgraphRequestLogEntry {
 export interface SubgraphStats {
   /** Every HTTP request that reached the server, faulty answers included. */
   requests: number;
+  /** Requests whose client (the gateway) closed the connection before the answer was sent. */
+  abandoned: number;
   /** The last `requestLogLimit` requests (see ListenOptions), oldest first; empty when that is 0. */
   requestLog: SubgraphRequestLogEntry[];
 }

@@ -36,8 +36,8 @@ describe('closed subgraph transports', () => {
     client.register('products', subgraphs.urls.products);
     client.register('inventory', subgraphs.urls.inventory);
     client.retain(['products']);
-    expect((await client.send('products', BODY, HEADERS, undefined, 'query')).status).toBe(200);
-    await expect((async () => client.send('inventory', BODY, HEADERS, undefined, 'query'))()).rejects.toThrow(/not registered/);
+    expect((await client.send({ subgraph: 'products', body: BODY, headers: HEADERS, kind: 'query' })).status).toBe(200);
+    await expect((async () => client.send({ subgraph: 'inventory', body: BODY, headers: HEADERS, kind: 'query' }))()).rejects.toThrow(/not registered/);
   });
 
   it('reads the subgraph names of a composed supergraph', () => {
