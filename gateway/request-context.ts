@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
-import type { SubgraphRequestContext } from './subgraph-client/index.js';
+import type { SubgraphRequestContext } from './engine/index.js';
 
 /** Facts about the incoming HTTP request that plugins may decide on. */
 export interface IncomingRequestInfo {

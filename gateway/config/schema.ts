@@ -7,7 +7,7 @@ export * from './auth-schema.js';
 export * from './operation-limits-schema.js';
 import { refuseForwardedApiKeyHeader, subgraphsSchema } from './subgraphs-schema.js';
 
-export { DEFAULT_SUBGRAPH_TRAFFIC, type SubgraphsConfig } from './subgraphs-schema.js';
+export { type SubgraphsConfig } from './subgraphs-schema.js';
 
 /** Defaults for every runtime setting; `loadConfig` layers the config file and env vars over these. */
 export const DEFAULT_PORT = 4000;

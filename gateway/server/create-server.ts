@@ -5,11 +5,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
-import type { GatewayExtension } from '../extension.js';
+import type { GatewayExtension } from '../plugins/plugin.js';
 import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
 import { createMetricsExtension } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
-import { createSubgraphClient, SubgraphDataSource } from '../subgraph-client/index.js';
+import { SubgraphDataSource } from '../engine/index.js';
+import { createSubgraphClient } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
@@ -19,7 +20,7 @@ import {
   type LoadedSupergraph,
   type SupergraphSource,
 } from '../supergraph/index.js';
-import { createRedisSchemaOverrides } from '../schema-registry/redis-registry.js';
+import { createRedisSchemaOverrides } from '../supergraph/redis-registry.js';
 import { createRequestPipelinePlugin } from './apollo-plugins.js';
 import { createExtensions } from './extensions.js';
 import { createFormatError } from './format-error.js';

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/index.js';
-import type { GatewayExtension } from '../extension.js';
+import type { GatewayExtension } from '../plugins/plugin.js';
 import type { GatewayMetrics, Logger } from '../observability/index.js';
 import { createAuthExtension } from '../plugins/auth/index.js';
 import { createCostExtension } from '../plugins/cost/index.js';
@@ -15,8 +15,8 @@ import {
 } from '../plugins/persisted-documents/index.js';
 import { createPlaygroundExtension } from '../plugins/playground/index.js';
 import { createRateLimitExtension } from '../plugins/rate-limit/index.js';
-import { createRedisHashFeed } from '../shared-state/redis-hash-feed.js';
-import { createRedisConnection } from '../shared-state/redis.js';
+import { createRedisHashFeed } from '../redis-hash-feed.js';
+import { createRedisConnection } from '../redis.js';
 
 
 export interface ExtensionDependencies {

@@ -10,13 +10,12 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import type { Logger } from 'pino';
-import type { SubgraphsConfig } from '../config/index.js';
 import { retryDelay } from './backoff.js';
 import { createSubgraphBreaker } from './breaker.js';
 import { createInFlightDedup, dedupKey, type InFlightDedup } from './dedup.js';
 import { isRetryable, isSubgraphFault } from './fault-kinds.js';
 import { createHttpTransport, SubgraphHttpError, type HttpTransport, type SubgraphResponse } from './http-transport.js';
-import { resolveSubgraphTraffic, type SubgraphTraffic } from './options.js';
+import { resolveSubgraphTraffic, type SubgraphsSettings, type SubgraphTraffic } from './options.js';
 import { createReplicaSet, type ReplicaSet } from './replicas.js';
 import { createRetryBudget, type RetryBudget } from './retry-budget.js';
 
@@ -58,7 +57,8 @@ export interface SubgraphClient {
 }
 
 export interface SubgraphClientOptions {
-  config?: SubgraphsConfig;
+  /** Per-subgraph settings (the validated `subgraphs` config section fits). */
+  config?: SubgraphsSettings;
   logger: Logger;
 }
 

@@ -9,7 +9,7 @@ import { parseBenchArgs, type BenchOptions, type GatewayId } from './args.js';
 import { HEAVY_QUERY_BODY } from './heavy-query.js';
 import { runLoad, type Reference } from './load.js';
 import { sampleUsage } from './proc-sampler.js';
-import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/cli/node-flags.js';
 import { freePort } from '../helpers/ports.js';
 import { spawnServer, stopAllServers, type Child } from './processes.js';
 import { formatTable, GATEWAY_LABELS, ratioLine, summarize, WORKLOADS, type RoundSample } from './report.js';
@@ -37,7 +37,7 @@ async function startGateway(id: GatewayId, setup: Setup, round: number): Promise
     id === 'A'
       ? await spawnServer({ script: 'test/bench/plain-gateway.ts', args: [setup.supergraphPath, String(port)], logFile, readyPattern: /ready at/ })
       : await spawnServer({
-          script: 'gateway/main.ts',
+          script: 'gateway/cli/main.ts',
           nodeArgs: GATEWAY_NODE_FLAGS,
           args: ['--config', SWITCHYARD_CONFIG, '--supergraph', setup.supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
           env: { SWITCHYARD_WORKERS: id === 'B' ? '1' : 'auto', SWITCHYARD_JWT_SECRET: setup.secret },

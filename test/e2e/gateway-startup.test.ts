@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/gateway.js';
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 function runGateway(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(TSX, ['gateway/main.ts', ...args], {
+  return spawnSync(TSX, ['gateway/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     encoding: 'utf8',

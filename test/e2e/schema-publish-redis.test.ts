@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEMAS_KEY } from '../../gateway/schema-registry/redis-registry.js';
+import { DEFAULT_SCHEMAS_KEY } from '../../gateway/supergraph/redis-registry.js';
 import { startGateway, waitFor, type StartedGateway } from '../helpers/gateway.js';
 import { startRedis, type RunningRedis } from '../helpers/redis.js';
 import { createSchemaWorkspace, runSchemaCli, type SchemaWorkspace } from '../helpers/schema-workspace.js';

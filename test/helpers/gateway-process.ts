@@ -13,9 +13,9 @@ export interface GatewayProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `gateway/main.ts` as its own process (as `npm run gateway` does), capturing its output. */
+/** Starts `gateway/cli/main.ts` as its own process (as `npm run gateway` does), capturing its output. */
 export function spawnGatewayProcess(args: readonly string[], env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/main.ts', ...args], {
+  const child = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type GatewayConfigInput } from '../../gateway/config/index.js';
-import type { GatewayExtension } from '../../gateway/extension.js';
+import type { GatewayExtension } from '../../gateway/plugins/plugin.js';
 import { createLogger } from '../../gateway/observability/index.js';
 import { createGateway, listen, type Gateway } from '../../gateway/server/index.js';
 import type { SupergraphSource } from '../../gateway/supergraph/index.js';

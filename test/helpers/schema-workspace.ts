@@ -48,7 +48,7 @@ export interface CliResult {
 export function runSchemaCli(command: 'check' | 'publish', args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   const childEnv: Record<string, string | undefined> = { ...process.env, REDIS_URL: undefined, ...env };
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [`gateway/schema-registry/${command}-cli.ts`, ...args], {
+    const child = spawn(TSX, [`gateway/cli/schema-${command}.ts`, ...args], {
       cwd: REPO_ROOT,
       env: Object.fromEntries(Object.entries(childEnv).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     });

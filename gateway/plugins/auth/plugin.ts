@@ -1,6 +1,6 @@
 import type { AuthConfig } from '../../config/index.js';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../../extension.js';
+import type { GatewayExtension } from '../plugin.js';
 import type { Logger } from '../../observability/index.js';
 import { createApiKeyStore } from './api-keys.js';
 import { ANONYMOUS, createAuthenticator } from './authenticator.js';

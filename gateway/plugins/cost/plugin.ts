@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../../extension.js';
+import type { GatewayExtension } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import { createCostModel, type CostModel } from './cost-model.js';
 import { COST_REQUEST_HEADER, type CostOptions } from './options.js';

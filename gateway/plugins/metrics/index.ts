@@ -1,4 +1,4 @@
-import type { GatewayExtension } from '../../extension.js';
+import type { GatewayExtension } from '../plugin.js';
 import type { GatewayMetrics } from '../../observability/index.js';
 
 /** Where Prometheus scrapes, unless `metrics.path` says otherwise. */

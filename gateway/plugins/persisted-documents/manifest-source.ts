@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { watchFiles } from '../../config/watch-files.js';
-import type { RedisHashFeed } from '../../shared-state/redis-hash-feed.js';
+import type { RedisHashFeed } from '../../redis-hash-feed.js';
 import { EMPTY_MANIFEST, parseManifest, type PersistedManifest } from './manifest.js';
 
 /** Where the trusted documents come from; `current` is what requests are checked against. */

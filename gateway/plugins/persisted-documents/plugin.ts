@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension, GraphQLRequestDocument } from '../../extension.js';
+import type { GatewayExtension, GraphQLRequestDocument } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import { normaliseDocument } from './manifest.js';
 import type { PersistedDocumentsOptions } from './options.js';

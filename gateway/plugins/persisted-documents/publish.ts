@@ -1,5 +1,5 @@
-import { createRedisClient } from '../../shared-state/redis-hash-feed.js';
-import { describeRedisUrl } from '../../shared-state/redis.js';
+import { createRedisClient } from '../../redis-hash-feed.js';
+import { describeRedisUrl } from '../../redis.js';
 import { parseManifest } from './manifest.js';
 
 /**

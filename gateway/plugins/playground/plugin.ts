@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayExtension } from '../../extension.js';
+import type { GatewayExtension } from '../plugin.js';
 import type { PlaygroundOptions } from './options.js';
 import { renderPlaygroundPage, type PlaygroundPage } from './render-page.js';
 

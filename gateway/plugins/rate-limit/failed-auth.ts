@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../../extension.js';
+import type { GatewayExtension } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import type { RateLimiter } from './limiter.js';
 

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../../extension.js';
+import type { GatewayExtension } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import { secondsUntilReset, setRateLimitHeaders } from './headers.js';
 import { createFailedAuthGuard } from './failed-auth.js';

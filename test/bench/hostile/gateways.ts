@@ -1,7 +1,7 @@
 // Starting and stopping the two gateways of the hostile benchmark, and the supergraph they share.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GATEWAY_NODE_FLAGS } from '../../../gateway/node-flags.js';
+import { GATEWAY_NODE_FLAGS } from '../../../gateway/cli/node-flags.js';
 import { composeSupergraph, type SubgraphSdl } from '../../../gateway/supergraph/index.js';
 import { REPO_ROOT, SUBGRAPH_NAMES } from '../../helpers/gateway.js';
 import { freePort } from '../../helpers/ports.js';
@@ -45,7 +45,7 @@ export async function startGateway(id: GatewayId, supergraphPath: string, logFil
           readyPattern: /ready at/,
         })
       : await spawnServer({
-          script: 'gateway/main.ts',
+          script: 'gateway/cli/main.ts',
           nodeArgs: GATEWAY_NODE_FLAGS,
           args: ['--supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
           logFile,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUBGRAPH_TRAFFIC, loadConfig } from '../../../../gateway/config/index.js';
+import { loadConfig } from '../../../../gateway/config/index.js';
+import { DEFAULT_SUBGRAPH_TRAFFIC } from '../../../../gateway/subgraph-client/index.js';
 import { resolveSubgraphTraffic } from '../../../../gateway/subgraph-client/options.js';
 
 describe('subgraphs config', () => {

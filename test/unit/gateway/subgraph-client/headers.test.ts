@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeCacheControl } from '../../../../gateway/subgraph-client/cache-control.js';
+import { mergeCacheControl } from '../../../../gateway/engine/cache-control.js';
 import { createInFlightDedup, dedupKey } from '../../../../gateway/subgraph-client/dedup.js';
 
 describe('mergeCacheControl: the most restrictive wins', () => {

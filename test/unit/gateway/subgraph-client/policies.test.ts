@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fullJitterDelay, parseRetryAfter, retryDelay } from '../../../../gateway/subgraph-client/backoff.js';
 import { createRetryBudget } from '../../../../gateway/subgraph-client/retry-budget.js';
 import { createReplicaSet } from '../../../../gateway/subgraph-client/replicas.js';
-import { operationKindOf } from '../../../../gateway/subgraph-client/operation-kind.js';
+import { operationKindOf } from '../../../../gateway/engine/operation-kind.js';
 import { parse } from 'graphql';
 
 describe('fullJitterDelay', () => {

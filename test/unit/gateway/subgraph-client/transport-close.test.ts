@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../gateway/observability/index.js';
-import { classifySubgraphFailure } from '../../../../gateway/subgraph-client/failure.js';
+import { classifySubgraphFailure } from '../../../../gateway/engine/failure.js';
 import { createHttpTransport, SubgraphTransportClosedError } from '../../../../gateway/subgraph-client/http-transport.js';
 import { createSubgraphClient } from '../../../../gateway/subgraph-client/subgraph-client.js';
 import { composeSupergraph, supergraphSubgraphNames } from '../../../../gateway/supergraph/index.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GatewayStartupError } from './errors.js';
-import { createComposedSupergraphSource } from './supergraph/index.js';
+import { GatewayStartupError } from '../errors.js';
+import { createComposedSupergraphSource } from '../supergraph/index.js';
 
 const USAGE = 'Usage: npm run compose -- [--config supergraph.yaml] [--out supergraph.graphql]';
 

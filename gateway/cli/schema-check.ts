@@ -1,8 +1,8 @@
-import { checkSubgraphSchema, isCheckPassing } from './check.js';
-import { parseSchemaCliArgs } from './cli-options.js';
-import { loadCurrentSubgraphs, readSupergraphYaml } from './current-subgraphs.js';
-import { formatCheckReport } from './format-report.js';
-import { createRedisSchemaOverrides } from './redis-registry.js';
+import { checkSubgraphSchema, isCheckPassing } from '../schema-tools/check.js';
+import { parseSchemaCliArgs } from './schema-args.js';
+import { loadCurrentSubgraphs, readSupergraphYaml } from '../schema-tools/current-subgraphs.js';
+import { formatCheckReport } from '../schema-tools/format-report.js';
+import { createRedisSchemaOverrides } from '../supergraph/redis-registry.js';
 import { runSchemaCli } from './run-cli.js';
 
 /**

@@ -8,8 +8,8 @@ import {
   DEFAULT_SCHEMAS_KEY,
   parsePublishedSchemas,
   type PublishedSchema,
-} from './redis-registry.js';
-import { describeRedisUrl } from '../shared-state/redis.js';
+} from '../supergraph/redis-registry.js';
+import { describeRedisUrl } from '../redis.js';
 
 export interface PublishRequest {
   yaml: SupergraphYaml;

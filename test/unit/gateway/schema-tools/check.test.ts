@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSubgraphSchema, isCheckPassing } from '../../../../gateway/schema-registry/check.js';
-import { formatCheckReport } from '../../../../gateway/schema-registry/format-report.js';
+import { checkSubgraphSchema, isCheckPassing } from '../../../../gateway/schema-tools/check.js';
+import { formatCheckReport } from '../../../../gateway/schema-tools/format-report.js';
 import { REPO_ROOT, SUBGRAPH_NAMES } from '../../../helpers/gateway.js';
 
 const current = SUBGRAPH_NAMES.map((name) => ({

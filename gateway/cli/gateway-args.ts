@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { GatewayErrorCode, GatewayStartupError } from './errors.js';
+import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
 
 export interface GatewayCliArgs {
   configFile?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeRepresentations, expandEntitiesResponse } from '../../../../gateway/subgraph-client/representations.js';
+import { dedupeRepresentations, expandEntitiesResponse } from '../../../../gateway/engine/representations.js';
 
 const p = (upc: string) => ({ __typename: 'Product', upc });
 

@@ -1,5 +1,5 @@
 import { Kind, type DocumentNode } from 'graphql';
-import type { OperationKind } from './subgraph-client.js';
+import type { OperationKind } from '../subgraph-client/index.js';
 
 /**
  * The operation type of a subgraph fetch, from the query plan's document when present, else from the

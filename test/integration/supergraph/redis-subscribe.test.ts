@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisSchemaOverrides } from '../../../gateway/schema-registry/redis-registry.js';
+import { createRedisSchemaOverrides } from '../../../gateway/supergraph/redis-registry.js';
 import { waitFor } from '../../helpers/gateway.js';
 import { startRedis, type RunningRedis } from '../../helpers/redis.js';
 

@@ -1,10 +1,10 @@
-import { loadConfig, readConfigFile, type GatewayConfigInput } from './config/index.js';
-import { parseGatewayArgs } from './cli-args.js';
-import { GatewayStartupError } from './errors.js';
+import { loadConfig, readConfigFile, type GatewayConfigInput } from '../config/index.js';
+import { parseGatewayArgs } from './gateway-args.js';
+import { GatewayStartupError } from '../errors.js';
 import cluster from 'node:cluster';
-import { createLogger } from './observability/index.js';
-import { announceWorkerReady, onStopRequest, resolveWorkerCount, startPrimary } from './server/cluster.js';
-import { createGateway, listen } from './server/index.js';
+import { createLogger } from '../observability/index.js';
+import { announceWorkerReady, onStopRequest, resolveWorkerCount, startPrimary } from '../server/cluster.js';
+import { createGateway, listen } from '../server/index.js';
 
 /** Flags win over the config file; env vars (PORT, …) win over both, as in twelve-factor deployments. */
 function inputFromArgs(argv: readonly string[]): GatewayConfigInput {

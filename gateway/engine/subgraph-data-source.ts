@@ -5,12 +5,10 @@ import type { Logger } from 'pino';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
 import { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
-import type { SubgraphResponse } from './http-transport.js';
 import { operationKindOf } from './operation-kind.js';
 import { moreErrorsError, readSubgraphAnswer, sanitizeError } from './subgraph-answer.js';
 import type { SubgraphResponseCollector } from './response-collector.js';
-import type { SubgraphClient } from './subgraph-client.js';
-import type { SubgraphTraffic } from './options.js';
+import type { SubgraphClient, SubgraphResponse, SubgraphTraffic } from '../subgraph-client/index.js';
 
 /** What the data source needs from the per-request context the server builds. */
 export interface SubgraphRequestContext {

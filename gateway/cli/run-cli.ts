@@ -1,5 +1,5 @@
 import { GatewayStartupError } from '../errors.js';
-import { schemaCliUsage, UsageError } from './cli-options.js';
+import { schemaCliUsage, UsageError } from './schema-args.js';
 
 /** Runs a schema CLI's main: exit code from `main`, 2 for usage errors, 1 for anything else. */
 export function runSchemaCli(command: string, main: () => Promise<number>): void {

@@ -1,6 +1,6 @@
-export { createRedisClient } from '../shared-state/redis-hash-feed.js';
-import { createRedisHashFeed } from '../shared-state/redis-hash-feed.js';
-import type { SubgraphSdlOverrides } from '../supergraph/index.js';
+export { createRedisClient } from '../redis-hash-feed.js';
+import { createRedisHashFeed } from '../redis-hash-feed.js';
+import type { SubgraphSdlOverrides } from './index.js';
 
 /** Hash of published subgraph schemas: field = subgraph name, value = JSON `PublishedSchema`. */
 export const DEFAULT_SCHEMAS_KEY = 'switchyard:schemas';

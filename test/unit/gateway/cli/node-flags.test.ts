@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_NODE_FLAGS } from '../../../gateway/node-flags.js';
-import { REPO_ROOT } from '../../helpers/gateway.js';
+import { GATEWAY_NODE_FLAGS } from '../../../../gateway/cli/node-flags.js';
+import { REPO_ROOT } from '../../../helpers/gateway.js';
 
 describe('GATEWAY_NODE_FLAGS', () => {
   it('are the flags `npm run gateway` starts the gateway with (the benchmark measures that command)', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.gateway).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} --import tsx gateway/main.ts`);
+    expect(scripts.gateway).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} --import tsx gateway/cli/main.ts`);
   });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GatewayContext } from './request-context.js';
+import type { GatewayContext } from '../request-context.js';
 
 /**
  * The document of a GraphQL request as the client named it, before any parse: `prepareRequest`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failedFetchPaths } from '../../../gateway/subgraph-client/index.js';
-import { countingFragmentReads, doublingFragments } from '../../helpers/fragment-reads.js';
+import { failedFetchPaths } from '../../../../gateway/engine/index.js';
+import { countingFragmentReads, doublingFragments } from '../../../helpers/fragment-reads.js';
 
 describe('failedFetchPaths', () => {
   it.each([

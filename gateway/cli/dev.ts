@@ -7,7 +7,7 @@ import { DEV_JWT_SECRET, DEV_SUBGRAPH_SECRET } from './dev-secrets.js';
  * `npm start`: the four example subgraphs and the gateway as two child processes. One Ctrl-C stops
  * both. The gateway composes from the schema files, so it does not wait for the subgraphs.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 // Node with tsx's loader, not the tsx CLI: the CLI is a wrapper process that SIGKILLs its child
 // when the child does not acknowledge a relayed signal within 30 ms (a busy machine), which would
 // skip the gateway's graceful shutdown.
@@ -45,7 +45,7 @@ function stop(exitCode: number): void {
 // real ones: `npm run token` mints tokens for the same secret, and the subgraphs check signatures.
 const subgraphSecret = process.env.SWITCHYARD_SUBGRAPH_SECRET || DEV_SUBGRAPH_SECRET;
 run('subgraphs/main.ts', { ...process.env, SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret });
-run('gateway/main.ts', {
+run('gateway/cli/main.ts', {
   ...process.env,
   NODE_ENV: process.env.NODE_ENV ?? 'development',
   SWITCHYARD_JWT_SECRET: process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET,

@@ -1,7 +1,6 @@
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { GatewayErrorCode } from '../errors.js';
-import { isConnectionError } from './fault-kinds.js';
-import { SubgraphResponseTooLargeError, SubgraphTransportClosedError } from './http-transport.js';
+import { isConnectionError, SubgraphResponseTooLargeError, SubgraphTransportClosedError } from '../subgraph-client/index.js';
 
 /** What went wrong talking to a subgraph, in the terms a client is told. */
 export interface SubgraphFailure {

@@ -1,7 +1,7 @@
-import { parseSchemaCliArgs } from './cli-options.js';
-import { readSupergraphYaml } from './current-subgraphs.js';
-import { formatCheckReport } from './format-report.js';
-import { publishToFile, publishToRedis } from './publish.js';
+import { parseSchemaCliArgs } from './schema-args.js';
+import { readSupergraphYaml } from '../schema-tools/current-subgraphs.js';
+import { formatCheckReport } from '../schema-tools/format-report.js';
+import { publishToFile, publishToRedis } from '../schema-tools/publish.js';
 import { runSchemaCli } from './run-cli.js';
 
 /**
