@@ -23,15 +23,14 @@ export interface CallerIdentity {
 }
 
 /**
- * The per-request context every Apollo hook and subgraph fetch sees. Plugins add their own fields
- * through declaration merging rather than module globals.
+ * The per-request context every Apollo hook and subgraph fetch sees. Plugins declare their own
+ * fields by declaration merging (`declare module '…/request-context.js'`), beside the code that sets
+ * them: auth's `identity`, cost's `demand`, rate limit's `rateLimit`, persisted documents' `apqRegistration`.
  */
 export interface GatewayContext extends SubgraphRequestContext {
   requestId: string;
   logger: Logger;
   incoming: IncomingRequestInfo;
-  /** Set by the auth plugin's buildContext; undefined when auth is off. */
-  identity?: CallerIdentity;
   /** Mutable: extensions add headers for subgraphs here while the context is built. */
   subgraphHeaders: Record<string, string>;
   /** Headers every answer to this request carries, whoever writes it (RateLimit fields, …). */
@@ -46,9 +45,4 @@ export interface GatewayContext extends SubgraphRequestContext {
     /** The response holds only parse/validation/variable errors (GraphQL-over-HTTP status rule). */
     requestErrorsOnly?: boolean;
   };
-  /**
-   * Set by the cost extension in `didResolveOperation` (on Apollo's per-request context, so later
-   * Apollo hooks of the same request see it): the operation's estimated cost.
-   */
-  demand?: { cost: number };
 }

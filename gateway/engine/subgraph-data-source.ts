@@ -33,7 +33,7 @@ export interface SubgraphDataSourceOptions {
   mergeCacheControl?: boolean;
   /**
    * Extra headers computed over the exact body string sent and the headers already set (request
-   * signing). Same shape as the auth extension's `signSubgraphRequest`; its headers join the dedup key.
+   * signing). Same shape as the auth plugin's `signSubgraphRequest`; its headers join the dedup key.
    */
   signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
   /** Told about every query-plan fetch: `ok`, or the code the client saw first (metrics). */

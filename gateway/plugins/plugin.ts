@@ -16,30 +16,35 @@ export interface GraphQLRequestDocument {
 
 /**
  * One capability switched on by config (auth, rate limits, playground, …). The server assembles the
- * enabled extensions in one place; each hook is optional.
+ * enabled plugins in one place (server/plugins.ts); each hook is optional.
  */
-export interface GatewayExtension {
+export interface GatewayPlugin {
   name: string;
+  /**
+   * Names of plugins this one must run after, in every hook (context building, Apollo's hooks),
+   * when they are enabled. The order is part of each plugin's contract, not of an array.
+   */
+  after?: readonly string[];
   /** Apollo Server plugins (limits and cost belong in `didResolveOperation`). */
-  plugins?: ApolloServerPlugin<GatewayContext>[];
+  apolloPlugins?: ApolloServerPlugin<GatewayContext>[];
   /**
    * Adds to the context before the operation runs (identity, subgraph headers). Throwing a coded
    * GraphQLError with `extensions.http.status` ends the request with that status.
    */
   buildContext?(context: GatewayContext): void | Promise<void>;
   /**
-   * Told when a `buildContext` (this extension's or another's) threw, before the error is answered;
+   * Told when a `buildContext` (this plugin's or another's) threw, before the error is answered;
    * it cannot change the answer (e.g. rate limiting counts failed authentications here).
    */
   onContextError?(context: GatewayContext, error: unknown): void | Promise<void>;
   /**
-   * Linked feature URLs (`https://specs.apollo.dev/authenticated/v0.1`) this extension enforces: a
-   * supergraph linking them `for: SECURITY` loads while the extension is on, and fails closed otherwise.
+   * Linked feature URLs (`https://specs.apollo.dev/authenticated/v0.1`) this plugin enforces: a
+   * supergraph linking them `for: SECURITY` loads while the plugin is on, and fails closed otherwise.
    */
   enforcesFeatures?: ReadonlySet<string>;
   /**
    * Headers to add to a subgraph request, computed over the exact body string sent and the headers
-   * already set (auth signs requests here). At most one extension should provide it.
+   * already set (auth signs requests here). At most one plugin should provide it.
    */
   signSubgraphRequest?(body: string, headers: Readonly<Record<string, string>>): Record<string, string>;
   /**
@@ -47,7 +52,7 @@ export interface GatewayExtension {
    * may set `request.query`. Throwing a coded GraphQLError (with `extensions.http.status`) refuses it.
    */
   prepareRequest?(request: GraphQLRequestDocument, context: GatewayContext): void | Promise<void>;
-  /** Loads what the extension needs before the gateway serves (throwing fails the start). */
+  /** Loads what the plugin needs before the gateway serves (throwing fails the start). */
   start?(): Promise<void>;
   /** Serves an HTTP route of its own; returns true when it answered. */
   handleHttp?(request: IncomingMessage, response: ServerResponse, url: URL): boolean | Promise<boolean>;

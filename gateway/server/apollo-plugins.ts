@@ -24,7 +24,7 @@ function operationCount(document: DocumentNode): number {
  * - a response made only of request errors is marked, so the HTTP layer can answer 200 to legacy
  *   `application/json` clients as GraphQL-over-HTTP says, without re-reading the body.
  */
-export function createRequestPipelinePlugin(): ApolloServerPlugin<GatewayContext> {
+export function createRequestPipelineApolloPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {

@@ -5,9 +5,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
-import type { GatewayExtension } from '../plugins/plugin.js';
+import type { GatewayPlugin } from '../plugins/plugin.js';
 import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
-import { createMetricsExtension } from '../plugins/metrics/index.js';
+import { createMetricsPlugin } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
 import { SubgraphDataSource } from '../engine/index.js';
 import { createSubgraphClient } from '../subgraph-client/index.js';
@@ -21,8 +21,8 @@ import {
   type SupergraphSource,
 } from '../supergraph/index.js';
 import { createRedisSchemaOverrides } from '../supergraph/redis-registry.js';
-import { createRequestPipelinePlugin } from './apollo-plugins.js';
-import { createExtensions } from './extensions.js';
+import { createRequestPipelineApolloPlugin } from './apollo-plugins.js';
+import { createPlugins } from './plugins.js';
 import { createFormatError } from './format-error.js';
 import { createHttpHandler } from './http-handler.js';
 import { createDocumentStore } from './document-store.js';
@@ -36,8 +36,8 @@ export interface CreateGatewayOptions {
   logger?: Logger;
   /** Replaces the config-derived supergraph source (tests, schema registries). */
   supergraphSource?: SupergraphSource;
-  /** Added after the config-derived extensions. */
-  extensions?: GatewayExtension[];
+  /** Added after the config-derived plugins. */
+  plugins?: GatewayPlugin[];
 }
 
 export interface Gateway {
@@ -114,19 +114,19 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const metrics = config.metrics.enabled ? createGatewayMetrics({ collectProcessMetrics: config.metrics.processMetrics }) : undefined;
-  const extensions = [
-    ...(metrics ? [createMetricsExtension({ metrics, path: config.metrics.path })] : []),
-    ...createExtensions({ config, logger, env: options.env, metrics }),
-    ...(options.extensions ?? []),
+  const plugins = [
+    ...(metrics ? [createMetricsPlugin({ metrics, path: config.metrics.path })] : []),
+    ...createPlugins({ config, logger, env: options.env, metrics }),
+    ...(options.plugins ?? []),
   ];
   let supergraph: LoadedSupergraph | undefined;
   let ready = false;
 
   const configured = options.supergraphSource ? { source: options.supergraphSource } : sourceFromConfig(config, options.env ?? {});
   const subgraphClient = createSubgraphClient({ config: config.subgraphs, logger: logger.child({ component: 'subgraph-client' }) });
-  // A SECURITY/EXECUTION feature that neither the engine nor an extension enforces fails the load (closed).
-  const enforcedFeatures = new Set(extensions.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
-  const signRequest = extensions.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
+  // A SECURITY/EXECUTION feature that neither the engine nor a plugin enforces fails the load (closed).
+  const enforcedFeatures = new Set(plugins.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
+  const signRequest = plugins.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
   const engine = withApolloTelemetry(config.server.apolloTelemetry, () => new ApolloGateway({
     // Plain @apollo/gateway shows plans to any client sending a header whenever NODE_ENV is not production.
     __exposeQueryPlanExperimental: config.server.exposeQueryPlans,
@@ -171,10 +171,10 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // Suggestions ("Did you mean …?") name schema elements: off whenever introspection is.
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
     documentStore,
-    // The HTTP layer resolves APQ and trusted documents (persisted-documents extension), byte-bounded or on Redis.
+    // The HTTP layer resolves APQ and trusted documents (persisted-documents plugin), byte-bounded or on Redis.
     persistedQueries: false,
-    // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground extension serves ours.
-    plugins: [createRequestPipelinePlugin(), { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) }, ApolloServerPluginLandingPageDisabled(), ...extensions.flatMap((e) => e.plugins ?? [])],
+    // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground plugin serves ours.
+    plugins: [createRequestPipelineApolloPlugin(), { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) }, ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
   });
 
@@ -186,7 +186,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     bodyLimitBytes: config.server.bodyLimitBytes,
     logger,
     logRequests: config.logging.requests,
-    extensions,
+    plugins,
     operationLimits: createOperationLimiter(config.limits),
     documentStore,
     isReady: () => ready,
@@ -221,9 +221,9 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       return supergraph;
     },
     async start() {
-      for (const extension of extensions) {
+      for (const plugin of plugins) {
         try {
-          await extension.start?.();
+          await plugin.start?.();
         } catch (error) {
           throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, (error as Error).message);
         }
@@ -248,7 +248,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       httpServer.closeAllConnections();
       await closed;
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
-      for (const extension of extensions) await extension.stop?.();
+      for (const plugin of plugins) await plugin.stop?.();
       await configured.close?.();
       // Subgraph fetches still running past the grace period are aborted, not awaited.
       await subgraphClient.close(Math.max(0, graceEnds - Date.now()));

@@ -4,7 +4,7 @@ import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { resolveRequestId } from '../observability/index.js';
 import { GatewayErrorCode, type ClientErrorCode } from '../errors.js';
-import type { GatewayExtension } from '../plugins/plugin.js';
+import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
 import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../engine/index.js';
 import { readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
@@ -18,7 +18,7 @@ export interface HttpHandlerOptions {
   bodyLimitBytes: number;
   logger: Logger;
   logRequests: boolean;
-  extensions: readonly GatewayExtension[];
+  plugins: readonly GatewayPlugin[];
   /** Checks each document's limits before Apollo parses and validates it. */
   operationLimits: OperationLimiter;
   /** Takes the documents the limits check parsed, so Apollo does not parse them again. */
@@ -96,7 +96,7 @@ async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQ
 }
 
 /**
- * The node:http request listener: /health, extension routes (playground, metrics), and the GraphQL
+ * The node:http request listener: /health, plugin routes (playground, metrics), and the GraphQL
  * endpoint. Cheap before expensive, for every request: route and method → context (authentication,
  * then the rate limit, from headers alone) → body size → JSON shape → document limits (token-bounded
  * parse, linear measures) → Apollo Server (validation, plugins, planning, execution). Each refusal
@@ -104,21 +104,21 @@ async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQ
  */
 export function createHttpHandler(options: HttpHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const { apollo, logger } = options;
-  const routes = options.extensions.filter((e) => e.handleHttp);
-  const contextBuilders = options.extensions.filter((e) => e.buildContext);
-  const contextErrorHooks = options.extensions.filter((e) => e.onContextError);
-  const documentPreparers = options.extensions.filter((e) => e.prepareRequest);
+  const routes = options.plugins.filter((e) => e.handleHttp);
+  const contextBuilders = options.plugins.filter((e) => e.buildContext);
+  const contextErrorHooks = options.plugins.filter((e) => e.onContextError);
+  const documentPreparers = options.plugins.filter((e) => e.prepareRequest);
 
   async function buildContext(context: GatewayContext): Promise<ErrorAnswer | undefined> {
     try {
-      for (const extension of contextBuilders) await extension.buildContext!(context);
+      for (const plugin of contextBuilders) await plugin.buildContext!(context);
       return undefined;
     } catch (error) {
-      for (const extension of contextErrorHooks) {
+      for (const plugin of contextErrorHooks) {
         try {
-          await extension.onContextError!(context, error);
+          await plugin.onContextError!(context, error);
         } catch (hookError) {
-          context.logger.error({ err: hookError, extension: extension.name }, 'onContextError hook failed');
+          context.logger.error({ err: hookError, plugin: plugin.name }, 'onContextError hook failed');
         }
       }
       const answer = answerOf(error);
@@ -184,7 +184,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     if (read.kind === 'graphql' && documentPreparers.length > 0) {
       const document = { query: read.params.query, documentId: read.params.documentId, apqHash: read.params.apqHash };
       try {
-        for (const extension of documentPreparers) await extension.prepareRequest!(document, context);
+        for (const plugin of documentPreparers) await plugin.prepareRequest!(document, context);
       } catch (error) {
         const answer = answerOf(error);
         if (!answer) throw error;
@@ -238,8 +238,8 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       const ready = options.isReady();
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, idHeader);
     }
-    for (const extension of routes) {
-      if (await extension.handleHttp!(request, response, url)) return;
+    for (const plugin of routes) {
+      if (await plugin.handleHttp!(request, response, url)) return;
     }
     if (url.pathname !== options.graphqlPath) {
       return fail({ status: 404, code: GatewayErrorCode.NOT_FOUND, message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.` });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type GatewayConfigInput } from '../../gateway/config/index.js';
-import type { GatewayExtension } from '../../gateway/plugins/plugin.js';
+import type { GatewayPlugin } from '../../gateway/plugins/plugin.js';
 import { createLogger } from '../../gateway/observability/index.js';
 import { createGateway, listen, type Gateway } from '../../gateway/server/index.js';
 import type { SupergraphSource } from '../../gateway/supergraph/index.js';
@@ -50,7 +50,7 @@ export interface StartGatewayOptions {
   config?: GatewayConfigInput;
   env?: Record<string, string | undefined>;
   supergraphSource?: SupergraphSource;
-  extensions?: GatewayExtension[];
+  plugins?: GatewayPlugin[];
 }
 
 /** Builds and starts a real gateway on 127.0.0.1:0, capturing its JSON log lines. */
@@ -70,7 +70,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<S
     },
   });
   const logger = createLogger({ level: config.logging.level, destination });
-  const gateway = createGateway({ config, logger, env: options.env, supergraphSource: options.supergraphSource, extensions: options.extensions });
+  const gateway = createGateway({ config, logger, env: options.env, supergraphSource: options.supergraphSource, plugins: options.plugins });
   await gateway.start();
   const address = await listen(gateway, config.server.port, config.server.host);
   return { gateway, url: address.url, logs, close: () => gateway.stop() };

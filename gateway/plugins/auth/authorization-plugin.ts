@@ -60,7 +60,7 @@ function callerOf(identity: CallerIdentity | undefined): { caller: Caller; key: 
  * `willSendResponse` puts `null` and one UNAUTHORIZED_FIELD_OR_TYPE error at each removed path.
  * Rules are re-read from the supergraph on every (re)load.
  */
-export function createAuthorizationPlugin(options: { cacheBytes?: number } = {}): ApolloServerPlugin<GatewayContext> {
+export function createAuthorizationApolloPlugin(options: { cacheBytes?: number } = {}): ApolloServerPlugin<GatewayContext> {
   const rulesBySchema = new WeakMap<GraphQLSchema, AuthorizationRules>();
   let latest: AuthorizationRules = NO_RULES;
   const maxBytes = Math.max(1, options.cacheBytes ?? DEFAULT_FILTER_CACHE_BYTES);

@@ -1,4 +1,4 @@
-export { createAuthExtension, INVALID_CREDENTIALS_MESSAGE, type AuthExtensionOptions } from './plugin.js';
+export { createAuthPlugin, INVALID_CREDENTIALS_MESSAGE, type AuthPluginOptions } from './plugin.js';
 export { signSubgraphRequest, signaturePrefix, SIGNATURE_HEADERS, SIGNED_HEADERS } from './signing.js';
 export { AUTHORIZATION_FEATURES } from './security-links.js';
 export { readAuthorizationRules, isAllowed, type AccessRule, type AuthorizationRules, type Caller } from './authorization-rules.js';

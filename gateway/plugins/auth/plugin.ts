@@ -1,23 +1,31 @@
 import type { AuthConfig } from '../../config/index.js';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin.js';
 import type { Logger } from '../../observability/index.js';
+import type { CallerIdentity } from '../../request-context.js';
 import { createApiKeyStore } from './api-keys.js';
 import { ANONYMOUS, createAuthenticator } from './authenticator.js';
-import { createAuthorizationPlugin } from './authorization-plugin.js';
+import { createAuthorizationApolloPlugin } from './authorization-plugin.js';
 import { forwardIdentity } from './identity-headers.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { resolveSecrets } from './options.js';
 import { AUTHORIZATION_FEATURES } from './security-links.js';
 import { signSubgraphRequest } from './signing.js';
 
-export interface AuthExtensionOptions {
+export interface AuthPluginOptions {
   config: AuthConfig;
   /** Where the secrets named in config are read (process.env at the edge). */
   env: Record<string, string | undefined>;
   logger: Logger;
   /** Byte budget of the authorization filter's cache (`caches.authorizationFilterBytes`). */
   filterCacheBytes?: number;
+}
+
+declare module '../../request-context.js' {
+  interface GatewayContext {
+    /** Who is calling, verified in `buildContext` (anonymous without a credential); undefined when auth is off. */
+    identity?: CallerIdentity;
+  }
 }
 
 /** One generic message: which check failed goes to the debug log, never to the caller. */
@@ -28,7 +36,7 @@ export const INVALID_CREDENTIALS_MESSAGE = 'Invalid or expired credentials.';
  * or for none in `required` mode), enforces the supergraph's authorization directives, forwards the
  * verified identity to subgraphs and signs every subgraph request when a signing secret is set.
  */
-export function createAuthExtension(options: AuthExtensionOptions): GatewayExtension {
+export function createAuthPlugin(options: AuthPluginOptions): GatewayPlugin {
   const { config, logger } = options;
   const secrets = resolveSecrets(config, options.env);
   const jwt = createJwtVerifier({
@@ -60,7 +68,9 @@ export function createAuthExtension(options: AuthExtensionOptions): GatewayExten
 
   return {
     name: 'auth',
-    plugins: [createAuthorizationPlugin({ cacheBytes: options.filterCacheBytes })],
+    // The failed-authentication guard refuses an exhausted IP before any credential is verified.
+    after: ['rate-limit-failed-auth'],
+    apolloPlugins: [createAuthorizationApolloPlugin({ cacheBytes: options.filterCacheBytes })],
     enforcesFeatures: AUTHORIZATION_FEATURES,
     async buildContext(context) {
       const outcome = await authenticator.authenticate(context.incoming.headers);

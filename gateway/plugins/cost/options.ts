@@ -10,7 +10,7 @@ export type CostOutcome = 'admitted' | 'refused' | 'over_limit';
  */
 export const COST_REQUEST_HEADER = 'switchyard-include-cost';
 
-/** Options of `createCostExtension`, normally the validated `cost` config section. */
+/** Options of `createCostPlugin`, normally the validated `cost` config section. */
 export interface CostOptions extends CostSettings {
   /** `enforce`: operations estimated above `maxCost` are refused (COST_LIMIT_EXCEEDED, HTTP 400); `measure`: logged only. */
   mode: 'enforce' | 'measure';

@@ -1,9 +1,19 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import { createCostModel, type CostModel } from './cost-model.js';
 import { COST_REQUEST_HEADER, type CostOptions } from './options.js';
+
+declare module '../../request-context.js' {
+  interface GatewayContext {
+    /**
+     * The admitted operation's estimated cost, set in `didResolveOperation` (on Apollo's per-request
+     * context, so later Apollo hooks of the same request see it); read by the rate limit.
+     */
+    demand?: { cost: number };
+  }
+}
 
 function asksForCost(context: GatewayContext): boolean {
   const value = context.incoming.headers[COST_REQUEST_HEADER];
@@ -18,7 +28,7 @@ function asksForCost(context: GatewayContext): boolean {
  * the client sends `switchyard-include-cost`, into the response's `extensions.cost`. An admitted
  * operation's cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
  */
-export function createCostPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> {
+export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> {
   const { maxCost, mode } = options;
   let model: CostModel | undefined;
   const report = (cost: number) => ({ estimated: cost, max: maxCost, mode });
@@ -70,6 +80,7 @@ export function createCostPlugin(options: CostOptions): ApolloServerPlugin<Gatew
 }
 
 /** The demand-control capability (`cost` config section). */
-export function createCostExtension(options: CostOptions): GatewayExtension {
-  return { name: 'cost', plugins: [createCostPlugin(options)] };
+export function createCostPlugin(options: CostOptions): GatewayPlugin {
+  // After the authorization filter: the cost is that of the operation as it will be planned.
+  return { name: 'cost', after: ['auth'], apolloPlugins: [createCostApolloPlugin(options)] };
 }

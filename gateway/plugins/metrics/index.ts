@@ -1,16 +1,16 @@
-import type { GatewayExtension } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin.js';
 import type { GatewayMetrics } from '../../observability/index.js';
 
 /** Where Prometheus scrapes, unless `metrics.path` says otherwise. */
 export const DEFAULT_METRICS_PATH = '/metrics';
 
-export interface MetricsExtensionOptions {
+export interface MetricsPluginOptions {
   metrics: GatewayMetrics;
   path?: string;
 }
 
 /** Serves the Prometheus text exposition at `path` (GET only). */
-export function createMetricsExtension(options: MetricsExtensionOptions): GatewayExtension {
+export function createMetricsPlugin(options: MetricsPluginOptions): GatewayPlugin {
   const path = options.path ?? DEFAULT_METRICS_PATH;
   return {
     name: 'metrics',

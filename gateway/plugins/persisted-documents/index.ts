@@ -1,4 +1,4 @@
-export { createPersistedDocumentsExtension } from './plugin.js';
+export { createPersistedDocumentsPlugin } from './plugin.js';
 export { createMemoryApqStore, createRedisApqStore, type ApqStore } from './apq-store.js';
 export { createFileManifestSource, createRedisManifestSource, type ManifestSource } from './manifest-source.js';
 export { EMPTY_MANIFEST, normaliseDocument, parseManifest, type PersistedManifest } from './manifest.js';

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension, GraphQLRequestDocument } from '../plugin.js';
+import type { GatewayPlugin, GraphQLRequestDocument } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import { normaliseDocument } from './manifest.js';
 import type { PersistedDocumentsOptions } from './options.js';
 
 declare module '../../request-context.js' {
   interface GatewayContext {
-    /** An APQ registration to store once the document validated (set by the persisted-documents extension). */
+    /** An APQ registration to store once the document validated (set by the persisted-documents plugin). */
     apqRegistration?: { hash: string; query: string };
   }
 }
@@ -32,7 +32,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * and automatic persisted queries, resolved in the HTTP layer before any limit or parse: a request
  * names a document by `documentId` or `extensions.persistedQuery.sha256Hash`, or sends its text.
  */
-export function createPersistedDocumentsExtension(options: PersistedDocumentsOptions): GatewayExtension {
+export function createPersistedDocumentsPlugin(options: PersistedDocumentsOptions): GatewayPlugin {
   const { mode, manifest, apq } = options;
   const mayBeArbitrary = (context: GatewayContext) =>
     mode === 'off' || (mode === 'listed-or-scoped' && (context.identity?.scopes.includes(options.arbitraryScope) ?? false));
@@ -77,8 +77,10 @@ export function createPersistedDocumentsExtension(options: PersistedDocumentsOpt
 
   return {
     name: 'persisted-documents',
+    // `listed-or-scoped` reads the caller's scopes.
+    after: ['auth'],
     prepareRequest: prepare,
-    plugins: apq ? [registration] : [],
+    apolloPlugins: apq ? [registration] : [],
     async start() {
       await manifest?.start();
     },

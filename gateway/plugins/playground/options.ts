@@ -1,4 +1,4 @@
-/** Options of the playground extension; `createExtensions` fills them from config. */
+/** Options of the playground plugin; `createPlugins` fills them from config. */
 export interface PlaygroundOptions {
   /** The GraphQL endpoint GraphiQL sends operations to, and where the page is served (besides `/`). */
   graphqlPath: string;

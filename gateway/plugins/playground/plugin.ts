@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayExtension } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin.js';
 import type { PlaygroundOptions } from './options.js';
 import { renderPlaygroundPage, type PlaygroundPage } from './render-page.js';
 
@@ -41,7 +41,7 @@ function send(request: IncomingMessage, response: ServerResponse, page: Playgrou
  * Serves GraphiQL at `/` and at the GraphQL path to browsers (`Accept: text/html`, GET or HEAD).
  * The page is rendered once, on first use, and served from memory afterwards.
  */
-export function createPlaygroundExtension(options: PlaygroundOptions): GatewayExtension {
+export function createPlaygroundPlugin(options: PlaygroundOptions): GatewayPlugin {
   let page: Promise<PlaygroundPage> | undefined;
   return {
     name: 'playground',

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import type { RateLimiter } from './limiter.js';
 
@@ -13,12 +13,12 @@ function isUnauthenticated(error: unknown): boolean {
 
 /**
  * Limits credential guessing. Authentication fails in `buildContext`, before any Apollo hook, so the
- * per-client buckets never see those requests. This extension must run before auth: its
+ * per-client buckets never see those requests. This plugin must run before auth: its
  * `buildContext` only READS the client IP's failed-auth bucket (for requests presenting a credential) and refuses an exhausted IP with 429
  * before any credential is verified; `onContextError` charges the bucket when a later
  * `buildContext` (auth) failed with UNAUTHENTICATED.
  */
-export function createFailedAuthGuard(limiter: RateLimiter, credentialHeaders: readonly string[] = DEFAULT_CREDENTIAL_HEADERS): GatewayExtension {
+export function createFailedAuthGuard(limiter: RateLimiter, credentialHeaders: readonly string[] = DEFAULT_CREDENTIAL_HEADERS): GatewayPlugin {
   const address = (context: GatewayContext) => [context.incoming.remoteAddress, context.incoming.headers['x-forwarded-for']] as const;
   return {
     name: 'rate-limit-failed-auth',

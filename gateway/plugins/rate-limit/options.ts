@@ -21,7 +21,7 @@ export interface FailedAuthOptions {
   durationSeconds: number;
 }
 
-/** Options of `createRateLimitExtension`, normally the validated `rateLimit` config section. */
+/** Options of `createRateLimitPlugin`, normally the validated `rateLimit` config section. */
 export interface RateLimitOptions {
   /** Must contain `anonymous` and `authenticated`; other names come from identities' `tier`. */
   tiers: Readonly<Record<string, BucketOptions>>;
@@ -37,7 +37,7 @@ export interface RateLimitOptions {
   trustedProxies: readonly string[];
   /** With Redis unreachable: true limits per process (serves), false answers 503. */
   failOpen: boolean;
-  /** Charge `context.demand.cost` (set by the cost extension) instead of 1 point per request. */
+  /** Charge `context.demand.cost` (set by the cost plugin) instead of 1 point per request. */
   chargeByCost: boolean;
   keyPrefix: string;
   /** Shared store; undefined keeps counters in this process's memory. */

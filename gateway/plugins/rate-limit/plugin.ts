@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
-import type { GatewayExtension } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
 import { secondsUntilReset, setRateLimitHeaders } from './headers.js';
 import { createFailedAuthGuard } from './failed-auth.js';
@@ -11,7 +11,7 @@ import { countRootFields } from './root-fields.js';
 
 declare module '../../request-context.js' {
   interface GatewayContext {
-    /** The decision the client hears about (RateLimit headers); set by the rate-limit extension. */
+    /** The decision the client hears about (RateLimit headers); set by the rate-limit plugin. */
     rateLimit?: { decision: RateLimitDecision | undefined };
   }
 }
@@ -42,10 +42,10 @@ function record(context: GatewayContext, decision: RateLimitDecision | undefined
 /**
  * Operation limits (`rateLimit.operations`, by root field) and the cost-based charge need the
  * resolved operation: they are charged in `didResolveOperation`, before any subgraph is called. The
- * request itself was charged one point at the edge (the extension's `buildContext`), so with
+ * request itself was charged one point at the edge (the plugin's `buildContext`), so with
  * `chargeByCost` the tier bucket takes the rest of the cost here.
  */
-export function createRateLimitPlugin(limiter: RateLimiter, options: Pick<RateLimitOptions, 'chargeByCost' | 'operations'>): ApolloServerPlugin<GatewayContext> {
+export function createRateLimitApolloPlugin(limiter: RateLimiter, options: Pick<RateLimitOptions, 'chargeByCost' | 'operations'>): ApolloServerPlugin<GatewayContext> {
   const hasOperationLimits = Object.keys(options.operations).length > 0;
   const listener: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation(requestContext) {
@@ -77,18 +77,21 @@ export function createRateLimitPlugin(limiter: RateLimiter, options: Pick<RateLi
  * The rate-limit capability: per-client token buckets, in memory or shared through Redis. Every
  * request to the GraphQL endpoint is charged in `buildContext`, right after authentication and
  * before its body is read or parsed, so invalid JSON, batches and broken documents count like any
- * other request, and a refused one costs almost nothing. `failedAuthGuard` is a second extension
+ * other request, and a refused one costs almost nothing. `failedAuthGuard` is a second plugin
  * that must be placed BEFORE auth (see failed-auth.ts).
  */
-export function createRateLimitExtension(
+export function createRateLimitPlugin(
   options: RateLimitOptions,
-): GatewayExtension & { readonly limiter: RateLimiter; readonly failedAuthGuard: GatewayExtension } {
+): GatewayPlugin & { readonly limiter: RateLimiter; readonly failedAuthGuard: GatewayPlugin } {
   const limiter = createRateLimiter(options);
   return {
     name: 'rate-limit',
+    // Charges by the verified identity, and by the cost the cost plugin wrote (chargeByCost): Apollo
+    // starts every plugin's didResolveOperation together, in plugin order.
+    after: ['auth', 'cost'],
     limiter,
     failedAuthGuard: createFailedAuthGuard(limiter, options.credentialHeaders),
-    plugins: [createRateLimitPlugin(limiter, options)],
+    apolloPlugins: [createRateLimitApolloPlugin(limiter, options)],
     async buildContext(context) {
       const decision = await limiter.decide({
         identity: context.identity,

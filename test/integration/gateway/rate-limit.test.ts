@@ -96,7 +96,7 @@ describe('rate limit: per-client token buckets', () => {
     await waitFor(async () => (await postGraphQL(refilling.url, QUERY)).status === 200, 3_000, 'the bucket to refill');
   });
 
-  it('keeps clients apart: by IP, by API key client id with its tier, by JWT subject (real auth extension)', async () => {
+  it('keeps clients apart: by IP, by API key client id with its tier, by JWT subject (real auth plugin)', async () => {
     expect(await statuses(behindProxy.url, 6, from('10.0.0.2'))).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await postGraphQL(behindProxy.url, QUERY, from('10.0.0.3'))).status).toBe(200);
     const keyed = await postGraphQL(behindProxy.url, QUERY, from('10.0.0.2', { 'x-api-key': 'key-app-1' }));
