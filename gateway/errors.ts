@@ -56,21 +56,57 @@ export type ApolloErrorCode =
 /** Every code a client can see. */
 export type ClientErrorCode = GatewayErrorCode | ApolloErrorCode;
 
-/** An error raised inside the gateway process (config, composition), never serialised to a client. */
-export class GatewayStartupError extends Error {
+/**
+ * The HTTP status that goes with each code when it ends a request (200: the error rides along with
+ * partial data, or — PERSISTED_QUERY_NOT_FOUND — clients retry); undefined for process-level errors
+ * that never reach a client. README's table shows the same status (a test checks it), and
+ * `createClientError` and the HTTP layer take it from here instead of choosing one at each call site.
+ */
+export const ERROR_STATUS: Readonly<Record<ClientErrorCode, number | undefined>> = {
+  SUBGRAPH_UNAVAILABLE: 200,
+  SUBGRAPH_ERROR: 200,
+  SUBGRAPH_TIMEOUT: 200,
+  UNAUTHENTICATED: 401,
+  UNAUTHORIZED_FIELD_OR_TYPE: 200,
+  RATE_LIMITED: 429,
+  COST_LIMIT_EXCEEDED: 400,
+  OPERATION_LIMIT_EXCEEDED: 400,
+  PERSISTED_QUERY_NOT_IN_LIST: 400,
+  UNSUPPORTED_OPERATION: 400,
+  REQUEST_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  SERVICE_UNAVAILABLE: 503,
+  CONFIG_INVALID: undefined,
+  SUPERGRAPH_INVALID: undefined,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  PERSISTED_QUERY_NOT_FOUND: 200,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/**
+ * An error of the gateway process itself — configuration or supergraph — never serialised to a
+ * client: at start it stops the start with its message; on a reload it is logged and the last good
+ * supergraph keeps serving.
+ */
+export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
   readonly details: readonly string[];
 
   constructor(code: GatewayErrorCode, message: string, details: readonly string[] = []) {
     super(details.length ? `${message}\n${details.map((d) => `  - ${d}`).join('\n')}` : message);
-    this.name = 'GatewayStartupError';
+    this.name = 'GatewayError';
     this.code = code;
     this.details = details;
   }
 }
 
 export interface ClientErrorOptions {
-  /** HTTP status the response should carry when this error ends the request. */
+  /** HTTP status the response should carry when this error ends the request; default: the code's (ERROR_STATUS). */
   httpStatus?: number;
   /** HTTP headers to add to the response. */
   headers?: Record<string, string>;
@@ -85,11 +121,12 @@ export function createClientError(
   options: ClientErrorOptions = {},
 ): GraphQLError {
   const extensions: Record<string, unknown> = { ...options.extensions, code };
-  if (options.httpStatus !== undefined || options.headers !== undefined) {
+  const status = options.httpStatus ?? ERROR_STATUS[code];
+  if (status !== undefined || options.headers !== undefined) {
     // Apollo Server only honours (and strips) `extensions.http` when no key is present with
     // `undefined`: `{ status, headers: undefined }` would leak into the body and answer 500.
     const http: { status?: number; headers?: Map<string, string> } = {};
-    if (options.httpStatus !== undefined) http.status = options.httpStatus;
+    if (status !== undefined) http.status = status;
     if (options.headers !== undefined) http.headers = new Map(Object.entries(options.headers));
     extensions.http = http;
   }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GatewayStartupError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import { createComposedSupergraphSource } from '../supergraph/index.js';
 
 const USAGE = 'Usage: npm run compose -- [--config supergraph.yaml] [--out supergraph.graphql]';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const prefix = error instanceof GatewayStartupError ? `${error.code}: ` : '';
-  process.stderr.write(`compose: ${prefix}${(error as Error).message}\n${error instanceof GatewayStartupError ? '' : USAGE + '\n'}`);
+  const prefix = error instanceof GatewayError ? `${error.code}: ` : '';
+  process.stderr.write(`compose: ${prefix}${(error as Error).message}\n${error instanceof GatewayError ? '' : USAGE + '\n'}`);
   process.exit(1);
 });

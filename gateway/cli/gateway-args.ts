@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 
 export interface GatewayCliArgs {
   configFile?: string;
@@ -28,14 +28,14 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayCliArgs {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, `${(error as Error).message}\n${GATEWAY_USAGE}`);
+    throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, `${(error as Error).message}\n${GATEWAY_USAGE}`);
   }
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
-    throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, `--port: "${String(values.port)}" is not a port number (0–65535).`);
+    throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, `--port: "${String(values.port)}" is not a port number (0–65535).`);
   }
   if (values.supergraph && values['supergraph-config']) {
-    throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, '--supergraph and --supergraph-config are mutually exclusive.');
+    throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, '--supergraph and --supergraph-config are mutually exclusive.');
   }
   return {
     configFile: values.config as string | undefined,

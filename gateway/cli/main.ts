@@ -1,6 +1,6 @@
 import { loadConfig, readConfigFile, type GatewayConfigInput } from '../config/index.js';
 import { parseGatewayArgs } from './gateway-args.js';
-import { GatewayStartupError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import cluster from 'node:cluster';
 import { createLogger } from '../observability/index.js';
 import { announceWorkerReady, onStopRequest, resolveWorkerCount, startPrimary } from '../server/cluster.js';
@@ -68,7 +68,7 @@ function runPrimary(workers: number, level: string, shutdownGraceMs: number): vo
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof GatewayStartupError) {
+  if (error instanceof GatewayError) {
     process.stderr.write(`switchyard: ${error.code}: ${error.message}\n`);
   } else {
     process.stderr.write(`switchyard: failed to start: ${(error as Error)?.message ?? String(error)}\n`);

@@ -1,4 +1,4 @@
-import { GatewayStartupError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import { schemaCliUsage, UsageError } from './schema-args.js';
 
 /** Runs a schema CLI's main: exit code from `main`, 2 for usage errors, 1 for anything else. */
@@ -10,7 +10,7 @@ export function runSchemaCli(command: string, main: () => Promise<number>): void
         process.stderr.write(`${command}: ${error.message}\n${schemaCliUsage(command)}\n`);
         process.exit(2);
       }
-      const prefix = error instanceof GatewayStartupError ? `${error.code}: ` : '';
+      const prefix = error instanceof GatewayError ? `${error.code}: ` : '';
       process.stderr.write(`${command}: ${prefix}${(error as Error)?.message ?? String(error)}\n`);
       process.exit(1);
     },

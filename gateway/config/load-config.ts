@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 import { applyEnvironmentDefaults } from './environment-defaults.js';
+import { authSchema } from './auth-schema.js';
 import { configSchema, type GatewayConfig, type GatewayConfigInput } from './schema.js';
+import { readSecrets } from './secrets.js';
 
 export interface LoadConfigOptions {
   /** Values as read from a config file or passed by a caller (tests, CLI flags). */
@@ -96,14 +98,13 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   }
   applyEnvironmentDefaults(merged, env);
   const result = configSchema.safeParse(merged);
-  if (!result.success) {
-    throw new GatewayStartupError(
-      GatewayErrorCode.CONFIG_INVALID,
-      'Invalid configuration:',
-      result.error.issues.map((issue) => describeIssue(issue, envByPath)),
-    );
-  }
-  return deepFreeze(result.data);
+  const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, envByPath));
+  // Secrets are checked with everything else, so one start reports every problem.
+  const auth = result.success ? result.data.auth : authSchema.safeParse(merged.auth ?? {}).data;
+  const read = auth ? readSecrets(auth, env) : undefined;
+  problems.push(...(read?.problems ?? []));
+  if (!result.success || problems.length > 0) throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, 'Invalid configuration:', problems);
+  return deepFreeze({ ...result.data, secrets: read!.secrets });
 }
 
 /** Reads a YAML or JSON config file (JSON is YAML) into raw input for `loadConfig`. */
@@ -112,12 +113,12 @@ export function readConfigFile(path: string): GatewayConfigInput {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, `Config file "${path}" not found or unreadable.`);
+    throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, `Config file "${path}" not found or unreadable.`);
   }
   try {
     return (parseYaml(text) ?? {}) as GatewayConfigInput;
   } catch (error) {
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.CONFIG_INVALID,
       `Config file "${path}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
     );

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { authSchema } from './auth-schema.js';
+import type { GatewaySecrets } from './secrets.js';
 import { limitsConfigShape } from './limits-schema.js';
 import { apqSchema, cachesSchema, checkDocumentSettings, operationLimitsSchema, persistedDocumentsSchema } from './operation-limits-schema.js';
 
 export * from './auth-schema.js';
+export { MIN_SECRET_BYTES, type GatewaySecrets } from './secrets.js';
 export * from './operation-limits-schema.js';
 import { refuseForwardedApiKeyHeader, subgraphsSchema } from './subgraphs-schema.js';
 
@@ -127,8 +129,8 @@ export const configSchema = z
   .superRefine(refuseForwardedApiKeyHeader)
   .superRefine(checkDocumentSettings);
 
-/** The validated, frozen configuration every module receives. */
-export type GatewayConfig = z.infer<typeof configSchema>;
+/** The validated, frozen configuration every module receives, with the secrets it names read from the environment. */
+export type GatewayConfig = z.infer<typeof configSchema> & { readonly secrets: GatewaySecrets };
 export type AuthConfig = GatewayConfig['auth'];
 /** What a config file or a test may pass: every key optional. */
 export type GatewayConfigInput = z.input<typeof configSchema>;

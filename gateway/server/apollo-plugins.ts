@@ -39,13 +39,12 @@ export function createRequestPipelineApolloPlugin(): ApolloServerPlugin<GatewayC
                 : operationCount(document) > 1
                   ? 'Must provide operation name if query contains multiple operations.'
                   : 'The document contains no operation to run.',
-              { httpStatus: 400 },
             );
           }
           if (operation.operation === 'subscription') {
             throw schema.getSubscriptionType()
-              ? createClientError(GatewayErrorCode.UNSUPPORTED_OPERATION, 'Subscriptions are not served over plain HTTP requests.', { httpStatus: 400 })
-              : createClientError('GRAPHQL_VALIDATION_FAILED', 'The schema has no subscription type.', { httpStatus: 400 });
+              ? createClientError(GatewayErrorCode.UNSUPPORTED_OPERATION, 'Subscriptions are not served over plain HTTP requests.')
+              : createClientError('GRAPHQL_VALIDATION_FAILED', 'The schema has no subscription type.');
           }
         },
         async willSendResponse({ contextValue, response }) {

@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from '../config/index.js';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 import type { GatewayPlugin } from '../plugins/plugin.js';
 import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
 import { createMetricsPlugin } from '../plugins/metrics/index.js';
@@ -47,7 +47,7 @@ export interface Gateway {
   readonly config: GatewayConfig;
   /** The supergraph currently served (undefined before start). */
   readonly supergraph: LoadedSupergraph | undefined;
-  /** Loads the supergraph and starts Apollo Server; throws GatewayStartupError on a bad supergraph. */
+  /** Loads the supergraph and starts Apollo Server; throws GatewayError on a bad supergraph. */
   start(): Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then releases everything. */
   stop(): Promise<void>;
@@ -225,7 +225,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
         try {
           await plugin.start?.();
         } catch (error) {
-          throw new GatewayStartupError(GatewayErrorCode.CONFIG_INVALID, (error as Error).message);
+          throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, (error as Error).message);
         }
       }
       await apollo.start();

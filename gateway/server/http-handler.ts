@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { resolveRequestId } from '../observability/index.js';
-import { GatewayErrorCode, type ClientErrorCode } from '../errors.js';
+import { ERROR_STATUS, GatewayErrorCode, type ClientErrorCode } from '../errors.js';
 import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
 import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../engine/index.js';
@@ -27,9 +27,9 @@ export interface HttpHandlerOptions {
   isReady: () => boolean;
 }
 
-/** One error body, as every answer the HTTP layer writes itself. */
+/** One error body, as every answer the HTTP layer writes itself; `status` defaults to the code's. */
 interface ErrorAnswer {
-  status: number;
+  status?: number;
   code: ClientErrorCode;
   message: string;
   headers?: Record<string, string>;
@@ -43,13 +43,15 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+const statusOf = (answer: ErrorAnswer): number => answer.status ?? ERROR_STATUS[answer.code] ?? 500;
+
 function sendError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
   const error = {
     message: answer.message,
     ...(answer.locations ? { locations: answer.locations } : {}),
     extensions: { ...answer.extensions, code: answer.code },
   };
-  sendJson(response, answer.status, { errors: [error] }, { ...headers, ...answer.headers });
+  sendJson(response, statusOf(answer), { errors: [error] }, { ...headers, ...answer.headers });
 }
 
 function toHeaderMap(request: IncomingMessage): HeaderMap {
@@ -73,7 +75,7 @@ function answerOf(error: unknown): ErrorAnswer | undefined {
   if (typeof code !== 'string') return undefined;
   const { http, ...rest } = extensions as { http?: { status?: number; headers?: Map<string, string> } } & Record<string, unknown>;
   return {
-    status: http?.status ?? 400,
+    status: http?.status,
     code: code as ClientErrorCode,
     message: (error as Error).message,
     headers: http?.headers ? Object.fromEntries(http.headers) : undefined,
@@ -124,7 +126,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       const answer = answerOf(error);
       if (answer) return answer;
       context.logger.error({ err: error }, 'building the request context failed');
-      return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' };
+      return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' };
     }
   }
 
@@ -159,7 +161,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       );
     };
     const refuse = async (answer: ErrorAnswer, drain: boolean) => {
-      status = answer.status;
+      status = statusOf(answer);
       // The client may still be sending: read what is left (up to a cap) so it receives this answer.
       if (drain) await discardBody(request);
       sendError(response, answer, Object.fromEntries(context.responseHeaders));
@@ -174,11 +176,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
         text = await readBody(request, options.bodyLimitBytes);
       } catch (error) {
         if (!(error instanceof BodyTooLargeError)) throw error;
-        return refuse({ status: 413, code: GatewayErrorCode.REQUEST_TOO_LARGE, message: error.message, headers: { connection: 'close' } }, true);
+        return refuse({ code: GatewayErrorCode.REQUEST_TOO_LARGE, message: error.message, headers: { connection: 'close' } }, true);
       }
     }
     const read = readGraphQLRequest(method, url.searchParams, text, request.headers['content-type']);
-    if (read.kind === 'invalid') return refuse({ status: 400, code: 'BAD_REQUEST', message: read.message }, false);
+    if (read.kind === 'invalid') return refuse({ code: 'BAD_REQUEST', message: read.message }, false);
     let apolloBody = read.body;
     let search = url.search;
     if (read.kind === 'graphql' && documentPreparers.length > 0) {
@@ -230,10 +232,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     const fail = (answer: ErrorAnswer) => sendError(response, answer, idHeader);
     // `new URL` throws on a malformed absolute-form target (`GET http://[zz/graphql`): a client error.
     const url = parseTarget(request.url);
-    if (!url) return fail({ status: 400, code: 'BAD_REQUEST', message: 'Request target is not a valid URL.' });
+    if (!url) return fail({ code: 'BAD_REQUEST', message: 'Request target is not a valid URL.' });
     if (url.pathname === '/health') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return fail({ status: 405, code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or HEAD for /health.', headers: { allow: 'GET, HEAD' } });
+        return fail({ code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or HEAD for /health.', headers: { allow: 'GET, HEAD' } });
       }
       const ready = options.isReady();
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, idHeader);
@@ -242,10 +244,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       if (await plugin.handleHttp!(request, response, url)) return;
     }
     if (url.pathname !== options.graphqlPath) {
-      return fail({ status: 404, code: GatewayErrorCode.NOT_FOUND, message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.` });
+      return fail({ code: GatewayErrorCode.NOT_FOUND, message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.` });
     }
     if (request.method !== 'GET' && request.method !== 'POST') {
-      return fail({ status: 405, code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or POST for GraphQL requests.', headers: { allow: 'GET, POST' } });
+      return fail({ code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or POST for GraphQL requests.', headers: { allow: 'GET, POST' } });
     }
     await handleGraphQL(request, response, url, requestId, started);
   }
@@ -254,7 +256,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     handle(request, response).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error serving a request');
       if (!response.headersSent) {
-        sendJson(response, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        sendError(response, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, {});
       } else {
         response.destroy();
       }

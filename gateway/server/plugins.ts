@@ -63,7 +63,7 @@ export function createPlugins(deps: PluginDependencies): GatewayPlugin[] {
   const credentialHeaders = ['authorization', config.auth.apiKeys.header];
   const rateLimit = config.rateLimit.enabled ? createRateLimitPlugin({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger }) : undefined;
   if (rateLimit) plugins.push(rateLimit.failedAuthGuard);
-  if (config.auth.enabled) plugins.push(createAuthPlugin({ config: config.auth, env, logger, filterCacheBytes: config.caches.authorizationFilterBytes }));
+  if (config.auth.enabled) plugins.push(createAuthPlugin({ config: config.auth, secrets: config.secrets, logger, filterCacheBytes: config.caches.authorizationFilterBytes }));
   const documents = config.persistedDocuments;
   if (documents.mode !== 'off' || config.apq.enabled) {
     const manifest =

@@ -1,6 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { parse, Source, type GraphQLError } from 'graphql';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 
 export interface SubgraphSdl {
   name: string;
@@ -51,7 +51,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): ComposedSu
     try {
       return { name: subgraph.name, url: subgraph.url, typeDefs: parse(new Source(subgraph.sdl, subgraph.name)) };
     } catch (error) {
-      throw new GatewayStartupError(
+      throw new GatewayError(
         GatewayErrorCode.SUPERGRAPH_INVALID,
         `subgraph "${subgraph.name}": schema does not parse: ${(error as Error).message}`,
       );
@@ -59,7 +59,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): ComposedSu
   });
   const result = composeServices(services);
   if (result.errors) {
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `Composition failed with ${result.errors.length} error(s):`,
       result.errors.map((error) => formatCompositionError(error, names)),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 import type { SubgraphDefinition } from './supergraph-yaml.js';
 
 /** How long introspecting one `subgraph_url` may take before it counts as unreachable. */
@@ -18,7 +18,7 @@ async function introspectSdl(name: string, url: string, headers: Record<string, 
     });
   } catch (error) {
     const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `subgraph "${name}": subgraph_url ${url} is unreachable (${reason}); start the subgraph or point schema.file at its SDL.`,
     );
@@ -29,7 +29,7 @@ async function introspectSdl(name: string, url: string, headers: Record<string, 
   const sdl = body?.data?._service?.sdl;
   if (!response.ok || typeof sdl !== 'string') {
     const detail = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `subgraph "${name}": ${url} did not answer { _service { sdl } } (${detail}); is it a federation subgraph?`,
     );
@@ -47,7 +47,7 @@ export async function loadSubgraphSdl(
   try {
     return await readFile(source.path, 'utf8');
   } catch {
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `supergraph.yaml: subgraphs.${subgraph.name}.schema.file "${source.path}" not found.`,
     );

@@ -1,6 +1,6 @@
 import { buildSchema, DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
 import { Kind, parse, print, visit, type ConstDirectiveNode } from 'graphql';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 
 /** A feature the supergraph links with `@link(url:, for:)`. */
 export interface LinkedFeature {
@@ -46,7 +46,7 @@ export function assertServableFeatures(features: readonly LinkedFeature[], enfor
       !enforcedByPlugins.has(feature.url),
   );
   if (refused.length === 0) return;
-  throw new GatewayStartupError(
+  throw new GatewayError(
     GatewayErrorCode.SUPERGRAPH_INVALID,
     `The supergraph links ${refused.length === 1 ? 'a feature' : 'features'} Switchyard cannot enforce; refusing to serve it rather than ignore what ${refused.length === 1 ? 'it demands' : 'they demand'}:`,
     refused.map((feature) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { watchFiles } from '../config/watch-files.js';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 import { composeSupergraph, type SubgraphSdl } from './compose.js';
 import { loadSubgraphSdl } from './load-subgraph-sdl.js';
 import { readSupergraphYaml, type SubgraphDefinition } from './supergraph-yaml.js';
@@ -179,7 +179,7 @@ export function createFileSupergraphSource(options: FileSourceOptions): Supergra
     try {
       supergraphSdl = await readFile(path, 'utf8');
     } catch {
-      throw new GatewayStartupError(GatewayErrorCode.SUPERGRAPH_INVALID, `Supergraph file "${options.path}" not found or unreadable.`);
+      throw new GatewayError(GatewayErrorCode.SUPERGRAPH_INVALID, `Supergraph file "${options.path}" not found or unreadable.`);
     }
     return { supergraphSdl, hints: [], id: sdlId(supergraphSdl) };
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { GatewayErrorCode, GatewayStartupError } from '../errors.js';
+import { GatewayErrorCode, GatewayError } from '../errors.js';
 
 /** Rover's `supergraph.yaml` format: https://www.apollographql.com/docs/rover/commands/supergraphs */
 const subgraphEntrySchema = z
@@ -51,7 +51,7 @@ export function expandEnv(value: string, env: Record<string, string | undefined>
     const found = env[name];
     if (found !== undefined && found !== '') return found;
     if (fallback !== undefined) return fallback;
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `supergraph.yaml: ${key} uses \${env.${name}} but ${name} is not set and has no default (write \${env.${name}:-http://…}).`,
     );
@@ -69,14 +69,14 @@ export function parseSupergraphYaml(
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`,
     );
   }
   const result = supergraphYamlSchema.safeParse(raw);
   if (!result.success) {
-    throw new GatewayStartupError(
+    throw new GatewayError(
       GatewayErrorCode.SUPERGRAPH_INVALID,
       `${path} is invalid:`,
       result.error.issues.map((issue) => {
@@ -101,7 +101,7 @@ export function parseSupergraphYaml(
           };
     const routingSource = entry.routing_url ?? (schema.kind === 'introspection' ? schema.url : undefined);
     if (!routingSource) {
-      throw new GatewayStartupError(
+      throw new GatewayError(
         GatewayErrorCode.SUPERGRAPH_INVALID,
         `${path}: subgraphs.${name}.routing_url is required when the schema comes from a file.`,
       );
@@ -109,7 +109,7 @@ export function parseSupergraphYaml(
     return { name, routingUrl: expandEnv(routingSource, env, `subgraphs.${name}.routing_url`), schema };
   });
   if (subgraphs.length === 0) {
-    throw new GatewayStartupError(GatewayErrorCode.SUPERGRAPH_INVALID, `${path}: subgraphs is empty; list at least one.`);
+    throw new GatewayError(GatewayErrorCode.SUPERGRAPH_INVALID, `${path}: subgraphs is empty; list at least one.`);
   }
   return {
     path: absolutePath,
@@ -124,7 +124,7 @@ export function readSupergraphYaml(path: string, env: Record<string, string | un
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new GatewayStartupError(GatewayErrorCode.SUPERGRAPH_INVALID, `${path} not found or unreadable.`);
+    throw new GatewayError(GatewayErrorCode.SUPERGRAPH_INVALID, `${path} not found or unreadable.`);
   }
   return parseSupergraphYaml(text, path, env);
 }

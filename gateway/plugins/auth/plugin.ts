@@ -1,4 +1,5 @@
-import type { AuthConfig } from '../../config/index.js';
+import { createPublicKey } from 'node:crypto';
+import type { AuthConfig, GatewaySecrets } from '../../config/index.js';
 import { createClientError, GatewayErrorCode } from '../../errors.js';
 import type { GatewayPlugin } from '../plugin.js';
 import type { Logger } from '../../observability/index.js';
@@ -8,14 +9,13 @@ import { ANONYMOUS, createAuthenticator } from './authenticator.js';
 import { createAuthorizationApolloPlugin } from './authorization-plugin.js';
 import { forwardIdentity } from './identity-headers.js';
 import { createJwtVerifier } from './jwt-verifier.js';
-import { resolveSecrets } from './options.js';
 import { AUTHORIZATION_FEATURES } from './security-links.js';
 import { signSubgraphRequest } from './signing.js';
 
 export interface AuthPluginOptions {
   config: AuthConfig;
-  /** Where the secrets named in config are read (process.env at the edge). */
-  env: Record<string, string | undefined>;
+  /** The secrets the auth section names, read by loadConfig (`config.secrets`). */
+  secrets: GatewaySecrets;
   logger: Logger;
   /** Byte budget of the authorization filter's cache (`caches.authorizationFilterBytes`). */
   filterCacheBytes?: number;
@@ -38,10 +38,11 @@ export const INVALID_CREDENTIALS_MESSAGE = 'Invalid or expired credentials.';
  */
 export function createAuthPlugin(options: AuthPluginOptions): GatewayPlugin {
   const { config, logger } = options;
-  const secrets = resolveSecrets(config, options.env);
+  const { secrets } = options;
   const jwt = createJwtVerifier({
-    secret: secrets.jwtSecret,
-    publicKey: secrets.publicKey,
+    secret: secrets.jwtSecret === undefined ? undefined : new TextEncoder().encode(secrets.jwtSecret),
+    // loadConfig has checked that it parses.
+    publicKey: config.jwt.publicKey ? createPublicKey(config.jwt.publicKey) : undefined,
     jwksUrl: config.jwt.jwksUrl ? new URL(config.jwt.jwksUrl) : undefined,
     algorithms: config.jwt.algorithms,
     issuer: config.jwt.issuer as string | string[] | undefined,
@@ -63,7 +64,7 @@ export function createAuthPlugin(options: AuthPluginOptions): GatewayPlugin {
     'auth enabled',
   );
   const unauthenticated = (message: string) =>
-    createClientError(GatewayErrorCode.UNAUTHENTICATED, message, { httpStatus: 401, headers: { 'www-authenticate': 'Bearer' } });
+    createClientError(GatewayErrorCode.UNAUTHENTICATED, message, { headers: { 'www-authenticate': 'Bearer' } });
   const signingSecret = secrets.signingSecret;
 
   return {
@@ -81,7 +82,6 @@ export function createAuthPlugin(options: AuthPluginOptions): GatewayPlugin {
         case 'unavailable':
           context.logger.warn({ reason: outcome.reason }, 'credential could not be verified: key set unavailable');
           throw createClientError(GatewayErrorCode.SERVICE_UNAVAILABLE, 'Credentials cannot be verified right now; retry shortly.', {
-            httpStatus: 503,
             headers: { 'retry-after': '5' },
           });
         case 'anonymous':

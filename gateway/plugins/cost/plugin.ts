@@ -44,7 +44,7 @@ export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin
         throw createClientError(
           GatewayErrorCode.COST_LIMIT_EXCEEDED,
           `Operation cost ${cost} exceeds the maximum of ${maxCost}; ask for fewer items (smaller first/limit) or fewer nested lists.`,
-          { httpStatus: 400, extensions: { estimatedCost: cost, maxCost } },
+          { extensions: { estimatedCost: cost, maxCost } },
         );
       }
       if (over) contextValue.logger.warn({ estimatedCost: cost, maxCost }, 'operation cost over the limit (cost.mode: measure, served)');

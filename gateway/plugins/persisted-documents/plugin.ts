@@ -16,14 +16,11 @@ declare module '../../request-context.js' {
 /** Apollo's own answer to an unknown hash: 200 and no caching, so APQ clients re-send the document. */
 const notFound = () =>
   createClientError('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', {
-    httpStatus: 200,
     headers: { 'cache-control': 'private, no-cache, must-revalidate' },
   });
 
 const notInList = () =>
-  createClientError(GatewayErrorCode.PERSISTED_QUERY_NOT_IN_LIST, 'This gateway serves trusted documents only; send the id of a document from its manifest.', {
-    httpStatus: 400,
-  });
+  createClientError(GatewayErrorCode.PERSISTED_QUERY_NOT_IN_LIST, 'This gateway serves trusted documents only; send the id of a document from its manifest.');
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -52,14 +49,14 @@ export function createPersistedDocumentsPlugin(options: PersistedDocumentsOption
     }
     if (request.documentId !== undefined && request.query === undefined) throw notFound();
     if (request.apqHash === undefined) return;
-    if (!apq) throw createClientError('BAD_REQUEST', 'Automatic persisted queries are turned off on this gateway.', { httpStatus: 400 });
+    if (!apq) throw createClientError('BAD_REQUEST', 'Automatic persisted queries are turned off on this gateway.');
     if (request.query === undefined) {
       const stored = await apq.get(request.apqHash);
       if (stored === undefined) throw notFound();
       request.query = stored;
       return;
     }
-    if (sha256(request.query) !== request.apqHash) throw createClientError('BAD_REQUEST', 'provided sha does not match query', { httpStatus: 400 });
+    if (sha256(request.query) !== request.apqHash) throw createClientError('BAD_REQUEST', 'provided sha does not match query');
     context.apqRegistration = { hash: request.apqHash, query: request.query };
   }
 

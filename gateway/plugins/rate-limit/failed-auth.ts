@@ -28,7 +28,6 @@ export function createFailedAuthGuard(limiter: RateLimiter, credentialHeaders: r
       const retryAfterSeconds = await limiter.failedAuthRetryAfter(...address(context));
       if (retryAfterSeconds === undefined) return;
       throw createClientError(GatewayErrorCode.RATE_LIMITED, `Too many failed authentications; retry after ${retryAfterSeconds} s.`, {
-        httpStatus: 429,
         headers: { 'retry-after': String(retryAfterSeconds) },
         extensions: { retryAfterSeconds },
       });

@@ -20,13 +20,11 @@ function refusal(decision: RateLimitDecision | undefined): GraphQLError | undefi
   if (!decision || decision.outcome === 'allowed') return undefined;
   if (decision.outcome === 'unavailable') {
     return createClientError(GatewayErrorCode.SERVICE_UNAVAILABLE, 'Rate limiting is temporarily unavailable; retry shortly.', {
-      httpStatus: 503,
       headers: { 'retry-after': '1' },
     });
   }
   const retryAfterSeconds = secondsUntilReset(decision);
   return createClientError(GatewayErrorCode.RATE_LIMITED, `Rate limit exceeded; retry after ${retryAfterSeconds} s.`, {
-    httpStatus: 429,
     headers: { 'retry-after': String(retryAfterSeconds) },
     extensions: { retryAfterSeconds },
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../gateway/config/index.js';
-import { GatewayStartupError } from '../../../gateway/errors.js';
+import { GatewayError } from '../../../gateway/errors.js';
 
-function configError(run: () => unknown): GatewayStartupError {
+function configError(run: () => unknown): GatewayError {
   try {
     run();
   } catch (error) {
-    if (error instanceof GatewayStartupError) return error;
+    if (error instanceof GatewayError) return error;
     throw error;
   }
   throw new Error('expected loadConfig to throw');
@@ -47,5 +47,20 @@ describe('loadConfig', () => {
   it('reports every problem at once', () => {
     const error = configError(() => loadConfig({ env: { PORT: 'x', LOG_LEVEL: 'loud' } }));
     expect(error.details).toHaveLength(2);
+  });
+});
+
+describe('secrets are checked with every other config problem', () => {
+  it('reports a short secret and a bad PEM beside a bad key, in one CONFIG_INVALID', () => {
+    expect(() =>
+      loadConfig({ input: { server: { port: -1 }, auth: { jwt: { publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } } }, env: { SWITCHYARD_SUBGRAPH_SECRET: 'short' } }),
+    ).toThrow(/server\.port[\s\S]*auth\.signing\.secretEnv \(env SWITCHYARD_SUBGRAPH_SECRET\): the secret must be at least 32 bytes[\s\S]*auth\.jwt\.publicKey: not a PEM public key/);
+  });
+
+  it('reads the secrets into config.secrets, never into the sections', () => {
+    const secret = 'x'.repeat(32);
+    const config = loadConfig({ env: { SWITCHYARD_JWT_SECRET: secret } });
+    expect(config.secrets).toEqual({ jwtSecret: secret, signingSecret: undefined });
+    expect(JSON.stringify(config.auth)).not.toContain(secret);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayStartupError } from '../../../gateway/errors.js';
+import { GatewayError } from '../../../gateway/errors.js';
 import { expandEnv, parseSupergraphYaml } from '../../../gateway/supergraph/index.js';
 
 describe('expandEnv', () => {
@@ -39,7 +39,7 @@ describe('parseSupergraphYaml', () => {
     { case: 'file schema without routing_url', text: 'subgraphs:\n  a:\n    schema: { file: a.graphql }', expected: /subgraphs\.a\.routing_url is required/ },
     { case: 'no subgraphs', text: 'subgraphs: {}', expected: /subgraphs is empty/ },
   ])('rejects $case', ({ text, expected }) => {
-    expect(() => parseSupergraphYaml(text, 'supergraph.yaml')).toThrow(GatewayStartupError);
+    expect(() => parseSupergraphYaml(text, 'supergraph.yaml')).toThrow(GatewayError);
     expect(() => parseSupergraphYaml(text, 'supergraph.yaml')).toThrow(expected);
   });
 });
