@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../request-context.js';
+import type { SupergraphModel } from '../supergraph/index.js';
 
 /**
  * The document of a GraphQL request as the client named it, before any parse: `prepareRequest`
@@ -52,6 +53,12 @@ export interface GatewayPlugin {
    * may set `request.query`. Throwing a coded GraphQLError (with `extensions.http.status`) refuses it.
    */
   prepareRequest?(request: GraphQLRequestDocument, context: GatewayContext): void | Promise<void>;
+  /**
+   * Told every supergraph, parsed once, right before the engine is given it (start and reloads):
+   * derive what you read from it here (authorization rules, cost model), keyed by `model.sdl` — the
+   * `coreSupergraphSdl` Apollo's `schemaDidLoadOrUpdate` then reports — so in-flight requests keep theirs.
+   */
+  onSupergraph?(model: SupergraphModel): void;
   /** Loads what the plugin needs before the gateway serves (throwing fails the start). */
   start?(): Promise<void>;
   /** Serves an HTTP route of its own; returns true when it answered. */

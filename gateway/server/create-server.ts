@@ -16,7 +16,6 @@ import {
   createFileSupergraphSource,
   prepareSupergraphForEngine,
   createSupergraphHook,
-  supergraphSubgraphNames,
   type LoadedSupergraph,
   type SupergraphSource,
 } from '../supergraph/index.js';
@@ -136,11 +135,13 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       source: configured.source,
       logger,
       prepare: (sdl) => prepareSupergraphForEngine(sdl, enforcedFeatures),
-      onLoaded: (loaded) => {
+      onModel: (model) => {
+        for (const plugin of plugins) plugin.onSupergraph?.(model);
+      },
+      onLoaded: (loaded, model) => {
         supergraph = loaded;
         // Subgraphs that left the supergraph release their pools (names from its join__Graph enum).
-        const names = supergraphSubgraphNames(loaded.supergraphSdl);
-        if (names.length > 0) subgraphClient.retain(names);
+        if (model.subgraphNames.length > 0) subgraphClient.retain(model.subgraphNames);
       },
     }),
     buildService: ({ name, url }) =>

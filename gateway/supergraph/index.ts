@@ -16,5 +16,5 @@ export {
 } from './supergraph-source.js';
 export { createSupergraphHook, type SupergraphHookOptions } from './supergraph-hook.js';
 export { parseSupergraphYaml, readSupergraphYaml, expandEnv, type SubgraphDefinition, type SupergraphYaml } from './supergraph-yaml.js';
-export { assertServableFeatures, clearSecurityPurposes, prepareSupergraphForEngine, readLinkedFeatures, type LinkedFeature } from './security-features.js';
-export { supergraphSubgraphNames } from './subgraph-names.js';
+export { assertServableFeatures, clearSecurityPurposes, prepareSupergraphForEngine } from './security-features.js';
+export { buildSupergraphModel, type LinkedFeature, type SupergraphModel } from './supergraph-model.js';

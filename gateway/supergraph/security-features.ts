@@ -1,21 +1,7 @@
-import { buildSchema, DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
-import { Kind, parse, print, visit, type ConstDirectiveNode } from 'graphql';
+import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
+import { Kind, parse, print, visit, type ConstDirectiveNode, type DocumentNode } from 'graphql';
 import { GatewayErrorCode, GatewayError } from '../errors.js';
-
-/** A feature the supergraph links with `@link(url:, for:)`. */
-export interface LinkedFeature {
-  /** The spec's URL with its version, e.g. `https://specs.apollo.dev/inaccessible/v0.2`. */
-  url: string;
-  /** `SECURITY` or `EXECUTION` when the link says a gateway must understand the feature to serve the graph. */
-  purpose: string | undefined;
-}
-
-/** The features a supergraph links, read by Apollo's own core-schema model (renamed links included). */
-export function readLinkedFeatures(supergraphSdl: string): LinkedFeature[] {
-  const features = buildSchema(supergraphSdl, { validate: false }).coreFeatures;
-  if (!features) return [];
-  return [...features.allFeatures()].map((feature) => ({ url: feature.url.base.toString(), purpose: feature.purpose }));
-}
+import { buildSupergraphModel, type LinkedFeature, type SupergraphModel } from './supergraph-model.js';
 
 /** Why a feature nobody enforces is refused, and what to do instead, by spec name. */
 const REFUSAL_ADVICE: Readonly<Record<string, string>> = {
@@ -66,7 +52,7 @@ function stringArgument(directive: ConstDirectiveNode, name: string): string | u
  * engine, which refuses purposes it does not know, loads the supergraph; the directives stay on the
  * schema elements for the plugin to read. The SDL is returned unchanged when no such link has one.
  */
-export function clearSecurityPurposes(supergraphSdl: string, urls: ReadonlySet<string>): string {
+export function clearSecurityPurposes(supergraphSdl: string, urls: ReadonlySet<string>, parsed?: DocumentNode): string {
   if (urls.size === 0) return supergraphSdl;
   let changed = false;
   const clearLinks = (directives: readonly ConstDirectiveNode[] | undefined) =>
@@ -76,7 +62,7 @@ export function clearSecurityPurposes(supergraphSdl: string, urls: ReadonlySet<s
       changed = true;
       return { ...directive, arguments: directive.arguments.filter((argument) => argument.name.value !== 'for') };
     });
-  const document = visit(parse(supergraphSdl), {
+  const document = visit(parsed ?? parse(supergraphSdl), {
     SchemaDefinition: (node) => ({ ...node, directives: clearLinks(node.directives) }),
     SchemaExtension: (node) => ({ ...node, directives: clearLinks(node.directives) }),
   });
@@ -84,12 +70,14 @@ export function clearSecurityPurposes(supergraphSdl: string, urls: ReadonlySet<s
 }
 
 /**
- * What the engine is given: the supergraph with the plugin-enforced features' purposes cleared,
- * after refusing features nobody enforces. Runs on every (re)load.
+ * The supergraph's model, refused when it links features nobody enforces, with `sdl` set to what the
+ * engine is given: the plugin-enforced features' purposes cleared. Runs on every (re)load; the SDL
+ * is parsed once.
  */
-export function prepareSupergraphForEngine(supergraphSdl: string, enforcedByPlugins: ReadonlySet<string>): string {
-  const features = readLinkedFeatures(supergraphSdl);
-  assertServableFeatures(features, enforcedByPlugins);
-  const toClear = new Set(features.filter((f) => f.purpose && enforcedByPlugins.has(f.url)).map((f) => f.url));
-  return clearSecurityPurposes(supergraphSdl, toClear);
+export function prepareSupergraphForEngine(supergraphSdl: string, enforcedByPlugins: ReadonlySet<string>): SupergraphModel {
+  const model = buildSupergraphModel(supergraphSdl);
+  assertServableFeatures(model.features, enforcedByPlugins);
+  const toClear = new Set(model.features.filter((f) => f.purpose && enforcedByPlugins.has(f.url)).map((f) => f.url));
+  model.sdl = clearSecurityPurposes(supergraphSdl, toClear, model.document);
+  return model;
 }

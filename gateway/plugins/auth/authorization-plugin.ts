@@ -4,6 +4,7 @@ import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graph
 import { Kind, print } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { CallerIdentity, GatewayContext } from '../../request-context.js';
+import type { SupergraphModel } from '../../supergraph/index.js';
 import { NO_RULES, readAuthorizationRules, type AuthorizationRules, type Caller } from './authorization-rules.js';
 import { filterOperation, type FilteredOperation } from './operation-filter.js';
 import { patchResponse } from './response-patch.js';
@@ -60,7 +61,9 @@ function callerOf(identity: CallerIdentity | undefined): { caller: Caller; key: 
  * `willSendResponse` puts `null` and one UNAUTHORIZED_FIELD_OR_TYPE error at each removed path.
  * Rules are re-read from the supergraph on every (re)load.
  */
-export function createAuthorizationApolloPlugin(options: { cacheBytes?: number } = {}): ApolloServerPlugin<GatewayContext> {
+export function createAuthorizationApolloPlugin(options: { cacheBytes?: number } = {}): ApolloServerPlugin<GatewayContext> & { onSupergraph(supergraph: SupergraphModel): void } {
+  // Read from each supergraph the engine is about to get, picked up when Apollo reports it loaded.
+  const pending = new Map<string, AuthorizationRules>();
   const rulesBySchema = new WeakMap<GraphQLSchema, AuthorizationRules>();
   let latest: AuthorizationRules = NO_RULES;
   const maxBytes = Math.max(1, options.cacheBytes ?? DEFAULT_FILTER_CACHE_BYTES);
@@ -86,10 +89,15 @@ export function createAuthorizationApolloPlugin(options: { cacheBytes?: number }
   }
 
   return {
+    onSupergraph(supergraph) {
+      pending.set(supergraph.sdl, readAuthorizationRules(supergraph));
+      if (pending.size > 4) pending.delete(pending.keys().next().value!);
+    },
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
-          latest = coreSupergraphSdl ? readAuthorizationRules(coreSupergraphSdl) : NO_RULES;
+          latest = (coreSupergraphSdl !== undefined && pending.get(coreSupergraphSdl)) || NO_RULES;
+          if (coreSupergraphSdl !== undefined) pending.delete(coreSupergraphSdl);
           rulesBySchema.set(apiSchema, latest);
           cache.clear();
         },

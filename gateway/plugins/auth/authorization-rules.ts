@@ -1,4 +1,5 @@
-import { isTypeDefinitionNode, isTypeExtensionNode, Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
+import { isTypeDefinitionNode, isTypeExtensionNode, Kind, type ConstDirectiveNode, type ConstValueNode } from 'graphql';
+import type { SupergraphModel } from '../../supergraph/index.js';
 
 /** What a field or type demands of the caller, read from the supergraph's directives. */
 export interface AccessRule {
@@ -19,12 +20,7 @@ export interface AuthorizationRules {
 
 export const NO_RULES: AuthorizationRules = { types: new Map(), fields: new Map(), isEmpty: true };
 
-const SPEC_URL = /^https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes|policy)\/v[0-9.]+$/;
-
-function stringArg(directive: ConstDirectiveNode, name: string): string | undefined {
-  const value = directive.arguments?.find((a) => a.name.value === name)?.value;
-  return value?.kind === Kind.STRING ? value.value : undefined;
-}
+const SPECS = ['authenticated', 'requiresScopes', 'policy'] as const;
 
 function listOfLists(value: ConstValueNode | undefined): string[][] {
   if (value?.kind !== Kind.LIST) return [];
@@ -33,16 +29,12 @@ function listOfLists(value: ConstValueNode | undefined): string[][] {
   );
 }
 
-/** Directive names as the supergraph spells them (a link's `as:` renames the spec's directive). */
-function directiveNames(document: DocumentNode): Map<string, 'authenticated' | 'requiresScopes' | 'policy'> {
-  const names = new Map<string, 'authenticated' | 'requiresScopes' | 'policy'>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const directive of definition.directives ?? []) {
-      if (directive.name.value !== 'link') continue;
-      const spec = SPEC_URL.exec(stringArg(directive, 'url') ?? '')?.[1] as 'authenticated' | 'requiresScopes' | 'policy' | undefined;
-      if (spec) names.set(stringArg(directive, 'as') ?? spec, spec);
-    }
+/** Directive names as the supergraph spells them (a link's `as:` or `import:` renames them). */
+function directiveNames(supergraph: Pick<SupergraphModel, 'directiveName'>): Map<string, (typeof SPECS)[number]> {
+  const names = new Map<string, (typeof SPECS)[number]>();
+  for (const spec of SPECS) {
+    const name = supergraph.directiveName(`https://specs.apollo.dev/${spec}`, spec);
+    if (name) names.set(name, spec);
   }
   return names;
 }
@@ -64,12 +56,12 @@ function ruleOf(
 }
 
 /**
- * Reads `@authenticated`, `@requiresScopes` and `@policy` from a supergraph SDL (composition keeps
- * them on the fields and types that subgraphs marked). Parsed once per supergraph load.
+ * Reads `@authenticated`, `@requiresScopes` and `@policy` from a supergraph (composition keeps them
+ * on the fields and types that subgraphs marked), once per load.
  */
-export function readAuthorizationRules(supergraphSdl: string): AuthorizationRules {
-  const document = parse(supergraphSdl, { noLocation: true });
-  const names = directiveNames(document);
+export function readAuthorizationRules(supergraph: Pick<SupergraphModel, 'document' | 'directiveName'>): AuthorizationRules {
+  const { document } = supergraph;
+  const names = directiveNames(supergraph);
   if (names.size === 0) return NO_RULES;
   const types = new Map<string, AccessRule>();
   const fields = new Map<string, AccessRule>();

@@ -66,12 +66,14 @@ export function createAuthPlugin(options: AuthPluginOptions): GatewayPlugin {
   const unauthenticated = (message: string) =>
     createClientError(GatewayErrorCode.UNAUTHENTICATED, message, { headers: { 'www-authenticate': 'Bearer' } });
   const signingSecret = secrets.signingSecret;
+  const authorization = createAuthorizationApolloPlugin({ cacheBytes: options.filterCacheBytes });
 
   return {
     name: 'auth',
     // The failed-authentication guard refuses an exhausted IP before any credential is verified.
     after: ['rate-limit-failed-auth'],
-    apolloPlugins: [createAuthorizationApolloPlugin({ cacheBytes: options.filterCacheBytes })],
+    apolloPlugins: [authorization],
+    onSupergraph: (supergraph) => authorization.onSupergraph(supergraph),
     enforcesFeatures: AUTHORIZATION_FEATURES,
     async buildContext(context) {
       const outcome = await authenticator.authenticate(context.incoming.headers);

@@ -1,4 +1,5 @@
-import { isTypeDefinitionNode, Kind, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
+import { isTypeDefinitionNode, Kind, type ConstDirectiveNode, type ConstValueNode } from 'graphql';
+import type { SupergraphModel } from '../../supergraph/index.js';
 
 /** `@listSize` as written on a field (https://ibm.github.io/graphql-specs/cost-spec.html#sec-The-List-Size-Directive). */
 export interface ListSizeDirective {
@@ -14,8 +15,6 @@ export interface CostDirectives {
   argumentWeights: ReadonlyMap<string, number>;
   listSizes: ReadonlyMap<string, ListSizeDirective>;
 }
-
-const COST_SPEC = /^https:\/\/specs\.apollo\.dev\/cost\/v\d+\.\d+$/;
 
 function argument(directive: ConstDirectiveNode, name: string): ConstValueNode | undefined {
   return directive.arguments?.find((a) => a.name.value === name)?.value;
@@ -33,48 +32,23 @@ function stringListArgument(directive: ConstDirectiveNode, name: string): string
   return value.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : []));
 }
 
-/**
- * Finds the names the supergraph uses for the cost spec's directives. Composition writes
- * `@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])` once a subgraph uses
- * them: the spec's own directive is `@cost` (or `@<as>`), imported ones keep their (possibly
- * renamed) name, the others are `@cost__listSize`.
- */
-function costDirectiveNames(document: DocumentNode): { cost: string; listSize: string } | undefined {
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const link of definition.directives ?? []) {
-      if (link.name.value !== 'link') continue;
-      const url = argument(link, 'url');
-      if (url?.kind !== Kind.STRING || !COST_SPEC.test(url.value)) continue;
-      const as = argument(link, 'as');
-      const prefix = as?.kind === Kind.STRING ? as.value : 'cost';
-      const names = { cost: prefix, listSize: `${prefix}__listSize` };
-      const imports = argument(link, 'import');
-      for (const entry of imports?.kind === Kind.LIST ? imports.values : []) {
-        if (entry.kind === Kind.STRING && entry.value === '@listSize') names.listSize = 'listSize';
-        if (entry.kind === Kind.OBJECT) {
-          const field = (n: string) => entry.fields.find((f) => f.name.value === n)?.value;
-          const name = field('name');
-          const renamed = field('as');
-          if (name?.kind === Kind.STRING && name.value === '@listSize') {
-            names.listSize = (renamed?.kind === Kind.STRING ? renamed.value : name.value).slice(1);
-          }
-        }
-      }
-      return names;
-    }
-  }
-  return undefined;
-}
+/** The cost spec's identity, as the supergraph links it (`https://specs.apollo.dev/cost/v0.1`). */
+export const COST_SPEC_IDENTITY = 'https://specs.apollo.dev/cost';
 
-/** Reads `@cost(weight:)` (types, fields, arguments) and `@listSize` (fields) from a supergraph document. */
-export function readCostDirectives(document: DocumentNode): CostDirectives {
+/**
+ * Reads `@cost(weight:)` (types, fields, arguments) and `@listSize` (fields) from a supergraph, under
+ * the names it gives them (a link's `as:` and `import:` renames, resolved by Apollo's core-schema model).
+ */
+export function readCostDirectives(supergraph: Pick<SupergraphModel, 'document' | 'directiveName'>): CostDirectives {
+  const { document } = supergraph;
   const typeWeights = new Map<string, number>();
   const fieldWeights = new Map<string, number>();
   const argumentWeights = new Map<string, number>();
   const listSizes = new Map<string, ListSizeDirective>();
-  const names = costDirectiveNames(document);
-  if (!names) return { typeWeights, fieldWeights, argumentWeights, listSizes };
+  const cost = supergraph.directiveName(COST_SPEC_IDENTITY, 'cost');
+  const listSizeName = supergraph.directiveName(COST_SPEC_IDENTITY, 'listSize');
+  if (!cost || !listSizeName) return { typeWeights, fieldWeights, argumentWeights, listSizes };
+  const names = { cost, listSize: listSizeName };
   const weightOf = (directives: readonly ConstDirectiveNode[] | undefined): number | undefined => {
     const cost = directives?.find((d) => d.name.value === names.cost);
     return cost ? intArgument(cost, 'weight') : undefined;

@@ -1,5 +1,4 @@
 import {
-  buildASTSchema,
   getNamedType,
   getNullableType,
   isCompositeType,
@@ -7,7 +6,6 @@ import {
   isListType,
   isObjectType,
   Kind,
-  parse,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
@@ -18,6 +16,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { SupergraphModel } from '../../supergraph/index.js';
 import { readCostDirectives, type CostDirectives, type ListSizeDirective } from './cost-directives.js';
 import { addPlans, evaluatePlan, guardPlan, listPlan, maxPlans, type CostPlan, type ListSizing } from './cost-plan.js';
 
@@ -84,10 +83,9 @@ function stripConditions<T extends SelectionNode>(selection: T): T {
  * `__schema` and `__type` cost `settings.introspectionCost` each; `__typename` costs 0. The type
  * information comes from the supergraph SDL itself (a superset of the API schema).
  */
-export function createCostModel(supergraphSdl: string, settings: CostSettings): CostModel {
-  const document = parse(supergraphSdl);
-  const schema: GraphQLSchema = buildASTSchema(document, { assumeValidSDL: true });
-  const directives: CostDirectives = readCostDirectives(document);
+export function createCostModel(supergraph: SupergraphModel, settings: CostSettings): CostModel {
+  const schema: GraphQLSchema = supergraph.schema;
+  const directives: CostDirectives = readCostDirectives(supergraph);
   // Keyed by Apollo's cached operation node: entries go when Apollo's document cache drops them.
   const plans = new WeakMap<OperationDefinitionNode, CostPlan>();
 

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { createClientError, GatewayErrorCode } from '../../errors.js';
 import type { GatewayPlugin } from '../plugin.js';
 import type { GatewayContext } from '../../request-context.js';
+import type { SupergraphModel } from '../../supergraph/index.js';
 import { createCostModel, type CostModel } from './cost-model.js';
 import { COST_REQUEST_HEADER, type CostOptions } from './options.js';
 
@@ -28,9 +29,11 @@ function asksForCost(context: GatewayContext): boolean {
  * the client sends `switchyard-include-cost`, into the response's `extensions.cost`. An admitted
  * operation's cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
  */
-export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> {
+export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> & { onSupergraph(supergraph: SupergraphModel): void } {
   const { maxCost, mode } = options;
   let model: CostModel | undefined;
+  // Built from each supergraph the engine is about to get, picked up when Apollo reports it loaded.
+  const pending = new Map<string, CostModel>();
   const report = (cost: number) => ({ estimated: cost, max: maxCost, mode });
 
   const listener: GraphQLRequestListener<GatewayContext> = {
@@ -60,16 +63,22 @@ export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin
     },
   };
   return {
+    onSupergraph(supergraph) {
+      try {
+        pending.set(supergraph.sdl, createCostModel(supergraph, options));
+        // At most the last few: a rejected supergraph must not keep its model forever.
+        if (pending.size > 4) pending.delete(pending.keys().next().value!);
+      } catch (error) {
+        options.logger.error({ err: error }, 'cost model could not be built from the supergraph; keeping the previous one');
+      }
+    },
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          if (coreSupergraphSdl === undefined) return;
-          try {
-            model = createCostModel(coreSupergraphSdl, options);
-          } catch (error) {
-            // Apollo already accepted this supergraph; keep the previous model rather than fail requests.
-            options.logger.error({ err: error }, 'cost model could not be built from the supergraph; keeping the previous one');
-          }
+          const next = coreSupergraphSdl === undefined ? undefined : pending.get(coreSupergraphSdl);
+          if (!next) return;
+          model = next;
+          pending.delete(coreSupergraphSdl!);
         },
       };
     },
@@ -81,6 +90,7 @@ export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin
 
 /** The demand-control capability (`cost` config section). */
 export function createCostPlugin(options: CostOptions): GatewayPlugin {
+  const apollo = createCostApolloPlugin(options);
   // After the authorization filter: the cost is that of the operation as it will be planned.
-  return { name: 'cost', after: ['auth'], apolloPlugins: [createCostApolloPlugin(options)] };
+  return { name: 'cost', after: ['auth'], apolloPlugins: [apollo], onSupergraph: (supergraph) => apollo.onSupergraph(supergraph) };
 }

@@ -4,14 +4,14 @@ import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INTROSPECTION_COST } from '../../../../gateway/config/limits-schema.js';
 import { createCostModel, type CostModel } from '../../../../gateway/plugins/cost/index.js';
-import { composeSupergraph } from '../../../../gateway/supergraph/index.js';
+import { buildSupergraphModel, composeSupergraph } from '../../../../gateway/supergraph/index.js';
 import { countingFragmentReads, doublingFragments } from '../../../helpers/fragment-reads.js';
 import { REPO_ROOT, SUBGRAPH_NAMES } from '../../../helpers/gateway.js';
 
 const SETTINGS = { defaultListSize: 10, listSizeArguments: ['first', 'last', 'limit'], introspectionCost: DEFAULT_INTROSPECTION_COST };
 
-function compose(subgraphs: Array<{ name: string; sdl: string }>): string {
-  return composeSupergraph(subgraphs.map((s) => ({ ...s, url: `http://${s.name}.invalid/graphql` }))).supergraphSdl;
+function compose(subgraphs: Array<{ name: string; sdl: string }>) {
+  return buildSupergraphModel(composeSupergraph(subgraphs.map((s) => ({ ...s, url: `http://${s.name}.invalid/graphql` }))).supergraphSdl);
 }
 
 const example = createCostModel(

@@ -3,7 +3,7 @@ import { createLogger } from '../../../../gateway/observability/index.js';
 import { classifySubgraphFailure } from '../../../../gateway/engine/failure.js';
 import { createHttpTransport, SubgraphTransportClosedError } from '../../../../gateway/subgraph-client/http-transport.js';
 import { createSubgraphClient } from '../../../../gateway/subgraph-client/subgraph-client.js';
-import { composeSupergraph, supergraphSubgraphNames } from '../../../../gateway/supergraph/index.js';
+import { buildSupergraphModel, composeSupergraph } from '../../../../gateway/supergraph/index.js';
 import { createCloseStack, startSubgraphs, type RunningSubgraphs } from '../../../helpers/subgraphs.js';
 
 const closeStack = createCloseStack();
@@ -46,7 +46,7 @@ describe('closed subgraph transports', () => {
       { name: 'alpha', url: 'http://a.test/graphql', sdl: sdl('a') },
       { name: 'beta-two', url: 'http://b.test/graphql', sdl: sdl('b') },
     ]);
-    expect(supergraphSubgraphNames(supergraphSdl).sort()).toEqual(['alpha', 'beta-two']);
-    expect(supergraphSubgraphNames('type Query { a: String }')).toEqual([]);
+    expect([...buildSupergraphModel(supergraphSdl).subgraphNames].sort()).toEqual(['alpha', 'beta-two']);
+    expect(buildSupergraphModel('type Query { a: String }').subgraphNames).toEqual([]);
   });
 });

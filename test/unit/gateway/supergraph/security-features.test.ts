@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AUTHORIZATION_FEATURES } from '../../../../gateway/plugins/auth/index.js';
-import { composeSupergraph, prepareSupergraphForEngine, readLinkedFeatures } from '../../../../gateway/supergraph/index.js';
+import { buildSupergraphModel, composeSupergraph, prepareSupergraphForEngine } from '../../../../gateway/supergraph/index.js';
+
+const readLinkedFeatures = (sdl: string) => buildSupergraphModel(sdl).features;
 
 const fed = (imports: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [${imports}])\n`;
 const supergraph = (sdl: string) => composeSupergraph([{ name: 'a', url: 'http://a/graphql', sdl }]).supergraphSdl;
@@ -22,7 +24,7 @@ describe('supergraph features and the engine', () => {
   });
 
   it('keeps features the engine enforces (inaccessible) and clears only the plugin-enforced purposes', () => {
-    const prepared = prepareSupergraphForEngine(withBoth, AUTHORIZATION_FEATURES);
+    const prepared = prepareSupergraphForEngine(withBoth, AUTHORIZATION_FEATURES).sdl;
     const purposes = Object.fromEntries(readLinkedFeatures(prepared).map((f) => [f.url, f.purpose]));
     expect(purposes['https://specs.apollo.dev/inaccessible/v0.2']).toBe('SECURITY');
     expect(purposes['https://specs.apollo.dev/join/v0.5']).toBe('EXECUTION');
@@ -38,6 +40,6 @@ describe('supergraph features and the engine', () => {
 
   it('leaves a supergraph with nothing to clear untouched (same string)', () => {
     const plain = supergraph(`${fed('"@key", "@inaccessible"')} type Query { a: String  b: String @inaccessible }`);
-    expect(prepareSupergraphForEngine(plain, AUTHORIZATION_FEATURES)).toBe(plain);
+    expect(prepareSupergraphForEngine(plain, AUTHORIZATION_FEATURES).sdl).toBe(plain);
   });
 });

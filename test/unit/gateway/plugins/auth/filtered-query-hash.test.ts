@@ -2,6 +2,7 @@ import { buildSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { filteredQueryHash } from '../../../../../gateway/plugins/auth/authorization-plugin.js';
 import { readAuthorizationRules, type Caller } from '../../../../../gateway/plugins/auth/authorization-rules.js';
+import { buildSupergraphModel } from '../../../../../gateway/supergraph/index.js';
 import { filterOperation } from '../../../../../gateway/plugins/auth/operation-filter.js';
 import { listRemovals } from '../../../../helpers/removals.js';
 
@@ -15,7 +16,7 @@ type Movie { title: String, code: String @requiresScopes(scopes: [["movie"]]) }
 union Result = Book | Movie
 `;
 const schema = buildSchema(SDL, { assumeValidSDL: true });
-const rules = readAuthorizationRules(SDL);
+const rules = readAuthorizationRules(buildSupergraphModel(SDL));
 const member = (...scopes: string[]): Caller => ({ authenticated: true, scopes: new Set(scopes) });
 const QUERY = parse('{ search { ... on Book { x: isbn } ... on Movie { x: code } } }');
 

@@ -1,6 +1,7 @@
 import { buildSchema, getOperationAST, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readAuthorizationRules, type Caller } from '../../../../../gateway/plugins/auth/authorization-rules.js';
+import { buildSupergraphModel } from '../../../../../gateway/supergraph/index.js';
 import { filterOperation } from '../../../../../gateway/plugins/auth/operation-filter.js';
 import { patchResponse, unauthorizedError } from '../../../../../gateway/plugins/auth/response-patch.js';
 import { countingFragmentReads, doublingFragments } from '../../../../helpers/fragment-reads.js';
@@ -21,7 +22,7 @@ type Movie { title: String }
 union Result = Book | Movie
 `;
 const schema = buildSchema(SDL, { assumeValidSDL: true });
-const rules = readAuthorizationRules(SDL);
+const rules = readAuthorizationRules(buildSupergraphModel(SDL));
 const anonymous: Caller = { authenticated: false, scopes: new Set() };
 const member = (...scopes: string[]): Caller => ({ authenticated: true, scopes: new Set(scopes) });
 
@@ -95,7 +96,7 @@ describe('filterOperation', () => {
 
 describe('filterOperation with interfaces and abstract types (fails closed)', () => {
   const IFACE_SDL = `
-schema @link(url: "https://specs.apollo.dev/authenticated/v0.1") { query: Query }
+schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/authenticated/v0.1") { query: Query }
 directive @link(url: String, as: String, for: String, import: [String]) repeatable on SCHEMA
 directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 interface Node { id: ID! email: String }
@@ -108,7 +109,7 @@ type Person implements Contact { email: String @authenticated phone: String }
 type Query { node(id: ID!): Node named: Named user: User contact: Contact }
 `;
   const ifaceSchema = buildSchema(IFACE_SDL, { assumeValidSDL: true });
-  const ifaceRules = readAuthorizationRules(IFACE_SDL);
+  const ifaceRules = readAuthorizationRules(buildSupergraphModel(IFACE_SDL));
   const runIface = (query: string, caller: Caller) => {
     const document = parse(query);
     return listRemovals(filterOperation(ifaceSchema, ifaceRules, document, getOperationAST(document)!, caller).removed).map((r) => r.path);
