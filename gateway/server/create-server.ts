@@ -1,8 +1,8 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayErrorCode, GatewayError } from '../errors.js';
 import type { GatewayPlugin } from '../plugins/plugin.js';
@@ -24,6 +24,7 @@ import { createRequestPipelineApolloPlugin } from './apollo-plugins.js';
 import { createPlugins } from './plugins.js';
 import { createFormatError } from './format-error.js';
 import { createHttpHandler } from './http-handler.js';
+import { createGatewayHttpServer } from './http-server.js';
 import { createDocumentStore } from './document-store.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
 import { createOperationLimiter } from './operation-limits.js';
@@ -90,24 +91,6 @@ function withApolloTelemetry<T>(optIn: boolean, build: () => T): T {
   }
 }
 
-/**
- * Node answers a head over `maxHeaderSize` (and other parse errors) with a bare status or a closed
- * socket; clients get a JSON body with a code instead.
- */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) return void socket.destroy();
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = JSON.stringify({
-    errors: [
-      tooLarge
-        ? { message: 'Request headers are larger than the gateway accepts.', extensions: { code: 'REQUEST_TOO_LARGE' } }
-        : { message: 'The HTTP request is malformed.', extensions: { code: 'BAD_REQUEST' } },
-    ],
-  });
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-}
-
 /** Builds the whole gateway without binding a port, so tests and the benchmark run it in-process. */
 export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
@@ -157,6 +140,15 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logger: logger.child({ component: 'engine' }),
   }));
 
+  // Built first: Apollo's drain plugin needs it. The request handler is set once Apollo exists.
+  const handle: { current?: (request: IncomingMessage, response: ServerResponse) => void } = {};
+  const httpServer = createGatewayHttpServer({
+    maxHeaderBytes: config.server.maxHeaderBytes,
+    metrics,
+    routeOf: (path) => (path === config.server.graphqlPath ? 'graphql' : path === '/health' ? 'health' : path === config.metrics.path ? 'metrics' : path === '/' ? 'root' : 'other'),
+    handle: (request, response) => handle.current!(request, response),
+  });
+
   const validationRules = [createMaxDepthRule(config.limits.maxDepth)];
   const documentStore = createDocumentStore(config.caches.documentBytes, { introspection: config.server.introspection, validationRules });
   const apollo = new ApolloServer<GatewayContext>({
@@ -175,13 +167,13 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // The HTTP layer resolves APQ and trusted documents (persisted-documents plugin), byte-bounded or on Redis.
     persistedQueries: false,
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground plugin serves ours.
-    plugins: [createRequestPipelineApolloPlugin(), { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) }, ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.server.shutdownGraceMs }),
+      createRequestPipelineApolloPlugin(), { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) }, ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
     logger: logger.child({ component: 'apollo' }),
   });
 
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  const handler = createHttpHandler({
+  handle.current = createHttpHandler({
     apollo,
     graphqlPath: config.server.graphqlPath,
     bodyLimitBytes: config.server.bodyLimitBytes,
@@ -192,27 +184,6 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     documentStore,
     isReady: () => ready,
   });
-  const routeOf = (url: string | undefined): string => {
-    const path = url?.split('?', 1)[0];
-    if (path === config.server.graphqlPath) return 'graphql';
-    if (path === '/health') return 'health';
-    if (path === config.metrics.path) return 'metrics';
-    return path === '/' ? 'root' : 'other';
-  };
-  const httpServer = createHttpServer({ maxHeaderSize: config.server.maxHeaderBytes }, (request, response) => {
-    inFlight++;
-    metrics?.setInFlight(inFlight);
-    const started = performance.now();
-    response.once('close', () => {
-      inFlight--;
-      metrics?.setInFlight(inFlight);
-      metrics?.observeRequest(routeOf(request.url), response.statusCode, (performance.now() - started) / 1000);
-      if (inFlight === 0) drained?.();
-    });
-    handler(request, response);
-  });
-
-  httpServer.on('clientError', answerClientError);
 
   return {
     httpServer,
@@ -235,19 +206,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     async stop() {
       ready = false;
       const graceEnds = Date.now() + config.server.shutdownGraceMs;
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      if (inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, config.server.shutdownGraceMs);
-          drained = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      httpServer.closeAllConnections();
-      await closed;
+      // Apollo's drain plugin stops accepting, lets in-flight requests finish within the grace, then
+      // closes the connections left.
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const plugin of plugins) await plugin.stop?.();
       await configured.close?.();
