@@ -1,27 +1,5 @@
-import { Redis } from 'ioredis';
-import { describeRedisUrl } from './redis.js';
-
-/** How long a Redis connection attempt may take before the command fails (no endless queueing). */
-export const DEFAULT_FEED_CONNECT_TIMEOUT_MS = 2_000;
-
-/**
- * Creates a client for published state (schemas, persisted documents). Command clients fail quickly
- * while Redis is down instead of queueing forever; a subscriber waits for the connection instead.
- */
-export function createRedisClient(url: string, mode: 'commands' | 'subscriber' = 'commands'): Redis {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    // ioredis resubscribes after a reconnect with a promise nobody handles: a connection closed
-    // before the reply then becomes an unhandled rejection. Subscribers resubscribe themselves.
-    autoResubscribe: false,
-    connectTimeout: DEFAULT_FEED_CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: mode === 'commands' ? 1 : null,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
-  // Errors surface through the failing commands; the event only needs a listener.
-  client.on('error', () => undefined);
-  return client;
-}
+import type { Redis } from 'ioredis';
+import { createRedisClient, describeRedisUrl } from './redis.js';
 
 /** A Redis hash that publishers replace and announce on a channel; replicas read it and follow. */
 export interface RedisHashFeed {
@@ -39,7 +17,7 @@ export interface RedisHashFeed {
 
 export function createRedisHashFeed(options: { url: string; key: string; channel: string; what: string }): RedisHashFeed {
   const { url, key, channel } = options;
-  const client = createRedisClient(url);
+  const client = createRedisClient(url, 'tool');
   const subscribers = new Set<Redis>();
   return {
     async read() {

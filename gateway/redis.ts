@@ -13,8 +13,6 @@ export const DEFAULT_REDIS_ERROR_LOG_INTERVAL_MS = 10_000;
 export interface RedisConnectionOptions {
   url: string;
   logger: Logger;
-  connectTimeoutMs?: number;
-  commandTimeoutMs?: number;
   errorLogIntervalMs?: number;
 }
 
@@ -35,22 +33,37 @@ export function describeRedisUrl(url: string): string {
 }
 
 /**
- * One ioredis connection shared by the extensions that keep state across replicas. Commands never
- * wait for a connection (`enableOfflineQueue: false`) and time out quickly, so callers can fall back
- * at once while Redis is down; ioredis keeps reconnecting in the background and commands work again
- * as soon as it is back, without a restart.
+ * What every Redis client of Switchyard is, whatever it does: one policy. A connection attempt gives
+ * up after 1 s and is retried at most every second, a command never hangs (500 ms), and errors
+ * surface through the failing commands. `commands` clients never queue a command while disconnected
+ * (callers fall back at once); `subscriber` clients wait for their connection and resubscribe
+ * themselves after a reconnect (ioredis's own resubscribe leaves an unhandled promise); `tool`
+ * clients (CLIs) connect explicitly and may wait for the connection once.
+ */
+export function createRedisClient(url: string, role: 'commands' | 'subscriber' | 'tool' = 'commands'): Redis {
+  const client = new Redis(url, {
+    lazyConnect: role !== 'commands',
+    enableOfflineQueue: role !== 'commands',
+    autoResubscribe: false,
+    maxRetriesPerRequest: role === 'subscriber' ? null : 1,
+    connectTimeout: DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+    commandTimeout: role === 'subscriber' ? undefined : DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 100, DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS),
+  });
+  // Errors surface through the failing commands; the event only needs a listener (and a log: see below).
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * One connection shared by the plugins that keep state across replicas (rate limits, APQ), with its
+ * connection errors logged at most every 10 s. ioredis keeps reconnecting in the background and
+ * commands work again as soon as Redis is back, without a restart.
  */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const logger = options.logger.child({ component: 'redis', redis: describeRedisUrl(options.url) });
   const errorLogIntervalMs = options.errorLogIntervalMs ?? DEFAULT_REDIS_ERROR_LOG_INTERVAL_MS;
-  const client = new Redis(options.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
-    commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
-    retryStrategy: (attempt) => Math.min(attempt * 100, DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS),
-    lazyConnect: false,
-  });
+  const client = createRedisClient(options.url, 'commands');
   let lastErrorLog = 0;
   let suppressed = 0;
   let wasReady = false;

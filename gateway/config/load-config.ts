@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { GatewayErrorCode, GatewayError } from '../errors.js';
 import { applyEnvironmentDefaults } from './environment-defaults.js';
 import { authSchema } from './auth-schema.js';
@@ -17,10 +17,17 @@ export interface LoadConfigOptions {
 type Mutable = Record<string, unknown>;
 
 /**
- * Environment variables that override config keys. Values are coerced (numbers, booleans) here so
- * the schema sees typed values and reports the env var's key path when one is wrong.
+ * How an environment variable's text becomes a config value, by zod. A value that does not coerce
+ * is passed on as the raw string, so the config schema reports it with the key and the variable.
  */
-type EnvKind = 'string' | 'number' | 'boolean' | 'count-or-auto';
+const number = z.string().trim().min(1).pipe(z.coerce.number());
+const ENV_KINDS = {
+  string: z.string(),
+  number,
+  boolean: z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] }),
+  'count-or-auto': z.union([z.literal('auto'), number]),
+} as const;
+type EnvKind = keyof typeof ENV_KINDS;
 
 const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind: EnvKind }> = [
   { env: 'PORT', path: ['server', 'port'], kind: 'number' },
@@ -42,10 +49,8 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
 ];
 
 function coerce(raw: string, kind: EnvKind): unknown {
-  if (kind === 'count-or-auto') return raw.trim() === 'auto' ? 'auto' : coerce(raw, 'number');
-  if (kind === 'number') return raw.trim() === '' ? raw : Number(raw);
-  if (kind === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
-  return raw;
+  const parsed = ENV_KINDS[kind].safeParse(kind === 'count-or-auto' ? raw.trim() : raw);
+  return parsed.success ? parsed.data : raw;
 }
 
 function setPath(target: Mutable, path: readonly string[], value: unknown): void {

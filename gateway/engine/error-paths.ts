@@ -6,23 +6,28 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
-/** Fetch operations are few (one per plan node) but a failing subgraph fails every request: parse each once. */
-const PARSE_CACHE_LIMIT = 500;
-const parsedQueries = new Map<string, DocumentNode | null>();
+/**
+ * Fetch operations are few (one per plan node) but a failing subgraph fails every request: parse
+ * each once, least recently used first out, within a byte budget counting the text (×100 for its AST).
+ */
+const PARSE_CACHE_BYTES = 16 * 1024 * 1024;
+const parsedQueries = new LRUCache<string, { document: DocumentNode | null }>({ maxSize: PARSE_CACHE_BYTES, sizeCalculation: (_value, query) => 100 * query.length + 1 });
 
 function parseCached(query: string): DocumentNode | null {
-  let parsed = parsedQueries.get(query);
-  if (parsed === undefined) {
+  let entry = parsedQueries.get(query);
+  if (!entry) {
+    let document: DocumentNode | null;
     try {
-      parsed = parse(query);
+      document = parse(query);
     } catch {
-      parsed = null;
+      document = null;
     }
-    if (parsedQueries.size >= PARSE_CACHE_LIMIT) parsedQueries.clear();
-    parsedQueries.set(query, parsed);
+    entry = { document };
+    if (100 * query.length < PARSE_CACHE_BYTES) parsedQueries.set(query, entry);
   }
-  return parsed;
+  return entry.document;
 }
 
 export type ResponsePath = ReadonlyArray<string | number>;

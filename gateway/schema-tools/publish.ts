@@ -3,13 +3,12 @@ import type { SupergraphYaml } from '../supergraph/index.js';
 import { checkSubgraphSchema, isCheckPassing, type SchemaCheckResult } from './check.js';
 import { loadCurrentSubgraphs } from './current-subgraphs.js';
 import {
-  createRedisClient,
   DEFAULT_SCHEMAS_CHANNEL,
   DEFAULT_SCHEMAS_KEY,
   parsePublishedSchemas,
   type PublishedSchema,
 } from '../supergraph/redis-registry.js';
-import { describeRedisUrl } from '../redis.js';
+import { createRedisClient, describeRedisUrl } from '../redis.js';
 
 export interface PublishRequest {
   yaml: SupergraphYaml;
@@ -53,7 +52,7 @@ export async function publishToFile(request: PublishRequest): Promise<PublishOut
  * MULTI under WATCH, so a concurrent publish forces a re-check instead of slipping past it.
  */
 export async function publishToRedis(request: PublishRequest & { url: string }): Promise<PublishOutcome> {
-  const client = createRedisClient(request.url);
+  const client = createRedisClient(request.url, 'tool');
   try {
     await client.connect().catch((error: Error) => {
       throw new Error(`Redis at ${describeRedisUrl(request.url)} is unreachable (${error.message}); nothing was published.`);

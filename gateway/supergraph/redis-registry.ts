@@ -1,4 +1,3 @@
-export { createRedisClient } from '../redis-hash-feed.js';
 import { createRedisHashFeed } from '../redis-hash-feed.js';
 import type { SubgraphSdlOverrides } from './index.js';
 

@@ -1,4 +1,5 @@
 import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { graphqlRuntime } from './graphql-runtime.js';
 
 const { GraphQLError: RuntimeGraphQLError, execute, getOperationAST, parse, validate } = graphqlRuntime;
@@ -15,6 +16,7 @@ export type ExecutorOutcome =
   | { kind: 'invalid'; errors: readonly GraphQLError[] }
   | { kind: 'method-not-allowed' };
 
+/** Distinct documents remembered (the gateway sends a small, repeating set). */
 const DOCUMENT_CACHE_LIMIT = 1000;
 
 /**
@@ -22,11 +24,11 @@ const DOCUMENT_CACHE_LIMIT = 1000;
  * repeated query strings, so this keeps the subgraphs cheap enough that the gateway is the bottleneck.
  */
 export function createExecutor(schema: GraphQLSchema) {
-  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const documents = new LRUCache<string, { prepared: DocumentNode | readonly GraphQLError[] }>({ max: DOCUMENT_CACHE_LIMIT });
 
   function prepare(query: string): DocumentNode | readonly GraphQLError[] {
     const cached = documents.get(query);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return cached.prepared;
     let prepared: DocumentNode | readonly GraphQLError[];
     try {
       const document = parse(query);
@@ -35,8 +37,7 @@ export function createExecutor(schema: GraphQLSchema) {
     } catch (error) {
       prepared = [error instanceof RuntimeGraphQLError ? error : new RuntimeGraphQLError(String(error))];
     }
-    if (documents.size >= DOCUMENT_CACHE_LIMIT) documents.clear();
-    documents.set(query, prepared);
+    documents.set(query, { prepared });
     return prepared;
   }
 

@@ -1,5 +1,4 @@
-import { createRedisClient } from '../../redis-hash-feed.js';
-import { describeRedisUrl } from '../../redis.js';
+import { createRedisClient, describeRedisUrl } from '../../redis.js';
 import { parseManifest } from './manifest.js';
 
 /**
@@ -16,7 +15,7 @@ export async function publishManifestToRedis(options: {
 }): Promise<{ documents: number; notified: number }> {
   const manifest = parseManifest(options.manifestText, options.source);
   if (manifest.byId.size === 0) throw new Error(`${options.source} holds no documents; nothing was published.`);
-  const client = createRedisClient(options.url);
+  const client = createRedisClient(options.url, 'tool');
   try {
     await client.connect().catch((error: Error) => {
       throw new Error(`Redis at ${describeRedisUrl(options.url)} is unreachable (${error.message}); nothing was published.`);
