@@ -35,6 +35,8 @@ export interface LoadResult {
   breakdown: { socket: number; timeouts: number; status: number; graphqlErrors: number; mismatches: number };
   /** Authorization tokens handed out (each request got the next one). */
   tokensUsed: number;
+  /** The first response that failed the check (status and the body's first 500 characters), to say why. */
+  firstFailure?: string;
 }
 
 /** Shared across a run so rotation continues between workloads instead of restarting at token 0. */
@@ -50,19 +52,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const breakdown = { socket: 0, timeouts: 0, status: 0, graphqlErrors: 0, mismatches: 0 };
   let verified = 0;
   let tokensUsed = 0;
+  let firstFailure: string | undefined;
   const baseHeaders = { 'content-type': 'application/json', accept: 'application/json' };
 
+  const fail = (kind: 'status' | 'graphqlErrors' | 'mismatches', status: number, body: string): void => {
+    breakdown[kind]++;
+    firstFailure ??= `${kind}: ${status} ${body.slice(0, 500)}`;
+  };
   const check = (status: number, body: string): void => {
-    if (status !== 200) return void breakdown.status++;
+    if (status !== 200) return fail('status', status, body);
     if (accepted.has(body)) return void verified++;
     let parsed: { errors?: unknown } | undefined;
     try {
       parsed = JSON.parse(body);
     } catch {
-      return void breakdown.mismatches++;
+      return fail('mismatches', status, body);
     }
-    if (parsed?.errors) return void breakdown.graphqlErrors++;
-    if (!isDeepStrictEqual(parsed, reference.parsed)) return void breakdown.mismatches++;
+    if (parsed?.errors) return fail('graphqlErrors', status, body);
+    if (!isDeepStrictEqual(parsed, reference.parsed)) return fail('mismatches', status, body);
     if (accepted.size < 16) accepted.add(body);
     verified++;
   };
@@ -107,5 +114,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors,
     breakdown,
     tokensUsed,
+    ...(firstFailure ? { firstFailure } : {}),
   };
 }

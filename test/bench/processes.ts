@@ -28,12 +28,22 @@ export interface SpawnServerOptions {
   env?: Record<string, string>;
   /** stdout goes to this file (request logs); stderr is read for `readyPattern` and kept for errors. */
   logFile: string;
+  /** Ready once stderr matches; the match is returned as `ready` (e.g. the URL a server bound on port 0). */
   readyPattern?: RegExp;
   /** Resolve on the first IPC message of this type instead of a stderr line; its payload is returned. */
   readyMessage?: string;
   readyTimeoutMs?: number;
   /** Node/V8 flags before the script (the gateway runs with GATEWAY_NODE_FLAGS, as `npm run gateway` does). */
   nodeArgs?: readonly string[];
+}
+
+/** Banners printed once a gateway serves, with the URL it bound (the gateways start on port 0). */
+export const PLAIN_GATEWAY_READY = /ready at (http:\/\/\S+?)\/?\n/;
+export const SWITCHYARD_READY = /Switchyard gateway: (http:\/\/\S+?)(?:\/graphql)?[\s(]/;
+
+/** The GraphQL endpoint named by a banner matched with one of the patterns above. */
+export function graphqlUrlFromBanner(match: RegExpExecArray): string {
+  return `${new URL(match[1]!).origin}/graphql`;
 }
 
 /** Starts a server child process and waits until it says it is ready. */
@@ -77,10 +87,11 @@ export async function spawnServer<T = unknown>(options: SpawnServerOptions): Pro
     });
     if (options.readyPattern) {
       child.stderr!.on('data', () => {
-        if (!settled && options.readyPattern!.test(stderr)) {
+        const match = settled ? null : options.readyPattern!.exec(stderr);
+        if (match) {
           settled = true;
           clearTimeout(timer);
-          resolveReady(undefined as T);
+          resolveReady(match as unknown as T);
         }
       });
     }

@@ -10,8 +10,7 @@ import { HEAVY_QUERY_BODY } from './heavy-query.js';
 import { runLoad, type Reference } from './load.js';
 import { sampleUsage } from './proc-sampler.js';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/cli/node-flags.js';
-import { freePort } from '../helpers/ports.js';
-import { spawnServer, stopAllServers, type Child } from './processes.js';
+import { graphqlUrlFromBanner, PLAIN_GATEWAY_READY, spawnServer, stopAllServers, SWITCHYARD_READY, type Child } from './processes.js';
 import { formatTable, GATEWAY_LABELS, ratioLine, summarize, WORKLOADS, type RoundSample } from './report.js';
 import { readSettledSubgraphRequests, readSubgraphRequests, requestsBetween } from './subgraphs-control.js';
 import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
@@ -29,22 +28,29 @@ interface Setup {
   subgraphs: Child & { ready: { urls: Record<string, string> } };
 }
 
-/** Starts gateway A, B or C on a free port; resolves once it serves. */
+/**
+ * Starts gateway A, B or C on port 0 and reads the URL it bound from its banner: a port picked
+ * beforehand could be taken by another process (tests run beside the smoke bench) before it listens.
+ */
 async function startGateway(id: GatewayId, setup: Setup, round: number): Promise<Child & { url: string }> {
-  const port = await freePort();
   const logFile = join(setup.folder, `gateway-${id}-round-${round}.log`);
   const child =
     id === 'A'
-      ? await spawnServer({ script: 'test/bench/plain-gateway.ts', args: [setup.supergraphPath, String(port)], logFile, readyPattern: /ready at/ })
-      : await spawnServer({
+      ? await spawnServer<RegExpExecArray>({
+          script: 'test/bench/plain-gateway.ts',
+          args: [setup.supergraphPath, '0'],
+          logFile,
+          readyPattern: PLAIN_GATEWAY_READY,
+        })
+      : await spawnServer<RegExpExecArray>({
           script: 'gateway/cli/main.ts',
           nodeArgs: GATEWAY_NODE_FLAGS,
-          args: ['--config', SWITCHYARD_CONFIG, '--supergraph', setup.supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
+          args: ['--config', SWITCHYARD_CONFIG, '--supergraph', setup.supergraphPath, '--port', '0', '--host', '127.0.0.1'],
           env: { SWITCHYARD_WORKERS: id === 'B' ? '1' : 'auto', SWITCHYARD_JWT_SECRET: setup.secret },
           logFile,
-          readyPattern: /Switchyard gateway: /,
+          readyPattern: SWITCHYARD_READY,
         });
-  return { ...child, url: `http://127.0.0.1:${port}/graphql` };
+  return { ...child, url: graphqlUrlFromBanner(child.ready) };
 }
 
 type RunningGateway = Child & { url: string };

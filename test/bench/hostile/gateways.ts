@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { GATEWAY_NODE_FLAGS } from '../../../gateway/cli/node-flags.js';
 import { composeSupergraph, type SubgraphSdl } from '../../../gateway/supergraph/index.js';
 import { REPO_ROOT, SUBGRAPH_NAMES } from '../../helpers/gateway.js';
-import { freePort } from '../../helpers/ports.js';
 import type { GatewayId } from '../args.js';
-import { spawnServer, type Child } from '../processes.js';
+import { graphqlUrlFromBanner, PLAIN_GATEWAY_READY, spawnServer, SWITCHYARD_READY, type Child } from '../processes.js';
 import { HOSTILE_SDL, HOSTILE_SUBGRAPH_NAME } from './hostile-subgraph.js';
 
 /** A gateway that froze must not hold up the next class: SIGKILL after this long past SIGTERM. */
@@ -33,25 +32,24 @@ export function writeHostileSupergraph(folder: string, urls: Record<string, stri
  * flags, as `npm run gateway` starts it.
  */
 export async function startGateway(id: GatewayId, supergraphPath: string, logFile: string): Promise<RunningGateway> {
-  const port = await freePort();
   const child =
     id === 'A'
-      ? await spawnServer({
+      ? await spawnServer<RegExpExecArray>({
           script: 'test/bench/plain-gateway.ts',
-          args: [supergraphPath, String(port)],
+          args: [supergraphPath, '0'],
           // Nothing leaves the machine during a benchmark; this changes no request path.
           env: { APOLLO_TELEMETRY_DISABLED: 'true' },
           logFile,
-          readyPattern: /ready at/,
+          readyPattern: PLAIN_GATEWAY_READY,
         })
-      : await spawnServer({
+      : await spawnServer<RegExpExecArray>({
           script: 'gateway/cli/main.ts',
           nodeArgs: GATEWAY_NODE_FLAGS,
-          args: ['--supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
+          args: ['--supergraph', supergraphPath, '--port', '0', '--host', '127.0.0.1'],
           logFile,
-          readyPattern: /Switchyard gateway: /,
+          readyPattern: SWITCHYARD_READY,
         });
-  return { ...child, id, url: `http://127.0.0.1:${port}/graphql` };
+  return { ...child, id, url: graphqlUrlFromBanner(child.ready) };
 }
 
 /** How the process ended up: `alive`, or the exit code / signal it died with during the class. */
