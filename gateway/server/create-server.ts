@@ -98,7 +98,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const metrics = config.metrics.enabled ? createGatewayMetrics({ collectProcessMetrics: config.metrics.processMetrics }) : undefined;
   const plugins = [
     ...(metrics ? [createMetricsPlugin({ metrics, path: config.metrics.path })] : []),
-    ...createPlugins({ config, logger, env: options.env, metrics }),
+    ...createPlugins({ config, logger, metrics }),
     ...(options.plugins ?? []),
   ];
   let supergraph: LoadedSupergraph | undefined;

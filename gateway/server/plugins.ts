@@ -18,12 +18,9 @@ import { createRateLimitPlugin } from '../plugins/rate-limit/index.js';
 import { createRedisHashFeed } from '../redis-hash-feed.js';
 import { createRedisConnection } from '../redis.js';
 
-
 export interface PluginDependencies {
   config: GatewayConfig;
   logger: Logger;
-  /** Where plugins read the secrets their config names (process.env at the edge). */
-  env?: Record<string, string | undefined>;
   /** Where plugins report what they measure (operation cost); undefined when metrics are off. */
   metrics?: GatewayMetrics;
 }
@@ -56,7 +53,7 @@ export function orderPlugins(plugins: readonly GatewayPlugin[]): GatewayPlugin[]
  * `gateway/plugins/<name>` and states what it must run after (`after`); `orderPlugins` honours it.
  */
 export function createPlugins(deps: PluginDependencies): GatewayPlugin[] {
-  const { config, logger, env = {} } = deps;
+  const { config, logger } = deps;
   const plugins: GatewayPlugin[] = [];
   const needsRedis = config.rateLimit.enabled || (config.apq.enabled && config.apq.store === 'redis');
   const redis = needsRedis && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { watchFiles } from '../config/watch-files.js';
 import { GatewayErrorCode, GatewayError } from '../errors.js';
 import { composeSupergraph, type SubgraphSdl } from './compose.js';

@@ -113,7 +113,7 @@ describe('hot reload after a failed composition', () => {
     expect(await isValid('{ bHello }')).toBe(true);
     const logsBefore = gateway.logs.length;
     const yamlPath = join(folder, 'supergraph.yaml');
-    replaceFile(yamlPath, readFileSync(yamlPath, 'utf8').replace(/  b:\n(    .*\n)+/, ''));
+    replaceFile(yamlPath, readFileSync(yamlPath, 'utf8').replace(/ {2}b:\n( {4}.*\n)+/, ''));
     await waitFor(() => isValid('{ users(first: 1) { id } }').then(async (ok) => ok && !(await isValid('{ bHello }'))), 5_000, 'b to leave');
     await waitFor(
       () => gateway.logs.slice(logsBefore).some((l) => l.msg === 'subgraph left the supergraph; closing its pools' && l.subgraph === 'b'),
