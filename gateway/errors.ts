@@ -115,11 +115,7 @@ export interface ClientErrorOptions {
 }
 
 /** Builds a client-facing GraphQLError with a stable code and, when given, an HTTP status. */
-export function createClientError(
-  code: ClientErrorCode,
-  message: string,
-  options: ClientErrorOptions = {},
-): GraphQLError {
+export function createClientError(code: ClientErrorCode, message: string, options: ClientErrorOptions = {}): GraphQLError {
   const extensions: Record<string, unknown> = { ...options.extensions, code };
   const status = options.httpStatus ?? ERROR_STATUS[code];
   if (status !== undefined || options.headers !== undefined) {

@@ -45,11 +45,15 @@ function stop(exitCode: number): void {
 // real ones: `npm run token` mints tokens for the same secret, and the subgraphs check signatures.
 const subgraphSecret = process.env.SWITCHYARD_SUBGRAPH_SECRET || DEV_SUBGRAPH_SECRET;
 run('subgraphs/main.ts', { ...process.env, SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret });
-run('gateway/cli/main.ts', {
-  ...process.env,
-  NODE_ENV: process.env.NODE_ENV ?? 'development',
-  SWITCHYARD_JWT_SECRET: process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET,
-  SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret,
-}, GATEWAY_NODE_FLAGS);
+run(
+  'gateway/cli/main.ts',
+  {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    SWITCHYARD_JWT_SECRET: process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET,
+    SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret,
+  },
+  GATEWAY_NODE_FLAGS,
+);
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

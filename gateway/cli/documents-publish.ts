@@ -40,7 +40,13 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`documents:publish: ${manifestPath} not found or unreadable.\n`);
     return 1;
   }
-  const { documents, notified } = await publishManifestToRedis({ url, key: PERSISTED_DOCUMENTS_KEY, channel: PERSISTED_DOCUMENTS_CHANNEL, manifestText, source: manifestPath });
+  const { documents, notified } = await publishManifestToRedis({
+    url,
+    key: PERSISTED_DOCUMENTS_KEY,
+    channel: PERSISTED_DOCUMENTS_CHANNEL,
+    manifestText,
+    source: manifestPath,
+  });
   process.stdout.write(`✔ Published ${documents} trusted document(s); ${notified} gateway replica(s) notified.\n`);
   return 0;
 }

@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   const outcome = options.redisUrl ? await publishToRedis({ ...request, url: options.redisUrl }) : await publishToFile(request);
   process.stdout.write(formatCheckReport(outcome.check, options.allowBreaking));
   if (!outcome.published) {
-    process.stdout.write(`\n✖ Not published: fix the problems above${outcome.check.compositionErrors.length ? '' : ' or pass --allow-breaking'}. Nothing was changed.\n`);
+    process.stdout.write(
+      `\n✖ Not published: fix the problems above${outcome.check.compositionErrors.length ? '' : ' or pass --allow-breaking'}. Nothing was changed.\n`,
+    );
     return 1;
   }
   const details = outcome.version === undefined ? '' : ` as version ${outcome.version}; ${outcome.notified} gateway replica(s) notified`;

@@ -23,8 +23,15 @@ async function main(): Promise<void> {
   if (!values.sub) throw new Error('--sub is required.');
   const secret = process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET;
   // Scopes may be given space- or comma-separated; the token carries the OAuth `scope` string.
-  const scope = values.scopes!.split(/[\s,]+/).filter(Boolean).join(' ');
-  let jwt = new SignJWT(scope ? { scope } : {}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(values.sub).setIssuedAt().setExpirationTime(values.expires!);
+  const scope = values
+    .scopes!.split(/[\s,]+/)
+    .filter(Boolean)
+    .join(' ');
+  let jwt = new SignJWT(scope ? { scope } : {})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(values.sub)
+    .setIssuedAt()
+    .setExpirationTime(values.expires!);
   if (values.iss) jwt = jwt.setIssuer(values.iss);
   if (values.aud) jwt = jwt.setAudience(values.aud);
   process.stdout.write(`${await jwt.sign(new TextEncoder().encode(secret))}\n`);

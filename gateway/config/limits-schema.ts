@@ -86,9 +86,7 @@ const rateLimitSchema = z
       .strict()
       .default(() => ({ ...DEFAULT_FAILED_AUTH_LIMIT })),
     /** Addresses or CIDRs whose `X-Forwarded-For` is believed; empty: the socket address is the client. */
-    trustedProxies: z
-      .array(z.string().refine(isProxyEntry, 'must be an IP address or CIDR (e.g. 10.0.0.0/8)'))
-      .default(() => []),
+    trustedProxies: z.array(z.string().refine(isProxyEntry, 'must be an IP address or CIDR (e.g. 10.0.0.0/8)')).default(() => []),
     /** Redis unreachable: true serves with per-process limits; false answers 503 SERVICE_UNAVAILABLE. */
     failOpen: z.boolean().default(true),
     /** Charge the operation's estimated cost (needs `cost.enabled`) instead of 1 point per request. */

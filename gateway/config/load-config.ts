@@ -123,9 +123,6 @@ export function readConfigFile(path: string): GatewayConfigInput {
   try {
     return (parseYaml(text) ?? {}) as GatewayConfigInput;
   } catch (error) {
-    throw new GatewayError(
-      GatewayErrorCode.CONFIG_INVALID,
-      `Config file "${path}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, `Config file "${path}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 }

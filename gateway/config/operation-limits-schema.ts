@@ -88,7 +88,11 @@ export function checkDocumentSettings(
 ): void {
   const documents = config.persistedDocuments;
   if (documents.mode !== 'off' && documents.source === 'file' && !documents.manifest) {
-    context.addIssue({ code: 'custom', path: ['persistedDocuments', 'manifest'], message: `required when persistedDocuments.mode is ${documents.mode} (or use source: redis)` });
+    context.addIssue({
+      code: 'custom',
+      path: ['persistedDocuments', 'manifest'],
+      message: `required when persistedDocuments.mode is ${documents.mode} (or use source: redis)`,
+    });
   }
   if (documents.mode !== 'off' && documents.source === 'redis' && !config.redis.url) {
     context.addIssue({ code: 'custom', path: ['persistedDocuments', 'source'], message: 'redis needs redis.url (or REDIS_URL)' });

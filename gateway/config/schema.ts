@@ -90,7 +90,10 @@ const playgroundSchema = z
 const redisSchema = z
   .object({
     /** `redis://[user:password@]host:port[/db]`; set it through REDIS_URL to keep the password out of files. */
-    url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+      .optional(),
   })
   .strict();
 

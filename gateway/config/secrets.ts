@@ -17,7 +17,10 @@ export interface GatewaySecrets {
  * Reads the secrets `auth` names from `env` and checks them with the rest of the config: too short
  * a secret, or a `publicKey` that is not a PEM public key, is a problem naming its key.
  */
-export function readSecrets(auth: z.output<typeof authSchema>, env: Record<string, string | undefined>): { secrets: GatewaySecrets; problems: string[] } {
+export function readSecrets(
+  auth: z.output<typeof authSchema>,
+  env: Record<string, string | undefined>,
+): { secrets: GatewaySecrets; problems: string[] } {
   const problems: string[] = [];
   const fromEnv = (name: string, key: string): string | undefined => {
     const value = env[name];

@@ -62,7 +62,13 @@ const trafficFields = {
  * Headers that assert who the caller is, or prove the gateway sent the request. Only the gateway sets
  * them (auth plugin, request signing); forwarding a client's copy would let it claim any identity.
  */
-export const IDENTITY_HEADER_NAMES: readonly string[] = ['x-user-id', 'x-user-scopes', 'x-client-id', 'x-switchyard-timestamp', 'x-switchyard-signature'];
+export const IDENTITY_HEADER_NAMES: readonly string[] = [
+  'x-user-id',
+  'x-user-scopes',
+  'x-client-id',
+  'x-switchyard-timestamp',
+  'x-switchyard-signature',
+];
 
 /** Adds an issue for each `forwardHeaders` entry naming the configured API-key header. */
 export function refuseForwardedApiKeyHeader(
@@ -72,7 +78,8 @@ export function refuseForwardedApiKeyHeader(
   const header = config.auth.apiKeys.header;
   const check = (list: readonly string[] | undefined, path: Array<string | number>) =>
     list?.forEach((name, i) => {
-      if (name === header) context.addIssue({ code: 'custom', path: [...path, 'forwardHeaders', i], message: `${CREDENTIAL_HEADER_MESSAGE} (auth.apiKeys.header)` });
+      if (name === header)
+        context.addIssue({ code: 'custom', path: [...path, 'forwardHeaders', i], message: `${CREDENTIAL_HEADER_MESSAGE} (auth.apiKeys.header)` });
     });
   check(config.subgraphs.defaults.forwardHeaders, ['subgraphs', 'defaults']);
   for (const [name, override] of Object.entries(config.subgraphs.overrides)) check(override.forwardHeaders, ['subgraphs', 'overrides', name]);
@@ -89,7 +96,13 @@ export const subgraphsSchema = z
       .record(
         z.string(),
         z
-          .object({ ...trafficFields, urls: z.array(z.url({ protocol: /^https?$/ })).min(1).optional() })
+          .object({
+            ...trafficFields,
+            urls: z
+              .array(z.url({ protocol: /^https?$/ }))
+              .min(1)
+              .optional(),
+          })
           .strict(),
       )
       .default({}),

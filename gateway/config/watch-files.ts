@@ -33,4 +33,3 @@ export function watchFiles(paths: readonly string[], onChange: () => void): () =
   }
   return () => watchers.forEach((w) => w.close());
 }
-

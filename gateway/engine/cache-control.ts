@@ -47,7 +47,13 @@ export function parseCacheControl(value: string): Map<string, string> {
     const [rawName, ...rest] = part.split('=');
     const name = rawName.trim().toLowerCase();
     if (!name) continue;
-    directives.set(name, rest.join('=').trim().replace(/^"(.*)"$/, '$1'));
+    directives.set(
+      name,
+      rest
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return directives;
 }

@@ -1,11 +1,4 @@
-import {
-  Kind,
-  parse,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -13,7 +6,10 @@ import { LRUCache } from 'lru-cache';
  * each once, least recently used first out, within a byte budget counting the text (×100 for its AST).
  */
 const PARSE_CACHE_BYTES = 16 * 1024 * 1024;
-const parsedQueries = new LRUCache<string, { document: DocumentNode | null }>({ maxSize: PARSE_CACHE_BYTES, sizeCalculation: (_value, query) => 100 * query.length + 1 });
+const parsedQueries = new LRUCache<string, { document: DocumentNode | null }>({
+  maxSize: PARSE_CACHE_BYTES,
+  sizeCalculation: (_value, query) => 100 * query.length + 1,
+});
 
 function parseCached(query: string): DocumentNode | null {
   let entry = parsedQueries.get(query);
@@ -94,15 +90,11 @@ export function failedFetchPaths(
 ): ResponsePath[] {
   const parsed = document ?? parseCached(query);
   if (!parsed) return [];
-  const operation = parsed.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
+  const operation = parsed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return [];
   const fragments = fragmentsOf(parsed);
   const representations = variables?.representations;
-  const entitiesField = operation.selectionSet.selections.find(
-    (s) => s.kind === Kind.FIELD && s.name.value === '_entities',
-  );
+  const entitiesField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
   if (Array.isArray(representations) && entitiesField?.kind === Kind.FIELD && entitiesField.selectionSet) {
     const keysByType = new Map<string, string[]>();
     const paths: ResponsePath[] = [];

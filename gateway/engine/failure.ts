@@ -45,9 +45,7 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
     const unavailable = status === 429 || status === 502 || status === 503 || status === 504;
     return {
       code: unavailable ? GatewayErrorCode.SUBGRAPH_UNAVAILABLE : GatewayErrorCode.SUBGRAPH_ERROR,
-      message: unavailable
-        ? `Subgraph "${subgraph}" is unavailable (HTTP ${status}).`
-        : `Subgraph "${subgraph}" failed with HTTP ${status}.`,
+      message: unavailable ? `Subgraph "${subgraph}" is unavailable (HTTP ${status}).` : `Subgraph "${subgraph}" failed with HTTP ${status}.`,
       status,
     };
   }

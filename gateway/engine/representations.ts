@@ -32,7 +32,6 @@ export function dedupeRepresentations(representations: readonly unknown[]): Dedu
   return unique.length === representations.length ? undefined : { unique, uniqueIndexOf };
 }
 
-
 /**
  * Maps a response to the deduplicated request back onto the original representations: `_entities`
  * regains one entry per original index (equal representations share the answer, as they would have

@@ -26,7 +26,8 @@ export function readSubgraphAnswer(text: string, expectedEntities: number | unde
   if (!isObject(parsed) || (!('data' in parsed) && !('errors' in parsed))) throw new InvalidSubgraphResponse('not a GraphQL response');
   const { data, errors } = parsed;
   if (data !== undefined && data !== null && !isObject(data)) throw new InvalidSubgraphResponse('data is not an object');
-  if (errors !== undefined && (!Array.isArray(errors) || !errors.every(isObject))) throw new InvalidSubgraphResponse('errors is not a list of objects');
+  if (errors !== undefined && (!Array.isArray(errors) || !errors.every(isObject)))
+    throw new InvalidSubgraphResponse('errors is not a list of objects');
   if (expectedEntities !== undefined && isObject(data)) {
     const entities = data._entities;
     const failedWithErrors = entities === null && Array.isArray(errors) && errors.length > 0;
@@ -98,7 +99,11 @@ export function sanitizeError(error: Record<string, unknown>, policy: ErrorPolic
   extensions.code = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && code.length <= 100 ? code : GatewayErrorCode.SUBGRAPH_ERROR;
   extensions.subgraph = policy.subgraph;
   const raw = typeof error.message === 'string' ? error.message : `Subgraph "${policy.subgraph}" returned an error.`;
-  const message = policy.maskErrors ? `Subgraph "${policy.subgraph}" returned an error.` : raw.length > MAX_ERROR_MESSAGE_LENGTH ? `${raw.slice(0, MAX_ERROR_MESSAGE_LENGTH)}…` : raw;
+  const message = policy.maskErrors
+    ? `Subgraph "${policy.subgraph}" returned an error.`
+    : raw.length > MAX_ERROR_MESSAGE_LENGTH
+      ? `${raw.slice(0, MAX_ERROR_MESSAGE_LENGTH)}…`
+      : raw;
   const path = validPath(error.path);
   return path ? { message, path, extensions } : { message, extensions };
 }

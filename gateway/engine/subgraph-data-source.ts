@@ -135,10 +135,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
         this.logger.debug({ requestId: context.requestId, subgraph: this.name }, 'subgraph fetch cancelled: the client disconnected');
         return { errors: this.failureErrors(options, failure) };
       }
-      this.logger.warn(
-        { requestId: context?.requestId, subgraph: this.name, code: failure.code, err: error },
-        'subgraph fetch failed',
-      );
+      this.logger.warn({ requestId: context?.requestId, subgraph: this.name, code: failure.code, err: error }, 'subgraph fetch failed');
       this.onFetch?.(this.name, failure.code, (performance.now() - started) / 1000);
       return { errors: this.failureErrors(options, failure) };
     }
@@ -154,10 +151,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     return failedFetchPaths(options.request.query ?? '', document, options.request.variables, MAX_ERROR_PATHS_PER_FETCH + 1);
   }
 
-  private failureErrors(
-    options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>,
-    failure: SubgraphFailure,
-  ): GraphQLFormattedErrorLike[] {
+  private failureErrors(options: GraphQLDataSourceProcessOptions<SubgraphRequestContext>, failure: SubgraphFailure): GraphQLFormattedErrorLike[] {
     const extensions = { code: failure.code, subgraph: this.name, ...(failure.status ? { httpStatus: failure.status } : {}) };
     const paths = this.pathsOf(options);
     if (paths.length === 0) return [{ message: failure.message, extensions }];
@@ -179,7 +173,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     response: GatewayGraphQLResponse,
   ): GraphQLFormattedErrorLike[] {
     const wholeFetchFailed = response.data === null || response.data === undefined;
-    const policy = { subgraph: this.name, maskErrors: this.traffic.maskErrors, maxErrors: this.traffic.maxErrors, errorExtensions: this.traffic.errorExtensions };
+    const policy = {
+      subgraph: this.name,
+      maskErrors: this.traffic.maskErrors,
+      maxErrors: this.traffic.maxErrors,
+      errorExtensions: this.traffic.errorExtensions,
+    };
     const errors = (response.errors ?? []) as unknown as Array<Record<string, unknown>>;
     const normalised: GraphQLFormattedErrorLike[] = [];
     let expandedPathless = false;

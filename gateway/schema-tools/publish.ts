@@ -2,12 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { SupergraphYaml } from '../supergraph/index.js';
 import { checkSubgraphSchema, isCheckPassing, type SchemaCheckResult } from './check.js';
 import { loadCurrentSubgraphs } from './current-subgraphs.js';
-import {
-  DEFAULT_SCHEMAS_CHANNEL,
-  DEFAULT_SCHEMAS_KEY,
-  parsePublishedSchemas,
-  type PublishedSchema,
-} from '../supergraph/redis-registry.js';
+import { DEFAULT_SCHEMAS_CHANNEL, DEFAULT_SCHEMAS_KEY, parsePublishedSchemas, type PublishedSchema } from '../supergraph/redis-registry.js';
 import { createRedisClient, describeRedisUrl } from '../redis.js';
 
 export interface PublishRequest {
@@ -18,8 +13,7 @@ export interface PublishRequest {
 }
 
 export type PublishOutcome =
-  | { published: false; check: SchemaCheckResult }
-  | { published: true; check: SchemaCheckResult; target: string; version?: number; notified?: number };
+  { published: false; check: SchemaCheckResult } | { published: true; check: SchemaCheckResult; target: string; version?: number; notified?: number };
 
 /** Optimistic-lock retries when another publish changes the registry between check and write. */
 export const DEFAULT_PUBLISH_ATTEMPTS = 5;
@@ -35,7 +29,9 @@ export async function publishToFile(request: PublishRequest): Promise<PublishOut
   const check = checkSubgraphSchema({ current, subgraph: request.subgraph, candidateSdl: request.sdl });
   if (!isCheckPassing(check, request.allowBreaking)) return { published: false, check };
   if (definition!.schema.kind !== 'file') {
-    throw new Error(`Subgraph "${request.subgraph}" takes its schema from subgraph_url; publish to a file needs schema.file (or configure redis.url).`);
+    throw new Error(
+      `Subgraph "${request.subgraph}" takes its schema from subgraph_url; publish to a file needs schema.file (or configure redis.url).`,
+    );
   }
   const path = definition!.schema.path;
   if ((await readFile(path, 'utf8')) !== request.sdl) {

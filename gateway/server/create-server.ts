@@ -109,43 +109,56 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   // A SECURITY/EXECUTION feature that neither the engine nor a plugin enforces fails the load (closed).
   const enforcedFeatures = new Set(plugins.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
   const signRequest = plugins.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
-  const engine = withApolloTelemetry(config.server.apolloTelemetry, () => new ApolloGateway({
-    // Plain @apollo/gateway shows plans to any client sending a header whenever NODE_ENV is not production.
-    __exposeQueryPlanExperimental: config.server.exposeQueryPlans,
-    // Sized by the plans' JSON length (Apollo's approximateObjectSize); at least 1 MiB.
-    experimental_approximateQueryPlanStoreMiB: Math.max(1, Math.round(config.caches.queryPlanBytes / 2 ** 20)),
-    supergraphSdl: createSupergraphHook({
-      source: configured.source,
-      logger,
-      prepare: (sdl) => prepareSupergraphForEngine(sdl, enforcedFeatures),
-      onModel: (model) => {
-        for (const plugin of plugins) plugin.onSupergraph?.(model);
-      },
-      onLoaded: (loaded, model) => {
-        supergraph = loaded;
-        // Subgraphs that left the supergraph release their pools (names from its join__Graph enum).
-        if (model.subgraphNames.length > 0) subgraphClient.retain(model.subgraphNames);
-      },
-    }),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
-        name,
-        url: url ?? '',
-        logger,
-        client: subgraphClient,
-        mergeCacheControl: config.subgraphs.mergeCacheControl,
-        signRequest,
-        onFetch: metrics?.observeSubgraphFetch,
+  const engine = withApolloTelemetry(
+    config.server.apolloTelemetry,
+    () =>
+      new ApolloGateway({
+        // Plain @apollo/gateway shows plans to any client sending a header whenever NODE_ENV is not production.
+        __exposeQueryPlanExperimental: config.server.exposeQueryPlans,
+        // Sized by the plans' JSON length (Apollo's approximateObjectSize); at least 1 MiB.
+        experimental_approximateQueryPlanStoreMiB: Math.max(1, Math.round(config.caches.queryPlanBytes / 2 ** 20)),
+        supergraphSdl: createSupergraphHook({
+          source: configured.source,
+          logger,
+          prepare: (sdl) => prepareSupergraphForEngine(sdl, enforcedFeatures),
+          onModel: (model) => {
+            for (const plugin of plugins) plugin.onSupergraph?.(model);
+          },
+          onLoaded: (loaded, model) => {
+            supergraph = loaded;
+            // Subgraphs that left the supergraph release their pools (names from its join__Graph enum).
+            if (model.subgraphNames.length > 0) subgraphClient.retain(model.subgraphNames);
+          },
+        }),
+        buildService: ({ name, url }) =>
+          new SubgraphDataSource({
+            name,
+            url: url ?? '',
+            logger,
+            client: subgraphClient,
+            mergeCacheControl: config.subgraphs.mergeCacheControl,
+            signRequest,
+            onFetch: metrics?.observeSubgraphFetch,
+          }),
+        logger: logger.child({ component: 'engine' }),
       }),
-    logger: logger.child({ component: 'engine' }),
-  }));
+  );
 
   // Built first: Apollo's drain plugin needs it. The request handler is set once Apollo exists.
   const handle: { current?: (request: IncomingMessage, response: ServerResponse) => void } = {};
   const httpServer = createGatewayHttpServer({
     maxHeaderBytes: config.server.maxHeaderBytes,
     metrics,
-    routeOf: (path) => (path === config.server.graphqlPath ? 'graphql' : path === '/health' ? 'health' : path === config.metrics.path ? 'metrics' : path === '/' ? 'root' : 'other'),
+    routeOf: (path) =>
+      path === config.server.graphqlPath
+        ? 'graphql'
+        : path === '/health'
+          ? 'health'
+          : path === config.metrics.path
+            ? 'metrics'
+            : path === '/'
+              ? 'root'
+              : 'other',
     handle: (request, response) => handle.current!(request, response),
   });
 
@@ -169,7 +182,11 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // Apollo's own landing pages load Apollo Sandbox from a CDN; the playground plugin serves ours.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.server.shutdownGraceMs }),
-      createRequestPipelineApolloPlugin(), { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) }, ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
+      createRequestPipelineApolloPlugin(),
+      { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) },
+      ApolloServerPluginLandingPageDisabled(),
+      ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? []),
+    ],
     logger: logger.child({ component: 'apollo' }),
   });
 

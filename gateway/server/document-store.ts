@@ -31,7 +31,8 @@ export interface GatewayDocumentStore extends DocumentStore {
 /** Apollo Server's rule when introspection is off: `__schema` and `__type` are refused. */
 const NoIntrospection: ValidationRule = (context) => ({
   Field(node) {
-    if (node.name.value === '__schema' || node.name.value === '__type') context.reportError(new GraphQLError('GraphQL introspection is not allowed.', { nodes: [node] }));
+    if (node.name.value === '__schema' || node.name.value === '__type')
+      context.reportError(new GraphQLError('GraphQL introspection is not allowed.', { nodes: [node] }));
   },
 });
 
@@ -41,8 +42,14 @@ const NoIntrospection: ValidationRule = (context) => ({
  * source, so unique documents with large comments grew the heap without bound. With a document
  * store of our own Apollo keys entries `<sha256 of the printed schema>:<sha256 of the query>`.
  */
-export function createDocumentStore(maxBytes: number, options: { introspection: boolean; validationRules: readonly ValidationRule[] }): GatewayDocumentStore {
-  const cache = new LRUCache<string, DocumentNode>({ maxSize: Math.max(1, maxBytes), sizeCalculation: (document) => Math.max(1, documentBytes(document)) });
+export function createDocumentStore(
+  maxBytes: number,
+  options: { introspection: boolean; validationRules: readonly ValidationRule[] },
+): GatewayDocumentStore {
+  const cache = new LRUCache<string, DocumentNode>({
+    maxSize: Math.max(1, maxBytes),
+    sizeCalculation: (document) => Math.max(1, documentBytes(document)),
+  });
   const rules = [...specifiedRules, ...(options.introspection ? [] : [NoIntrospection]), ...options.validationRules];
   let schema: GraphQLSchema | undefined;
   let prefix = '';

@@ -83,7 +83,12 @@ export function readGraphQLRequest(method: string, search: URLSearchParams, text
   if (hasNonFiniteNumber(variables)) return { kind: 'invalid', message: 'Variables contain a number that is not finite.' };
   return {
     kind: 'graphql',
-    params: { query: stringOrUndefined(query), operationName: stringOrUndefined(operationName), documentId: stringOrUndefined(documentId), apqHash: apqHashOf(extensions) },
+    params: {
+      query: stringOrUndefined(query),
+      operationName: stringOrUndefined(operationName),
+      documentId: stringOrUndefined(documentId),
+      apqHash: apqHashOf(extensions),
+    },
     body,
   };
 }

@@ -83,7 +83,12 @@ function answerOf(error: unknown): ErrorAnswer | undefined {
   };
 }
 
-async function writeGraphQLResponse(response: ServerResponse, result: HTTPGraphQLResponse, status: number, headers: Map<string, string>): Promise<void> {
+async function writeGraphQLResponse(
+  response: ServerResponse,
+  result: HTTPGraphQLResponse,
+  status: number,
+  headers: Map<string, string>,
+): Promise<void> {
   for (const [name, value] of result.headers) response.setHeader(name, value);
   for (const [name, value] of headers) response.setHeader(name, value);
   if (result.body.kind === 'complete') {
@@ -192,14 +197,20 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
         if (!answer) throw error;
         return refuse(answer, false);
       }
-      if (document.query !== undefined && (document.query !== read.params.query || document.documentId !== undefined || document.apqHash !== undefined)) {
+      if (
+        document.query !== undefined &&
+        (document.query !== read.params.query || document.documentId !== undefined || document.apqHash !== undefined)
+      ) {
         ({ body: apolloBody, search } = withResolvedDocument(method, url.searchParams, read.body, document.query));
       }
       read.params.query = document.query;
     }
     if (read.kind === 'graphql' && read.params.query !== undefined) {
       const query = read.params.query;
-      const limited = options.operationLimits.check(query, options.documentStore && ((document) => options.documentStore!.prevalidate(query, document)));
+      const limited = options.operationLimits.check(
+        query,
+        options.documentStore && ((document) => options.documentStore!.prevalidate(query, document)),
+      );
       if (limited) {
         const parseFailed = limited.code === 'GRAPHQL_PARSE_FAILED';
         return refuse(

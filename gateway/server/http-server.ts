@@ -26,7 +26,9 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
         : { message: 'The HTTP request is malformed.', extensions: { code: 'BAD_REQUEST' } },
     ],
   });
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The gateway's node:http server: request metrics (duration by route and status, in flight) and coded client errors. */

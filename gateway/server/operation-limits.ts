@@ -103,7 +103,12 @@ export function measureOperations(document: DocumentNode, depthCap: number): Ope
 
 const LIMITS: ReadonlyArray<{ name: keyof OperationMeasure; key: keyof OperationLimitsConfig; what: string; fix: string }> = [
   { name: 'depth', key: 'maxDepth', what: 'nests fields deeper than', fix: 'ask for less nesting' },
-  { name: 'fields', key: 'maxFields', what: 'selects more fields (fragments expanded) than', fix: 'ask for fewer fields or spread fragments less often' },
+  {
+    name: 'fields',
+    key: 'maxFields',
+    what: 'selects more fields (fragments expanded) than',
+    fix: 'ask for fewer fields or spread fragments less often',
+  },
   { name: 'aliases', key: 'maxAliases', what: 'uses more aliases than', fix: 'send fewer aliased fields per request' },
   { name: 'rootFields', key: 'maxRootFields', what: 'selects more root fields than', fix: 'split it into several requests' },
   { name: 'directives', key: 'maxDirectives', what: 'uses more directives than', fix: 'use fewer directives' },
@@ -140,7 +145,8 @@ export const DEFAULT_ADMITTED_CACHE_BYTES = 8 * 1024 * 1024;
  * their text (byte-bounded), so a repeated query is not parsed again here; refusals keep nothing.
  */
 export function createOperationLimiter(limits: OperationLimitsConfig, cacheBytes = DEFAULT_ADMITTED_CACHE_BYTES): OperationLimiter {
-  const admitted = cacheBytes > 0 ? new LRUCache<string, true>({ maxSize: cacheBytes, sizeCalculation: (_value, key) => key.length + 64 }) : undefined;
+  const admitted =
+    cacheBytes > 0 ? new LRUCache<string, true>({ maxSize: cacheBytes, sizeCalculation: (_value, key) => key.length + 64 }) : undefined;
   return {
     check(query, onParsed) {
       if (admitted?.has(query)) return undefined;

@@ -58,9 +58,14 @@ export function createPlugins(deps: PluginDependencies): GatewayPlugin[] {
   const needsRedis = config.rateLimit.enabled || (config.apq.enabled && config.apq.store === 'redis');
   const redis = needsRedis && config.redis.url ? createRedisConnection({ url: config.redis.url, logger }) : undefined;
   const credentialHeaders = ['authorization', config.auth.apiKeys.header];
-  const rateLimit = config.rateLimit.enabled ? createRateLimitPlugin({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger }) : undefined;
+  const rateLimit = config.rateLimit.enabled
+    ? createRateLimitPlugin({ ...config.rateLimit, credentialHeaders, redis: redis?.client, logger })
+    : undefined;
   if (rateLimit) plugins.push(rateLimit.failedAuthGuard);
-  if (config.auth.enabled) plugins.push(createAuthPlugin({ config: config.auth, secrets: config.secrets, logger, filterCacheBytes: config.caches.authorizationFilterBytes }));
+  if (config.auth.enabled)
+    plugins.push(
+      createAuthPlugin({ config: config.auth, secrets: config.secrets, logger, filterCacheBytes: config.caches.authorizationFilterBytes }),
+    );
   const documents = config.persistedDocuments;
   if (documents.mode !== 'off' || config.apq.enabled) {
     const manifest =
@@ -68,7 +73,12 @@ export function createPlugins(deps: PluginDependencies): GatewayPlugin[] {
         ? undefined
         : documents.source === 'redis'
           ? createRedisManifestSource(
-              createRedisHashFeed({ url: config.redis.url!, key: PERSISTED_DOCUMENTS_KEY, channel: PERSISTED_DOCUMENTS_CHANNEL, what: 'Persisted documents' }),
+              createRedisHashFeed({
+                url: config.redis.url!,
+                key: PERSISTED_DOCUMENTS_KEY,
+                channel: PERSISTED_DOCUMENTS_CHANNEL,
+                what: 'Persisted documents',
+              }),
               { logger },
             )
           : createFileManifestSource(documents.manifest!, { watch: documents.watch, logger });

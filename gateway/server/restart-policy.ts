@@ -19,9 +19,7 @@ export interface WorkerExitFacts {
 }
 
 export type WorkerExitDecision =
-  | { action: 'fail-start' }
-  | { action: 'replace'; delayMs: number; failedStarts: number[] }
-  | { action: 'give-up'; failedStarts: number[] };
+  { action: 'fail-start' } | { action: 'replace'; delayMs: number; failedStarts: number[] } | { action: 'give-up'; failedStarts: number[] };
 
 /**
  * What the primary does when a worker exits while not stopping. Before the cluster was announced, a

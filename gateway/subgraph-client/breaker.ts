@@ -1,12 +1,4 @@
-import {
-  circuitBreaker,
-  CircuitState,
-  ConsecutiveBreaker,
-  handleWhen,
-  SamplingBreaker,
-  type CircuitBreakerPolicy,
-  type IBreaker,
-} from 'cockatiel';
+import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, SamplingBreaker, type CircuitBreakerPolicy, type IBreaker } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { SubgraphTraffic } from './options.js';
 

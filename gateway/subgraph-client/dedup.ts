@@ -18,7 +18,9 @@ export const DEDUP_IGNORED_HEADERS: ReadonlySet<string> = new Set([
  * HTTP request only when nothing that could change the answer differs.
  */
 export function dedupKey(subgraph: string, body: string, headers: Readonly<Record<string, string>>): string {
-  const names = Object.keys(headers).filter((name) => !DEDUP_IGNORED_HEADERS.has(name)).sort();
+  const names = Object.keys(headers)
+    .filter((name) => !DEDUP_IGNORED_HEADERS.has(name))
+    .sort();
   let key = subgraph;
   // \u0000 cannot occur in a header name or value (RFC 9110 §5.5), so the parts cannot run together.
   for (const name of names) key += `\u0000${name}\u0000${headers[name]}`;

@@ -84,7 +84,10 @@ async function readCapped(response: Dispatcher.ResponseData, limit: number): Pro
 /** Closes `pool` gracefully, or destroys it once `waitMs` passed (at once when `waitMs` ≤ 0). */
 async function closePool(pool: Pool, waitMs: number): Promise<void> {
   if (waitMs <= 0) return pool.destroy();
-  const closed = pool.close().then(() => true, () => true);
+  const closed = pool.close().then(
+    () => true,
+    () => true,
+  );
   if (!Number.isFinite(waitMs)) return void (await closed);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
@@ -129,8 +132,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       if (response.statusCode < 200 || response.statusCode >= 300) {
         // Drain so the connection goes back to the pool instead of being destroyed.
         await response.body.dump();
-        const retryAfter =
-          response.statusCode === 429 || response.statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+        const retryAfter = response.statusCode === 429 || response.statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
         throw new SubgraphHttpError(response.statusCode, retryAfter);
       }
       return { status: response.statusCode, headers: response.headers, body: await readCapped(response, maxResponseBytes) };

@@ -1,4 +1,16 @@
-export { createSubgraphClient, type OperationKind, type SubgraphClient, type SubgraphClientOptions, type SubgraphRequest } from './subgraph-client.js';
+export {
+  createSubgraphClient,
+  type OperationKind,
+  type SubgraphClient,
+  type SubgraphClientOptions,
+  type SubgraphRequest,
+} from './subgraph-client.js';
 export { SubgraphHttpError, SubgraphResponseTooLargeError, SubgraphTransportClosedError, type SubgraphResponse } from './http-transport.js';
-export { DEFAULT_SUBGRAPH_TRAFFIC, resolveSubgraphTraffic, type SubgraphsSettings, type SubgraphTraffic, type SubgraphTrafficSettings } from './options.js';
+export {
+  DEFAULT_SUBGRAPH_TRAFFIC,
+  resolveSubgraphTraffic,
+  type SubgraphsSettings,
+  type SubgraphTraffic,
+  type SubgraphTrafficSettings,
+} from './options.js';
 export { isConnectionError, isRetryable, isSubgraphFault } from './fault-kinds.js';

@@ -73,7 +73,6 @@ export interface SubgraphsSettings {
   overrides?: Readonly<Record<string, SubgraphTrafficSettings>>;
 }
 
-
 /** Every traffic setting of one subgraph, defaults applied. */
 export interface SubgraphTraffic {
   timeoutMs: number;

@@ -1,14 +1,4 @@
-import {
-  bulkhead,
-  handleWhen,
-  retry,
-  timeout,
-  TimeoutStrategy,
-  wrap,
-  type IBackoff,
-  type IPolicy,
-  type IRetryBackoffContext,
-} from 'cockatiel';
+import { bulkhead, handleWhen, retry, timeout, TimeoutStrategy, wrap, type IBackoff, type IPolicy, type IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from 'pino';
 import { retryDelay } from './backoff.js';
 import { createSubgraphBreaker } from './breaker.js';
@@ -195,8 +185,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       const run = (runSignal: AbortSignal | undefined) => {
         state.budget.recordRequest();
         return state.queries.execute(
-          (context: { signal: AbortSignal; attempt?: number }) =>
-            attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0),
+          (context: { signal: AbortSignal; attempt?: number }) => attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0),
           runSignal,
         );
       };

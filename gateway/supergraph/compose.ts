@@ -51,10 +51,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): ComposedSu
     try {
       return { name: subgraph.name, url: subgraph.url, typeDefs: parse(new Source(subgraph.sdl, subgraph.name)) };
     } catch (error) {
-      throw new GatewayError(
-        GatewayErrorCode.SUPERGRAPH_INVALID,
-        `subgraph "${subgraph.name}": schema does not parse: ${(error as Error).message}`,
-      );
+      throw new GatewayError(GatewayErrorCode.SUPERGRAPH_INVALID, `subgraph "${subgraph.name}": schema does not parse: ${(error as Error).message}`);
     }
   });
   const result = composeServices(services);

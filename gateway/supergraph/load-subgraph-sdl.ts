@@ -24,8 +24,7 @@ async function introspectSdl(name: string, url: string, headers: Record<string, 
     );
   }
   const body = (await response.json().catch(() => undefined)) as
-    | { data?: { _service?: { sdl?: unknown } }; errors?: Array<{ message?: string }> }
-    | undefined;
+    { data?: { _service?: { sdl?: unknown } }; errors?: Array<{ message?: string }> } | undefined;
   const sdl = body?.data?._service?.sdl;
   if (!response.ok || typeof sdl !== 'string') {
     const detail = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
@@ -38,10 +37,7 @@ async function introspectSdl(name: string, url: string, headers: Record<string, 
 }
 
 /** Fetches one subgraph's SDL from its file or by introspection. */
-export async function loadSubgraphSdl(
-  subgraph: SubgraphDefinition,
-  timeoutMs = DEFAULT_INTROSPECTION_TIMEOUT_MS,
-): Promise<string> {
+export async function loadSubgraphSdl(subgraph: SubgraphDefinition, timeoutMs = DEFAULT_INTROSPECTION_TIMEOUT_MS): Promise<string> {
   const source = subgraph.schema;
   if (source.kind === 'introspection') return introspectSdl(subgraph.name, source.url, source.headers, timeoutMs);
   try {

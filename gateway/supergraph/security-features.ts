@@ -9,7 +9,7 @@ const REFUSAL_ADVICE: Readonly<Record<string, string>> = {
   requiresScopes: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @requiresScopes from the subgraphs',
   policy: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @policy from the subgraphs',
   context:
-    '@context/@fromContext need an executor that passes context values to subgraphs, which Apollo\'s gateway executor cannot do; ' +
+    "@context/@fromContext need an executor that passes context values to subgraphs, which Apollo's gateway executor cannot do; " +
     'pass the value as a field argument or through @requires instead',
   connect: 'Apollo Connectors run only in Apollo Router; serve those fields from a subgraph instead',
 };
@@ -36,7 +36,8 @@ export function assertServableFeatures(features: readonly LinkedFeature[], enfor
     GatewayErrorCode.SUPERGRAPH_INVALID,
     `The supergraph links ${refused.length === 1 ? 'a feature' : 'features'} Switchyard cannot enforce; refusing to serve it rather than ignore what ${refused.length === 1 ? 'it demands' : 'they demand'}:`,
     refused.map((feature) => {
-      const advice = REFUSAL_ADVICE[specName(feature.url)] ?? 'no engine part or plugin implements it; remove the directives it links from the subgraphs';
+      const advice =
+        REFUSAL_ADVICE[specName(feature.url)] ?? 'no engine part or plugin implements it; remove the directives it links from the subgraphs';
       return `${feature.url} (for: ${feature.purpose}): ${advice}.`;
     }),
   );

@@ -22,9 +22,7 @@ const supergraphYamlSchema = z
   })
   .strict();
 
-export type SubgraphSchemaSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'introspection'; url: string; headers: Record<string, string> };
+export type SubgraphSchemaSource = { kind: 'file'; path: string } | { kind: 'introspection'; url: string; headers: Record<string, string> };
 
 export interface SubgraphDefinition {
   name: string;
@@ -59,20 +57,13 @@ export function expandEnv(value: string, env: Record<string, string | undefined>
 }
 
 /** Parses supergraph.yaml text; paths in it are resolved against `path`'s folder. */
-export function parseSupergraphYaml(
-  text: string,
-  path: string,
-  env: Record<string, string | undefined> = {},
-): SupergraphYaml {
+export function parseSupergraphYaml(text: string, path: string, env: Record<string, string | undefined> = {}): SupergraphYaml {
   const absolutePath = resolve(path);
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new GatewayError(
-      GatewayErrorCode.SUPERGRAPH_INVALID,
-      `${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw new GatewayError(GatewayErrorCode.SUPERGRAPH_INVALID, `${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const result = supergraphYamlSchema.safeParse(raw);
   if (!result.success) {

@@ -8,11 +8,9 @@ import { validateRegisterUserInput, type RegisterUserInput } from './validation.
 export function createAccountsResolvers(repository: UserRepository): SubgraphResolvers<AccountsLoaders> {
   return {
     Query: {
-      me: (_root, _args, { identity, loaders }) =>
-        identity?.userId === undefined ? null : loaders.userById.load(identity.userId),
+      me: (_root, _args, { identity, loaders }) => (identity?.userId === undefined ? null : loaders.userById.load(identity.userId)),
       user: (_root, { id }: { id: string }, { loaders }) => loaders.userById.load(id),
-      users: (_root, { first }: { first?: number | null }) =>
-        repository.list(assertPageSize(first, DEFAULT_PAGE_SIZE.users)),
+      users: (_root, { first }: { first?: number | null }) => repository.list(assertPageSize(first, DEFAULT_PAGE_SIZE.users)),
     },
     Mutation: {
       registerUser: (_root, { input }: { input: RegisterUserInput }, { identity }) => {

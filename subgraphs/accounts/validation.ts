@@ -13,10 +13,7 @@ const USERNAME = /^[A-Za-z0-9_]{3,32}$/;
 /**
  * Returns the first problem with `input`, or `null` when it is valid. `isTaken` is injected so this stays pure.
  */
-export function validateRegisterUserInput(
-  input: RegisterUserInput,
-  isTaken: (username: string) => boolean,
-): GraphQLError | null {
+export function validateRegisterUserInput(input: RegisterUserInput, isTaken: (username: string) => boolean): GraphQLError | null {
   if (!USERNAME.test(input.username)) {
     return badUserInput('username', 'input.username must be 3–32 letters, digits or underscores.');
   }

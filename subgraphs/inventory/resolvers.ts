@@ -17,9 +17,7 @@ export function createInventoryResolvers(): SubgraphResolvers<InventoryLoaders> 
         return { ...ref, inStock: stock.inStock };
       },
       shippingEstimate: (product: ProductRepresentation) =>
-        product.price === undefined || product.weight === undefined
-          ? null
-          : shippingEstimate(product.price, product.weight),
+        product.price === undefined || product.weight === undefined ? null : shippingEstimate(product.price, product.weight),
     },
   };
 }

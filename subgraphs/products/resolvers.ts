@@ -8,8 +8,7 @@ import { validateCreateProductInput, type CreateProductInput } from './validatio
 export function createProductsResolvers(repository: ProductRepository): SubgraphResolvers<ProductsLoaders> {
   return {
     Query: {
-      topProducts: (_root, { first }: { first?: number | null }) =>
-        repository.list(assertPageSize(first, DEFAULT_PAGE_SIZE.topProducts)),
+      topProducts: (_root, { first }: { first?: number | null }) => repository.list(assertPageSize(first, DEFAULT_PAGE_SIZE.topProducts)),
       product: (_root, { upc }: { upc: string }, { loaders }) => loaders.productByUpc.load(upc),
     },
     Mutation: {

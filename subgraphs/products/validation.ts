@@ -9,10 +9,7 @@ export interface CreateProductInput {
 }
 
 /** Returns the first problem with `input`, or `null` when valid. `exists` is injected so this stays pure. */
-export function validateCreateProductInput(
-  input: CreateProductInput,
-  exists: (upc: string) => boolean,
-): GraphQLError | null {
+export function validateCreateProductInput(input: CreateProductInput, exists: (upc: string) => boolean): GraphQLError | null {
   if (input.name.trim() === '') return badUserInput('name', 'input.name must not be empty.');
   if (input.price < 0) return badUserInput('price', `input.price must be 0 or more, got ${input.price}.`);
   if (input.weight < 0) return badUserInput('weight', `input.weight must be 0 or more, got ${input.weight}.`);

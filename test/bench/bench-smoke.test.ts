@@ -35,7 +35,10 @@ describe('npm run bench (smoke: one very short round, not a measurement)', () =>
     expect(report.samples).toHaveLength(4);
     for (const sample of report.samples) {
       expect(sample.load.responses, `${sample.gateway} ${sample.workload}`).toBeGreaterThan(0);
-      expect(sample.load.verified, `${sample.gateway} ${sample.workload}: ${JSON.stringify(sample.load.breakdown)} ${sample.load.firstFailure ?? ''}\n${result.stderr.slice(-2000)}`).toBe(sample.load.responses);
+      expect(
+        sample.load.verified,
+        `${sample.gateway} ${sample.workload}: ${JSON.stringify(sample.load.breakdown)} ${sample.load.firstFailure ?? ''}\n${result.stderr.slice(-2000)}`,
+      ).toBe(sample.load.responses);
       expect(sample.load.errors).toBe(0);
       expect(sample.gatewayUsage.cpuPercent).toBeGreaterThan(0);
       expect(sample.gatewayUsage.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);

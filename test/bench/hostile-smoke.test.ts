@@ -62,7 +62,15 @@ describe('npm run bench:hostile (smoke: one very short round, not a measurement)
     afterAll(() => hostile?.close());
     const entities = async (field: string): Promise<Response> => {
       hostile ??= await startHostileSubgraph();
-      const body = { query: `query($representations:[_Any!]!){_entities(representations:$representations){...on Product{${field}}}}`, variables: { representations: [{ __typename: 'Product', upc: '1' }, { __typename: 'Product', upc: '2' }] } };
+      const body = {
+        query: `query($representations:[_Any!]!){_entities(representations:$representations){...on Product{${field}}}}`,
+        variables: {
+          representations: [
+            { __typename: 'Product', upc: '1' },
+            { __typename: 'Product', upc: '2' },
+          ],
+        },
+      };
       return fetch(hostile.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     };
 
@@ -79,7 +87,9 @@ describe('npm run bench:hostile (smoke: one very short round, not a measurement)
     });
 
     it('composes beside the four example subgraphs', () => {
-      const urls = Object.fromEntries(['accounts', 'products', 'inventory', 'reviews'].map((name, i) => [name, `http://127.0.0.1:${4101 + i}/graphql`]));
+      const urls = Object.fromEntries(
+        ['accounts', 'products', 'inventory', 'reviews'].map((name, i) => [name, `http://127.0.0.1:${4101 + i}/graphql`]),
+      );
       const path = writeHostileSupergraph(mkdtempSync(join(tmpdir(), 'switchyard-hostile-supergraph-')), urls, 'http://127.0.0.1:4199/graphql');
       const sdl = readFileSync(path, 'utf8');
       expect(sdl).toMatch(/join__graph\(name: "hostile", url: "http:\/\/127\.0\.0\.1:4199\/graphql"\)/);

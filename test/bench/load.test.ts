@@ -23,8 +23,7 @@ async function fakeGateway(answer: (n: number, req: IncomingMessage) => { status
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 }
 
-const run = (url: string, tokens?: string[]) =>
-  runLoad({ url, body: '{"query":"{ a }"}', connections: 4, durationSeconds: 0.5, reference, tokens });
+const run = (url: string, tokens?: string[]) => runLoad({ url, body: '{"query":"{ a }"}', connections: 4, durationSeconds: 0.5, reference, tokens });
 
 describe('bench load runner: every response is verified', () => {
   it('accepts the reference bytes and an equal body serialised differently', async () => {

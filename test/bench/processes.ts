@@ -21,7 +21,6 @@ export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((child) => child.stop()));
 }
 
-
 export interface SpawnServerOptions {
   script: string;
   args?: string[];

@@ -76,13 +76,7 @@ async function takeReference(setup: Setup): Promise<{ reference: Reference & { b
 }
 
 /** One gateway in one round: start, warm up, measure both workloads, stop. */
-async function runSession(
-  id: GatewayId,
-  round: number,
-  setup: Setup,
-  reference: Reference,
-  started?: RunningGateway,
-): Promise<RoundSample[]> {
+async function runSession(id: GatewayId, round: number, setup: Setup, reference: Reference, started?: RunningGateway): Promise<RoundSample[]> {
   const { options, tokens } = setup;
   const gateway = started ?? (await startGateway(id, setup, round));
   const samples: RoundSample[] = [];
@@ -184,4 +178,3 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });
-

@@ -79,7 +79,10 @@ type Query { me: String @authenticated }`,
     },
   ])('a supergraph linking a feature nothing enforces: $case', ({ files, config, expected }) => {
     const subgraphs = Object.entries(files)
-      .map(([name, sdl], index) => `  ${name}:\n    routing_url: http://127.0.0.1:${index + 1}/graphql\n    schema: { file: ${tempFile(`${name}.graphql`, sdl)} }\n`)
+      .map(
+        ([name, sdl], index) =>
+          `  ${name}:\n    routing_url: http://127.0.0.1:${index + 1}/graphql\n    schema: { file: ${tempFile(`${name}.graphql`, sdl)} }\n`,
+      )
       .join('');
     const args = ['--supergraph-config', tempFile('supergraph.yaml', `subgraphs:\n${subgraphs}`)];
     if (config) args.push('--config', tempFile('switchyard.yaml', config));

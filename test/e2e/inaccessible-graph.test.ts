@@ -40,12 +40,22 @@ afterAll(() => closeStack.drain());
 describe('a supergraph using @inaccessible under npm run gateway', () => {
   it('starts and serves the accessible fields, joined through the inaccessible key', async () => {
     const { body } = await postGraphQL(url, '{ products { sku name cost } }');
-    expect(body).toEqual({ data: { products: [{ sku: 'SKU-1', name: 'Chair', cost: 10 }, { sku: 'SKU-2', name: 'Lamp', cost: 20 }] } });
+    expect(body).toEqual({
+      data: {
+        products: [
+          { sku: 'SKU-1', name: 'Chair', cost: 10 },
+          { sku: 'SKU-2', name: 'Lamp', cost: 20 },
+        ],
+      },
+    });
   });
 
   it('hides what it marks', async () => {
     const { body } = await postGraphQL(url, '{ products { sku internalCode } }');
-    expect(body.errors?.[0]).toMatchObject({ message: 'Cannot query field "internalCode" on type "Product".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Cannot query field "internalCode" on type "Product".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     expect(body.data).toBeUndefined();
   });
 });

@@ -13,7 +13,13 @@ const isListening = (port: number) =>
 // Two tsx processes compile and import Apollo cold; on a busy 2-core CI host that takes a while.
 describe('npm start', () => {
   it('runs the four subgraphs and the gateway together, and one SIGINT stops them all', async () => {
-    const ports = { gateway: await freePort(), accounts: await freePort(), products: await freePort(), inventory: await freePort(), reviews: await freePort() };
+    const ports = {
+      gateway: await freePort(),
+      accounts: await freePort(),
+      products: await freePort(),
+      inventory: await freePort(),
+      reviews: await freePort(),
+    };
     const env: Record<string, string> = { ...process.env, PORT: String(ports.gateway), HOST: '127.0.0.1' } as Record<string, string>;
     for (const name of ['accounts', 'products', 'inventory', 'reviews'] as const) {
       env[`${name.toUpperCase()}_PORT`] = String(ports[name]);

@@ -41,7 +41,9 @@ describe('playground in a real browser', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(QUERY);
-    const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().method() === 'POST' && r.request().postData()!.includes('topProducts'));
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && r.request().method() === 'POST' && r.request().postData()!.includes('topProducts'),
+    );
     await page.locator('.graphiql-execute-button').click();
     expect((await answered).status()).toBe(200);
 

@@ -36,7 +36,12 @@ describe('npm run schema:check', () => {
   });
 
   it('passes a new optional field (exit 0)', async () => {
-    const added = await runSchemaCli('check', ['accounts', workspace.writeCandidate('accounts', withField(accounts(), 'nickname')), '--supergraph-config', workspace.configPath]);
+    const added = await runSchemaCli('check', [
+      'accounts',
+      workspace.writeCandidate('accounts', withField(accounts(), 'nickname')),
+      '--supergraph-config',
+      workspace.configPath,
+    ]);
     expect(added.stdout).toContain('✔ No breaking changes.');
     expect(added.code).toBe(0);
   });

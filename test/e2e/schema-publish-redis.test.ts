@@ -78,7 +78,14 @@ describe('npm run schema:publish with Redis', () => {
   });
 
   it('checks against what Redis holds, not only the files: dropping the published field is breaking', async () => {
-    const result = await runSchemaCli('check', ['accounts', workspace.schemaPath('accounts'), '--supergraph-config', workspace.configPath, '--redis-url', redis.url]);
+    const result = await runSchemaCli('check', [
+      'accounts',
+      workspace.schemaPath('accounts'),
+      '--supergraph-config',
+      workspace.configPath,
+      '--redis-url',
+      redis.url,
+    ]);
     expect(result.stdout).toMatch(/FIELD_REMOVED\s+User\.pronouns was removed\./);
     expect(result.code).toBe(1);
   });

@@ -14,9 +14,7 @@ export type SubgraphOverrides = Partial<Record<SubgraphName, { faults?: Subgraph
 /** Starts all four subgraphs on ephemeral ports (127.0.0.1:0), request log on. Push `close` onto your afterAll stack. */
 export function startSubgraphs(overrides: SubgraphOverrides = {}): Promise<RunningSubgraphs> {
   const ports = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, 0]));
-  const faults = Object.fromEntries(
-    Object.entries(overrides).flatMap(([name, o]) => (o?.faults ? [[name, o.faults]] : [])),
-  );
+  const faults = Object.fromEntries(Object.entries(overrides).flatMap(([name, o]) => (o?.faults ? [[name, o.faults]] : [])));
   return startAllSubgraphs({ host: '127.0.0.1', ports, faults, requestLogLimit: REQUEST_LOG_LIMIT });
 }
 

@@ -27,12 +27,15 @@ export function sha256Hex(value: string): string {
 export function createApiKeyStore(entries: readonly ApiKeyEntry[]): ApiKeyStore {
   const byHash = new Map<string, CallerIdentity>();
   for (const entry of entries) {
-    byHash.set(entry.sha256.toLowerCase(), Object.freeze({
-      kind: 'api-key' as const,
-      clientId: entry.clientId,
-      scopes: Object.freeze([...entry.scopes]),
-      tier: entry.tier,
-    }));
+    byHash.set(
+      entry.sha256.toLowerCase(),
+      Object.freeze({
+        kind: 'api-key' as const,
+        clientId: entry.clientId,
+        scopes: Object.freeze([...entry.scopes]),
+        tier: entry.tier,
+      }),
+    );
   }
   return {
     lookup(key) {

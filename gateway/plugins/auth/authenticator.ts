@@ -57,8 +57,7 @@ export function identityFromJwt(payload: JWTPayload): CallerIdentity {
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const now = options.now ?? Date.now;
-  const cache =
-    options.tokenCacheSize > 0 ? new LRUCache<string, CallerIdentity>({ max: options.tokenCacheSize, ttlAutopurge: false }) : undefined;
+  const cache = options.tokenCacheSize > 0 ? new LRUCache<string, CallerIdentity>({ max: options.tokenCacheSize, ttlAutopurge: false }) : undefined;
 
   async function verifyToken(token: string): Promise<AuthOutcome> {
     const key = cache ? createHash('sha256').update(token).digest('base64url') : '';

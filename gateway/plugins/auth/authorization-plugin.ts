@@ -61,7 +61,9 @@ function callerOf(identity: CallerIdentity | undefined): { caller: Caller; key: 
  * `willSendResponse` puts `null` and one UNAUTHORIZED_FIELD_OR_TYPE error at each removed path.
  * Rules are re-read from the supergraph on every (re)load.
  */
-export function createAuthorizationApolloPlugin(options: { cacheBytes?: number } = {}): ApolloServerPlugin<GatewayContext> & { onSupergraph(supergraph: SupergraphModel): void } {
+export function createAuthorizationApolloPlugin(
+  options: { cacheBytes?: number } = {},
+): ApolloServerPlugin<GatewayContext> & { onSupergraph(supergraph: SupergraphModel): void } {
   // Read from each supergraph the engine is about to get, picked up when Apollo reports it loaded.
   const pending = new Map<string, AuthorizationRules>();
   const rulesBySchema = new WeakMap<GraphQLSchema, AuthorizationRules>();

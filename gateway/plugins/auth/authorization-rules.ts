@@ -24,9 +24,7 @@ const SPECS = ['authenticated', 'requiresScopes', 'policy'] as const;
 
 function listOfLists(value: ConstValueNode | undefined): string[][] {
   if (value?.kind !== Kind.LIST) return [];
-  return value.values.map((inner) =>
-    inner.kind === Kind.LIST ? inner.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : [],
-  );
+  return value.values.map((inner) => (inner.kind === Kind.LIST ? inner.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : []));
 }
 
 /** Directive names as the supergraph spells them (a link's `as:` or `import:` renames them). */

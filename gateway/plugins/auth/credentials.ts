@@ -5,10 +5,7 @@ export const MAX_CREDENTIAL_LENGTH = 8_192;
 
 /** What the request presented, before verification. */
 export type PresentedCredential =
-  | { kind: 'none' }
-  | { kind: 'bearer'; token: string }
-  | { kind: 'api-key'; key: string }
-  | { kind: 'malformed'; reason: string };
+  { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'api-key'; key: string } | { kind: 'malformed'; reason: string };
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;

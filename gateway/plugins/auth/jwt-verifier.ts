@@ -74,9 +74,7 @@ function describe(error: unknown): { reason: string; unavailable: boolean } {
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const configured = options.algorithms;
-  const symmetric = options.secret
-    ? (configured?.filter((a) => SYMMETRIC.test(a)) ?? [...DEFAULT_SECRET_ALGORITHMS])
-    : [];
+  const symmetric = options.secret ? (configured?.filter((a) => SYMMETRIC.test(a)) ?? [...DEFAULT_SECRET_ALGORITHMS]) : [];
   let asymmetric: string[] = [];
   let asymmetricKey: KeyObject | JWTVerifyGetKey | undefined;
   if (options.publicKey) {

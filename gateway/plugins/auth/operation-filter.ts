@@ -17,7 +17,6 @@ import {
 } from 'graphql';
 import { isAllowed, type AuthorizationRules, type Caller } from './authorization-rules.js';
 
-
 /** A field removed from one selection set: its response key, and the alias of the `__typename` standing in for it. */
 export interface RemovedKey {
   key: string;
@@ -183,7 +182,10 @@ export function filterOperation(
   const definitions = new Map<string, FragmentDefinitionNode>();
   for (const [name, original] of fragments) {
     const filtered = filteredFragments.get(name);
-    definitions.set(name, !filtered || filtered.selectionSet === original.selectionSet ? original : { ...original, selectionSet: filtered.selectionSet });
+    definitions.set(
+      name,
+      !filtered || filtered.selectionSet === original.selectionSet ? original : { ...original, selectionSet: filtered.selectionSet },
+    );
   }
   return { document: rebuildDocument({ ...operation, selectionSet }, definitions), removed, changed: true, empty: false };
 }

@@ -53,7 +53,10 @@ interface Compilation {
  * literal arguments), or the variable that decides at request time. Both on one selection with
  * variables count as one guard on `@include` (an upper bound).
  */
-function conditionOf(directives: readonly DirectiveNode[] | undefined, c: Compilation): true | false | { variable: string; include: boolean; defaultValue: boolean | undefined } {
+function conditionOf(
+  directives: readonly DirectiveNode[] | undefined,
+  c: Compilation,
+): true | false | { variable: string; include: boolean; defaultValue: boolean | undefined } {
   let result: true | { variable: string; include: boolean; defaultValue: boolean | undefined } = true;
   for (const directive of directives ?? []) {
     const name = directive.name.value;
@@ -89,7 +92,12 @@ export function createCostModel(supergraph: SupergraphModel, settings: CostSetti
   // Keyed by Apollo's cached operation node: entries go when Apollo's document cache drops them.
   const plans = new WeakMap<OperationDefinitionNode, CostPlan>();
 
-  function sizingOf(field: FieldNode, args: ReadonlyArray<{ name: string; defaultValue: unknown }>, listSize: ListSizeDirective | undefined, c: Compilation): ListSizing {
+  function sizingOf(
+    field: FieldNode,
+    args: ReadonlyArray<{ name: string; defaultValue: unknown }>,
+    listSize: ListSizeDirective | undefined,
+    c: Compilation,
+  ): ListSizing {
     const names = listSize?.slicingArguments ?? settings.listSizeArguments;
     let literal = -1;
     const variables: Array<{ name: string; defaultValue: number | undefined }> = [];
@@ -119,7 +127,9 @@ export function createCostModel(supergraph: SupergraphModel, settings: CostSetti
     for (const arg of field.arguments ?? []) cost = addPlans(cost, directives.argumentWeights.get(`${key}(${arg.name.value})`) ?? 0);
     const listSize = directives.listSizes.get(key);
     if (field.selectionSet && isCompositeType(namedType)) {
-      const forChildren = listSize?.sizedFields?.length ? { fields: listSize.sizedFields, sizing: sizingOf(field, definition.args, listSize, c) } : undefined;
+      const forChildren = listSize?.sizedFields?.length
+        ? { fields: listSize.sizedFields, sizing: sizingOf(field, definition.args, listSize, c) }
+        : undefined;
       cost = addPlans(cost, compileSelectionSet(namedType, field.selectionSet, c, forChildren));
     }
     if (sizedBy?.fields.includes(name)) return listPlan(sizedBy.sizing, cost);
@@ -159,7 +169,10 @@ export function createCostModel(supergraph: SupergraphModel, settings: CostSetti
       if (condition === false) continue;
       if (condition !== true) {
         // Only under a variable's @include/@skip: counted when the request's variables let it run.
-        always = addPlans(always, guardPlan(condition, compileSelectionSet(type, { kind: Kind.SELECTION_SET, selections: [stripConditions(selection)] }, c, sizedBy)));
+        always = addPlans(
+          always,
+          guardPlan(condition, compileSelectionSet(type, { kind: Kind.SELECTION_SET, selections: [stripConditions(selection)] }, c, sizedBy)),
+        );
         continue;
       }
       if (selection.kind === Kind.FIELD) always = addPlans(always, compileField(type, selection, c, sizedBy));

@@ -29,7 +29,9 @@ function asksForCost(context: GatewayContext): boolean {
  * the client sends `switchyard-include-cost`, into the response's `extensions.cost`. An admitted
  * operation's cost is left on `context.demand` for the rate limit (`rateLimit.chargeByCost`).
  */
-export function createCostApolloPlugin(options: CostOptions): ApolloServerPlugin<GatewayContext> & { onSupergraph(supergraph: SupergraphModel): void } {
+export function createCostApolloPlugin(
+  options: CostOptions,
+): ApolloServerPlugin<GatewayContext> & { onSupergraph(supergraph: SupergraphModel): void } {
   const { maxCost, mode } = options;
   let model: CostModel | undefined;
   // Built from each supergraph the engine is about to get, picked up when Apollo reports it loaded.

@@ -75,7 +75,8 @@ export function createRedisManifestSource(feed: RedisHashFeed, options: { logger
             manifest = next;
             options.logger.info({ documents: manifest.byId.size }, 'persisted documents reloaded from Redis');
           },
-          (error: unknown) => options.logger.error({ err: { message: (error as Error).message } }, 'persisted documents reload failed; keeping the last good manifest'),
+          (error: unknown) =>
+            options.logger.error({ err: { message: (error as Error).message } }, 'persisted documents reload failed; keeping the last good manifest'),
         );
       });
     },

@@ -37,12 +37,14 @@ export function parseManifest(text: string, source: string): PersistedManifest {
     }
     manifest.operations.forEach((operation: unknown, index) => {
       const { id, body } = (operation ?? {}) as { id?: unknown; body?: unknown };
-      if (typeof id !== 'string' || id === '' || typeof body !== 'string') throw new Error(`${source}: operations[${index}] needs a string "id" and "body".`);
+      if (typeof id !== 'string' || id === '' || typeof body !== 'string')
+        throw new Error(`${source}: operations[${index}] needs a string "id" and "body".`);
       entries.push([id, body]);
     });
   } else if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
     for (const [id, body] of Object.entries(parsed)) {
-      if (typeof body !== 'string') throw new Error(`${source}: the document of "${id}" is not a string (expected Relay's { "<id>": "<document>" } map).`);
+      if (typeof body !== 'string')
+        throw new Error(`${source}: the document of "${id}" is not a string (expected Relay's { "<id>": "<document>" } map).`);
       entries.push([id, body]);
     }
   } else {

@@ -20,7 +20,10 @@ const notFound = () =>
   });
 
 const notInList = () =>
-  createClientError(GatewayErrorCode.PERSISTED_QUERY_NOT_IN_LIST, 'This gateway serves trusted documents only; send the id of a document from its manifest.');
+  createClientError(
+    GatewayErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
+    'This gateway serves trusted documents only; send the id of a document from its manifest.',
+  );
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,11 +1,5 @@
 import type { Redis } from 'ioredis';
-import {
-  BurstyRateLimiter,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  type IRateLimiterOptions,
-  type RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, type IRateLimiterOptions, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { BucketOptions } from './options.js';
 
 /** One configured bucket (a tier or an operation limit) backed by rate-limiter-flexible. */
@@ -63,7 +57,10 @@ export function createBucket(keyPrefix: string, options: BucketOptions, store: B
   const main = createLimiter({ keyPrefix, points: options.points, duration: options.durationSeconds }, store);
   const limiter =
     options.burst > 0
-      ? new BurstyRateLimiter(main, createLimiter({ keyPrefix: `${keyPrefix}:burst`, points: options.burst, duration: options.burstDurationSeconds }, store))
+      ? new BurstyRateLimiter(
+          main,
+          createLimiter({ keyPrefix: `${keyPrefix}:burst`, points: options.burst, duration: options.burstDurationSeconds }, store),
+        )
       : main;
   return {
     limit: options.points,

@@ -43,7 +43,10 @@ function record(context: GatewayContext, decision: RateLimitDecision | undefined
  * request itself was charged one point at the edge (the plugin's `buildContext`), so with
  * `chargeByCost` the tier bucket takes the rest of the cost here.
  */
-export function createRateLimitApolloPlugin(limiter: RateLimiter, options: Pick<RateLimitOptions, 'chargeByCost' | 'operations'>): ApolloServerPlugin<GatewayContext> {
+export function createRateLimitApolloPlugin(
+  limiter: RateLimiter,
+  options: Pick<RateLimitOptions, 'chargeByCost' | 'operations'>,
+): ApolloServerPlugin<GatewayContext> {
   const hasOperationLimits = Object.keys(options.operations).length > 0;
   const listener: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation(requestContext) {
@@ -56,7 +59,8 @@ export function createRateLimitApolloPlugin(limiter: RateLimiter, options: Pick<
         remoteAddress: context.incoming.remoteAddress,
         forwardedFor: context.incoming.headers['x-forwarded-for'],
         operationName: requestContext.operationName,
-        rootFields: requestContext.operation && requestContext.document ? countRootFields(requestContext.document, requestContext.operation) : undefined,
+        rootFields:
+          requestContext.operation && requestContext.document ? countRootFields(requestContext.document, requestContext.operation) : undefined,
         points: extraPoints,
       });
       record(context, decision);

@@ -43,8 +43,7 @@ function fragmentChain(levels: number, level: (previous: string) => string): str
   return `{ topProducts(first: 1) { ...F${levels} } }\n${parts.join('\n')}`;
 }
 
-const aliases = (count: number, selection: string): string =>
-  `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(' ')} }`;
+const aliases = (count: number, selection: string): string => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(' ')} }`;
 
 const MANY_OPERATIONS = `query Main ${SMALL_QUERY} ${Array.from({ length: 3_200 }, (_, i) => `query Q${i} { __typename }`).join(' ')}`;
 const PAD_256K = 'x'.repeat(256 * KB);
@@ -71,20 +70,32 @@ export function hostileClasses(): HostileClass[] {
           name: `spread-2x-${FRAGMENT_LEVELS.double}-levels`,
           count: 6,
           quickCount: 2,
-          make: (i) => unique(i, fragmentChain(FRAGMENT_LEVELS.double, (p) => `${p} ${p}`)),
+          make: (i) =>
+            unique(
+              i,
+              fragmentChain(FRAGMENT_LEVELS.double, (p) => `${p} ${p}`),
+            ),
         },
         {
           name: `spread-3x-${FRAGMENT_LEVELS.triple}-levels`,
           count: 6,
           quickCount: 2,
-          make: (i) => unique(i, fragmentChain(FRAGMENT_LEVELS.triple, (p) => `${p} ${p} ${p}`)),
+          make: (i) =>
+            unique(
+              i,
+              fragmentChain(FRAGMENT_LEVELS.triple, (p) => `${p} ${p} ${p}`),
+            ),
         },
         {
           // One of the two spreads sits two fields deeper: the merged answer stays small, the expansion does not.
           name: `spread-nested-${FRAGMENT_LEVELS.nested}-levels`,
           count: 6,
           quickCount: 2,
-          make: (i) => unique(i, fragmentChain(FRAGMENT_LEVELS.nested, (p) => `upc reviews(first: 1) { product { ${p} } } ${p}`)),
+          make: (i) =>
+            unique(
+              i,
+              fragmentChain(FRAGMENT_LEVELS.nested, (p) => `upc reviews(first: 1) { product { ${p} } } ${p}`),
+            ),
         },
       ],
     },
@@ -107,7 +118,12 @@ export function hostileClasses(): HostileClass[] {
         { name: 'unknown-operationName', count: 30, quickCount: 12, make: () => query('query A { __typename }', { operationName: 'Nope' }) },
         { name: 'several-ops-no-name', count: 30, quickCount: 12, make: () => query('query A { __typename } query B { __typename }') },
         { name: 'invalid-json', count: 30, quickCount: 12, make: () => ({ body: '{"query": "{ __typename }"' }) },
-        { name: 'batch-array-10', count: 30, quickCount: 12, make: () => ({ body: json(Array.from({ length: 10 }, () => ({ query: SMALL_QUERY }))) }) },
+        {
+          name: 'batch-array-10',
+          count: 30,
+          quickCount: 12,
+          make: () => ({ body: json(Array.from({ length: 10 }, () => ({ query: SMALL_QUERY }))) }),
+        },
         { name: 'body-5MB', count: 10, quickCount: 4, make: () => query(`# ${PAD_5MB}\n{ __typename }`) },
         { name: 'headers-20KB', count: 30, quickCount: 12, make: () => ({ ...query('{ __typename }'), headers: { 'x-pad': 'a'.repeat(20 * KB) } }) },
       ],

@@ -11,8 +11,7 @@ export interface HostileOptions {
   jsonPath?: string;
 }
 
-export const HOSTILE_USAGE =
-  `Usage: npm run bench:hostile -- [--rounds <n>] [--quick] [--only A,B] [--class ${CLASS_NAMES.join(',')}] [--json <file>]`;
+export const HOSTILE_USAGE = `Usage: npm run bench:hostile -- [--rounds <n>] [--quick] [--only A,B] [--class ${CLASS_NAMES.join(',')}] [--json <file>]`;
 
 /** Parses `npm run bench:hostile` flags (default: 1 round, every class, A and B); a bad one throws with the usage. */
 export function parseHostileArgs(argv: readonly string[]): HostileOptions {
@@ -29,9 +28,16 @@ export function parseHostileArgs(argv: readonly string[]): HostileOptions {
   });
   const rounds = values.rounds === undefined ? 1 : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: "${values.rounds}" is not a positive integer.\n${HOSTILE_USAGE}`);
-  const only = (values.only ?? 'A,B').toUpperCase().split(',').map((s) => s.trim()).filter(Boolean);
+  const only = (values.only ?? 'A,B')
+    .toUpperCase()
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const id of only) if (id !== 'A' && id !== 'B') throw new Error(`--only: "${id}" is not A or B.\n${HOSTILE_USAGE}`);
-  const classes = (values.class ?? CLASS_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const classes = (values.class ?? CLASS_NAMES.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of classes) if (!CLASS_NAMES.includes(name as ClassName)) throw new Error(`--class: "${name}" is not a class.\n${HOSTILE_USAGE}`);
   return {
     rounds,

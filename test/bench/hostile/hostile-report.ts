@@ -43,7 +43,9 @@ function add(into: Record<string, number>, from: Record<string, number>): void {
 
 function verdict(row: Omit<ClassRow, 'target'>): string {
   const missed: string[] = [];
-  const unanswered = Object.entries(row.outcomes).filter(([k]) => UNANSWERED.has(k)).reduce((n, [, v]) => n + v, 0);
+  const unanswered = Object.entries(row.outcomes)
+    .filter(([k]) => UNANSWERED.has(k))
+    .reduce((n, [, v]) => n + v, 0);
   if (row.p99Ms.max >= TARGET.p99Ms) missed.push('p99');
   if (row.probeP99Ms.max >= TARGET.probeP99Ms) missed.push('probe');
   if (row.rssGrowthMb.max >= TARGET.rssGrowthMb) missed.push('RSS');
@@ -86,7 +88,8 @@ export function summarizeClasses(samples: readonly ClassSample[]): ClassRow[] {
   return rows;
 }
 
-const cell = (s: Spread): string => (Math.round(s.min) === Math.round(s.max) ? s.median.toFixed(0) : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
+const cell = (s: Spread): string =>
+  Math.round(s.min) === Math.round(s.max) ? s.median.toFixed(0) : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
 const label = (status: string): string => (status === '429' ? '429 refused' : status);
 export const formatOutcomes = (outcomes: Record<string, number>, name = label): string =>
   Object.entries(outcomes)
@@ -118,7 +121,9 @@ export function formatShapeTable(samples: readonly ClassSample[], gateways: read
   for (const key of keys) {
     const [className, shapeName] = key.split('\u0000');
     const cells = gateways.map((gateway) => {
-      const shapes = samples.filter((s) => s.gateway === gateway && s.className === className).flatMap((s) => s.shapes.filter((x) => x.shape === shapeName));
+      const shapes = samples
+        .filter((s) => s.gateway === gateway && s.className === className)
+        .flatMap((s) => s.shapes.filter((x) => x.shape === shapeName));
       if (!shapes.length) return '– | –';
       const answers: Record<string, number> = {};
       for (const shape of shapes) add(answers, shape.answers);

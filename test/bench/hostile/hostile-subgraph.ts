@@ -30,7 +30,11 @@ function buildAnswer(field: HostileField, count: number, parts: Parts): Array<st
   switch (field) {
     case 'deepErrorExtensions':
       // 100,000 nested objects: JSON.parse copes (iterative), recursive walks and JSON.stringify may not.
-      return [`{"data":{"_entities":${nulls(count)}},"errors":[{"message":"deep","path":["_entities",0,"${field}"],"extensions":{"code":"DEEP","nested":`, parts.deep, '}}]}'];
+      return [
+        `{"data":{"_entities":${nulls(count)}},"errors":[{"message":"deep","path":["_entities",0,"${field}"],"extensions":{"code":"DEEP","nested":`,
+        parts.deep,
+        '}}]}',
+      ];
     case 'dataString':
       return ['{"data":"not an object, as the spec requires"}'];
     case 'manyErrors':

@@ -24,7 +24,8 @@ function describe(s: ClassSample): string {
     `max=${Math.max(0, ...latencies).toFixed(0)}ms probe p99=${percentile(s.probe.latencies, 99).toFixed(0)}ms ` +
     `rss=${(s.rssBaselineBytes / 1048576).toFixed(0)}→${(s.rssPeakBytes / 1048576).toFixed(0)}MB (+${rss.toFixed(0)}) ${s.process}`;
   const shapes = s.shapes.map(
-    (shape) => `      ${shape.shape}: ${formatOutcomes(shape.answers, (k) => k)}; max ${Math.max(0, ...shape.latenciesMs).toFixed(0)} ms, ${(shape.maxBytes / 1024).toFixed(0)} KB`,
+    (shape) =>
+      `      ${shape.shape}: ${formatOutcomes(shape.answers, (k) => k)}; max ${Math.max(0, ...shape.latenciesMs).toFixed(0)} ms, ${(shape.maxBytes / 1024).toFixed(0)} KB`,
   );
   return [head, ...shapes].join('\n');
 }
@@ -52,7 +53,11 @@ async function main(): Promise<void> {
   const hostile = await startHostileSubgraph();
   try {
     const [subgraphs, probe] = await Promise.all([
-      spawnServer<{ urls: Record<string, string> }>({ script: 'test/bench/subgraphs-process.ts', logFile: join(folder, 'subgraphs.log'), readyMessage: 'ready' }),
+      spawnServer<{ urls: Record<string, string> }>({
+        script: 'test/bench/subgraphs-process.ts',
+        logFile: join(folder, 'subgraphs.log'),
+        readyMessage: 'ready',
+      }),
       spawnServer({ script: 'test/bench/hostile/probe-process.ts', logFile: join(folder, 'probe.log'), readyMessage: 'ready' }),
     ]);
     const supergraphPath = writeHostileSupergraph(folder, subgraphs.ready.urls, hostile.url);
@@ -76,7 +81,10 @@ async function main(): Promise<void> {
     const classTable = formatClassTable(rows);
     const shapeTable = formatShapeTable(samples, options.only);
     if (options.jsonPath) {
-      writeFileSync(options.jsonPath, JSON.stringify({ machine, options, target: TARGET_LINE, summary: rows, samples, hostileSubgraphRequests: hostile.requests }, null, 2));
+      writeFileSync(
+        options.jsonPath,
+        JSON.stringify({ machine, options, target: TARGET_LINE, summary: rows, samples, hostileSubgraphRequests: hostile.requests }, null, 2),
+      );
       log(`wrote ${options.jsonPath}`);
     }
     const note = `probe: { __typename } POST every ${PROBE_INTERVAL_MS} ms from 127.0.0.2 (another client than the hostile one, 127.0.0.1), open loop`;

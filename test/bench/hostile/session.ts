@@ -97,10 +97,15 @@ export async function runClassSession(context: SessionContext, id: GatewayId, ho
   const gateway = await startGateway(id, context.supergraphPath, logFile);
   try {
     // The first requests load plans and lazy modules: that growth is start-up, not the class's.
-    const warm = await sendAll(4, 2, (i) => ({ body: JSON.stringify({ query: i % 2 ? '{ __typename }' : '{ topProducts(first: 1) { upc name } }' }) }), {
-      url: gateway.url,
-      localAddress: WARMUP_ADDRESS,
-    });
+    const warm = await sendAll(
+      4,
+      2,
+      (i) => ({ body: JSON.stringify({ query: i % 2 ? '{ __typename }' : '{ topProducts(first: 1) { upc name } }' }) }),
+      {
+        url: gateway.url,
+        localAddress: WARMUP_ADDRESS,
+      },
+    );
     const badWarmUp = warm.find((r) => r.outcome !== '200');
     if (badWarmUp) throw new Error(`gateway ${id} warm-up answered ${badWarmUp.outcome} (${badWarmUp.code ?? ''}); see ${logFile}`);
     const rssBaselineBytes = sampleUsage(gateway.pid).stop().peakRssBytes;
@@ -115,7 +120,16 @@ export async function runClassSession(context: SessionContext, id: GatewayId, ho
     await delay(PROBE_TAIL_MS);
     const probe = (await askProbe(context.probe, { type: 'stop' }, 'result'))!;
     const usage = sampler.stop();
-    return { gateway: id, className: hostileClass.name, round, shapes, probe, rssBaselineBytes, rssPeakBytes: usage.peakRssBytes, process: processState(gateway) };
+    return {
+      gateway: id,
+      className: hostileClass.name,
+      round,
+      shapes,
+      probe,
+      rssBaselineBytes,
+      rssPeakBytes: usage.peakRssBytes,
+      process: processState(gateway),
+    };
   } finally {
     await stopGateway(gateway);
   }

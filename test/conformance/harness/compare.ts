@@ -53,7 +53,9 @@ function sortErrors(errors: ComparableError[]): ComparableError[] {
 
 /** Switchyard's answer, reduced to what is compared. */
 export function ourComparable(answer: HttpAnswer): { status: number; data: string; errors: ComparableError[] } {
-  const errors = (answer.body.errors ?? []).map((e) => comparable({ path: e.path, code: e.extensions?.code as string | undefined, message: e.message }));
+  const errors = (answer.body.errors ?? []).map((e) =>
+    comparable({ path: e.path, code: e.extensions?.code as string | undefined, message: e.message }),
+  );
   return { status: answer.status, data: JSON.stringify(answer.body.data), errors: sortErrors(errors) };
 }
 

@@ -89,7 +89,10 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
           }
           const reference = referenceComparable(theirs);
           if (!operation.engineDifference) {
-            expect(reference.errors.filter((e) => e.code === 'INTERNAL_SERVER_ERROR'), 'plain Apollo failed internally: not a reference').toEqual([]);
+            expect(
+              reference.errors.filter((e) => e.code === 'INTERNAL_SERVER_ERROR'),
+              'plain Apollo failed internally: not a reference',
+            ).toEqual([]);
           }
           expect(actual).toEqual(reference);
         });

@@ -19,7 +19,9 @@ beforeAll(async () => {
   closeStack.push(switchyard.close);
   // Plain Apollo Gateway on the very supergraph Switchyard serves (SECURITY purpose cleared, as a
   // plain-gateway user must), with its default fetcher and executor.
-  const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: plainApolloSupergraph(switchyard.gateway.supergraph!.supergraphSdl) }) });
+  const plain = new ApolloServer({
+    gateway: new ApolloGateway({ supergraphSdl: plainApolloSupergraph(switchyard.gateway.supergraph!.supergraphSdl) }),
+  });
   const { url } = await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } });
   plainUrl = url;
   closeStack.push(() => plain.stop());
@@ -30,7 +32,11 @@ describe('same answers as plain Apollo Gateway', () => {
   it.each([
     { case: 'the benchmark heavy query (fragments, 16 fetches, @requires)', query: HEAVY_QUERY },
     { case: 'aliases and __typename', query: '{ a: topProducts(first: 2) { __typename upc shipping: shippingEstimate } b: users(first: 2) { id } }' },
-    { case: 'repeated entities across lists', query: '{ users(first: 6) { reviews(first: 5) { product { upc name inStock } } } topProducts(first: 5) { reviews(first: 5) { author { username } product { name } } } }' },
+    {
+      case: 'repeated entities across lists',
+      query:
+        '{ users(first: 6) { reviews(first: 5) { product { upc name inStock } } } topProducts(first: 5) { reviews(first: 5) { author { username } product { name } } } }',
+    },
   ])('$case', async ({ query }) => {
     const [ours, theirs] = await Promise.all([postGraphQL(switchyard.url, query), postGraphQL(plainUrl, query)]);
     expect(ours.body.errors).toBeUndefined();

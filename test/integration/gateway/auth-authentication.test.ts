@@ -29,7 +29,11 @@ beforeAll(async () => {
   const rateLimit = { failedAuth: { points: 10_000, durationSeconds: 60 } };
   gateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: SECRET }, config: { auth, rateLimit } });
   closeStack.push(gateway.close);
-  requiredGateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: SECRET }, config: { auth: { ...auth, mode: 'required' }, rateLimit } });
+  requiredGateway = await startGateway({
+    subgraphUrls: subgraphs.urls,
+    env: { SWITCHYARD_JWT_SECRET: SECRET },
+    config: { auth: { ...auth, mode: 'required' }, rateLimit },
+  });
   closeStack.push(requiredGateway.close);
 });
 afterAll(() => closeStack.drain());
@@ -64,14 +68,20 @@ describe('authentication at the gateway', () => {
     ['a wrong issuer', async () => bearer(await mintToken(secretBytes(SECRET), { ...valid, iss: 'https://evil.test' }))],
     ['a wrong audience', async () => bearer(await mintToken(secretBytes(SECRET), { ...valid, aud: 'someone-else' }))],
     ['a bad signature', async () => bearer(await mintToken(secretBytes('another-secret-that-is-32-bytes-long!!'), valid))],
-    ['a tampered payload', async () => {
-      const [header, , signature] = (await mintToken(secretBytes(SECRET), valid)).split('.');
-      const payload = Buffer.from(JSON.stringify({ ...valid, sub: 'admin', exp: 9_999_999_999 })).toString('base64url');
-      return bearer(`${header}.${payload}.${signature}`);
-    }],
+    [
+      'a tampered payload',
+      async () => {
+        const [header, , signature] = (await mintToken(secretBytes(SECRET), valid)).split('.');
+        const payload = Buffer.from(JSON.stringify({ ...valid, sub: 'admin', exp: 9_999_999_999 })).toString('base64url');
+        return bearer(`${header}.${payload}.${signature}`);
+      },
+    ],
     ['alg: none', async () => bearer(unsecuredToken({ ...valid, exp: Math.floor(Date.now() / 1000) + 300 }))],
     ['HS256 keyed with the RSA public key (algorithm confusion)', async () => bearer(await mintToken(secretBytes(rsa.publicPem), valid))],
-    ['an RS256 token from an unknown key', async () => bearer(await mintToken((await createKeyPair('RS256', 'x')).privateKey, { ...valid, alg: 'RS256' }))],
+    [
+      'an RS256 token from an unknown key',
+      async () => bearer(await mintToken((await createKeyPair('RS256', 'x')).privateKey, { ...valid, alg: 'RS256' })),
+    ],
     ['"Bearer" with no token', async () => ({ authorization: 'Bearer' })],
     ['"Bearer a.b"', async () => ({ authorization: 'Bearer a.b' })],
     ['10 KB of junk', async () => ({ authorization: `Bearer ${'x'.repeat(10_240)}` })],

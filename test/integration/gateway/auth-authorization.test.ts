@@ -44,7 +44,8 @@ describe('field-level authorization from the schema directives', () => {
     expect(paths.length).toBeGreaterThan(3);
     expect(body.errors).toHaveLength(paths.length);
     expect(body.errors!.map((e) => (e as { path?: unknown }).path)).toEqual(paths);
-    for (const error of body.errors!) expect(error).toMatchObject({ message: 'Unauthorized field or type.', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } });
+    for (const error of body.errors!)
+      expect(error).toMatchObject({ message: 'Unauthorized field or type.', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } });
     for (const name of ['accounts', 'reviews', 'products'] as const) {
       for (const sent of bodiesSentTo(name)) expect(sent).not.toContain('email');
     }
@@ -53,7 +54,9 @@ describe('field-level authorization from the schema directives', () => {
   it('returns the e-mails to a signed-in caller for the same query text (plans are not shared across rights)', async () => {
     const { body } = await postGraphQL(gateway.url, EMAILS, await as('7'));
     expect(body.errors).toBeUndefined();
-    const emails = (body.data!.topProducts as Array<{ reviews: Array<{ author: { email: string } }> }>).flatMap((p) => p.reviews.map((r) => r.author.email));
+    const emails = (body.data!.topProducts as Array<{ reviews: Array<{ author: { email: string } }> }>).flatMap((p) =>
+      p.reviews.map((r) => r.author.email),
+    );
     expect(emails.every((email) => /@/.test(email))).toBe(true);
     expect(bodiesSentTo('accounts').some((sent) => sent.includes('email'))).toBe(true);
     const again = await postGraphQL(gateway.url, EMAILS);
@@ -65,7 +68,11 @@ describe('field-level authorization from the schema directives', () => {
     const { body } = await postGraphQL(gateway.url, query);
     expect(body.data!.topProducts[0].reviews[0].author).toEqual({ username: expect.stringMatching(/^user/), mail: null });
     expect(body.errors).toEqual([
-      { message: 'Unauthorized field or type.', path: ['topProducts', 0, 'reviews', 0, 'author', 'mail'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } },
+      {
+        message: 'Unauthorized field or type.',
+        path: ['topProducts', 0, 'reviews', 0, 'author', 'mail'],
+        extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' },
+      },
     ]);
   });
 
@@ -76,7 +83,9 @@ describe('field-level authorization from the schema directives', () => {
 
     const onlyMe = await postGraphQL(gateway.url, '{ me { id username } }');
     expect(onlyMe.status).toBe(200);
-    expect(onlyMe.body).toEqual({ errors: [{ message: 'Unauthorized field or type.', path: ['me'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }] });
+    expect(onlyMe.body).toEqual({
+      errors: [{ message: 'Unauthorized field or type.', path: ['me'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }],
+    });
   });
 
   it('refuses createProduct without the products:write scope and runs it with the scope', async () => {
@@ -107,7 +116,9 @@ describe('identity sent to subgraphs', () => {
     for (const subgraph of Object.values(subgraphs.byName)) subgraph.resetStats();
     const spoofed = { 'x-user-id': '1', 'x-user-scopes': 'admin', 'x-client-id': 'root' };
     const auth = await as('42', 'products:write reviews:read');
-    await postGraphQL(gateway.url, '{ me { id reviews(first: 1) { body } } topProducts(first: 1) { inStock } }', { headers: { ...spoofed, ...auth.headers } });
+    await postGraphQL(gateway.url, '{ me { id reviews(first: 1) { body } } topProducts(first: 1) { inStock } }', {
+      headers: { ...spoofed, ...auth.headers },
+    });
     await postGraphQL(gateway.url, '{ topProducts(first: 1) { name } }', { headers: spoofed });
     const sent = Object.values(subgraphs.byName).flatMap((s) => s.stats.requestLog.map((entry) => entry.headers));
     expect(sent.length).toBeGreaterThan(2);

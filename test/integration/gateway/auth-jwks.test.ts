@@ -21,10 +21,11 @@ async function startJwksServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
-  const close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return { state, url, close };
 }
 
@@ -55,7 +56,9 @@ describe('JWTs verified against a remote JWKS', () => {
   });
 
   it('accepts a rotated-in key after a refresh and refuses a rotated-out one', async () => {
-    expect((await postGraphQL(gateway.url, QUERY, bearer(await mintToken(first.privateKey, { alg: 'RS256', kid: 'key-1', sub: 'a' })))).status).toBe(200);
+    expect((await postGraphQL(gateway.url, QUERY, bearer(await mintToken(first.privateKey, { alg: 'RS256', kid: 'key-1', sub: 'a' })))).status).toBe(
+      200,
+    );
 
     jwks.state.keys = [second.publicJwk];
     const rotatedIn = await mintToken(second.privateKey, { alg: 'ES256', kid: 'key-2', sub: 'b' });

@@ -15,7 +15,12 @@ function copyGraph(names: readonly string[], transform: (name: string, sdl: stri
   for (const name of names) {
     const sdl = readFileSync(join(REPO_ROOT, 'subgraphs', name, 'schema.graphql'), 'utf8');
     writeFileSync(join(folder, `${name}.graphql`), transform(name, sdl));
-    lines.push(`  ${name}:`, `    routing_url: ${subgraphs.urls[name as keyof typeof subgraphs.urls]}`, '    schema:', `      file: ./${name}.graphql`);
+    lines.push(
+      `  ${name}:`,
+      `    routing_url: ${subgraphs.urls[name as keyof typeof subgraphs.urls]}`,
+      '    schema:',
+      `      file: ./${name}.graphql`,
+    );
   }
   writeFileSync(join(folder, 'supergraph.yaml'), lines.join('\n') + '\n');
   return folder;
@@ -38,7 +43,9 @@ afterAll(() => closeStack.drain());
 describe('authorization rules across supergraph reloads', () => {
   it('enforces a directive added by a reload, with auth on', async () => {
     const folder = copyGraph(['accounts']);
-    const gateway = await startGateway({ config: { supergraph: { source: 'compose', configPath: join(folder, 'supergraph.yaml'), pollIntervalSeconds: 0 } } });
+    const gateway = await startGateway({
+      config: { supergraph: { source: 'compose', configPath: join(folder, 'supergraph.yaml'), pollIntervalSeconds: 0 } },
+    });
     closeStack.push(gateway.close);
     expect((await postGraphQL(gateway.url, QUERY)).body.errors).toBeUndefined();
 

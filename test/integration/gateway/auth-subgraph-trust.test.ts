@@ -31,11 +31,9 @@ describe('signed subgraph requests', () => {
     });
     closeStack.push(gateway.close);
     const token = await mintToken(secretBytes(JWT_SECRET), { sub: '5' });
-    const { body } = await postGraphQL(
-      gateway.url,
-      '{ me { username reviews(first: 1) { product { name inStock } } } }',
-      { headers: { authorization: `Bearer ${token}` } },
-    );
+    const { body } = await postGraphQL(gateway.url, '{ me { username reviews(first: 1) { product { name inStock } } } }', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(body.errors).toBeUndefined();
     expect(body.data!.me.username).toBe('user5');
     const sent = Object.values(subgraphs.byName).flatMap((s) => s.stats.requestLog.map((e) => e.headers));
@@ -46,7 +44,8 @@ describe('signed subgraph requests', () => {
   it('refuses a direct unsigned call, a forged identity on a signed body, and a stale signature with 401', async () => {
     const url = subgraphs.urls.accounts;
     const body = JSON.stringify({ query: '{ me { id } }' });
-    const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
     const unsigned = await post({ 'x-user-id': '1' });
     expect(unsigned.status).toBe(401);
@@ -79,9 +78,14 @@ describe('supergraphs carrying SECURITY features', () => {
 
   it('start with auth off when no subgraph uses authorization directives', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'switchyard-plain-'));
-    const plain = readFileSync(`${REPO_ROOT}/subgraphs/accounts/schema.graphql`, 'utf8').replaceAll(', "@authenticated"', '').replaceAll(' @authenticated', '');
+    const plain = readFileSync(`${REPO_ROOT}/subgraphs/accounts/schema.graphql`, 'utf8')
+      .replaceAll(', "@authenticated"', '')
+      .replaceAll(' @authenticated', '');
     writeFileSync(join(folder, 'accounts.graphql'), plain);
-    writeFileSync(join(folder, 'supergraph.yaml'), `federation_version: =2.9.0\nsubgraphs:\n  accounts:\n    routing_url: ${subgraphs.urls.accounts}\n    schema:\n      file: ./accounts.graphql\n`);
+    writeFileSync(
+      join(folder, 'supergraph.yaml'),
+      `federation_version: =2.9.0\nsubgraphs:\n  accounts:\n    routing_url: ${subgraphs.urls.accounts}\n    schema:\n      file: ./accounts.graphql\n`,
+    );
     const gateway = await startGateway({
       config: { auth: { enabled: false }, supergraph: { source: 'compose', configPath: join(folder, 'supergraph.yaml'), pollIntervalSeconds: 0 } },
     });

@@ -46,7 +46,9 @@ describe('a client that disconnects cancels its in-flight subgraph query fetches
     const query = JSON.stringify({ query: '{ topProducts(first: 1) { upc inStock } }' });
     const leaving = new AbortController();
     const staying = fetch(shared.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
-    const left = fetch(shared.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query, signal: leaving.signal }).catch(() => undefined);
+    const left = fetch(shared.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query, signal: leaving.signal }).catch(
+      () => undefined,
+    );
     await waitFor(() => inventory.stats.requests > 0, 5_000, 'the shared inventory fetch');
     leaving.abort();
     await left;

@@ -45,10 +45,13 @@ describe('fan-out', () => {
 
   it('runs root mutation fields one after the other, as the spec requires', async () => {
     const token = await mintToken(secretBytes(JWT_SECRET), { sub: '1', scope: 'products:write' });
-    const { ms, body } = await timed(`mutation {
+    const { ms, body } = await timed(
+      `mutation {
       createProduct(input: { name: "Sequenced", price: 5, weight: 5 }) { upc }
       registerUser(input: { username: "sequenced", email: "sequenced@example.com", name: "Seq" }) { id }
-    }`, { authorization: `Bearer ${token}` });
+    }`,
+      { authorization: `Bearer ${token}` },
+    );
     expect(body.errors).toBeUndefined();
     expect(ms).toBeGreaterThanOrEqual(DELAY_MS * 2);
   });

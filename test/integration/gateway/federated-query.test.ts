@@ -12,7 +12,11 @@ beforeAll(async () => {
   const subgraphs = await startSubgraphs();
   closeStack.push(subgraphs.close);
   // A real token for user 7: the auth plugin verifies it and forwards x-user-id to the subgraphs.
-  user7Token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('7').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+  user7Token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('7')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
   gateway = await startGateway({ subgraphUrls: subgraphs.urls, env: { SWITCHYARD_JWT_SECRET: JWT_SECRET } });
   closeStack.push(gateway.close);
 });
@@ -49,7 +53,9 @@ describe('a federated query through the gateway', () => {
   it('returns a well-formed x-request-id, or generates one', async () => {
     const kept = await postGraphQL(gateway.url, '{ users(first: 1) { id } }', { headers: { 'x-request-id': 'abc-123' } });
     expect(kept.headers.get('x-request-id')).toBe('abc-123');
-    const replaced = await postGraphQL(gateway.url, '{ users(first: 1) { id } }', { headers: { 'x-request-id': 'bad id\nwith newline'.replace('\n', ' ') } });
+    const replaced = await postGraphQL(gateway.url, '{ users(first: 1) { id } }', {
+      headers: { 'x-request-id': 'bad id\nwith newline'.replace('\n', ' ') },
+    });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 

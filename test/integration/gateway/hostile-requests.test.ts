@@ -24,16 +24,38 @@ const totalSubgraphRequests = () => Object.values(subgraphs.byName).reduce((sum,
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; data?: unknown } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; data?: unknown },
+  };
 }
 
 describe('client mistakes are 400 with a code, never 500', () => {
   it.each([
-    ['an unknown operationName', { query: 'query A { __typename }', operationName: 'B' }, 400, 'OPERATION_RESOLUTION_FAILURE', 'Unknown operation named "B".'],
-    ['several operations and no operationName', { query: 'query A { __typename } query B { __typename }' }, 400, 'OPERATION_RESOLUTION_FAILURE', 'Must provide operation name if query contains multiple operations.'],
+    [
+      'an unknown operationName',
+      { query: 'query A { __typename }', operationName: 'B' },
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      'Unknown operation named "B".',
+    ],
+    [
+      'several operations and no operationName',
+      { query: 'query A { __typename } query B { __typename }' },
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      'Must provide operation name if query contains multiple operations.',
+    ],
     // A validation error: 200 to an application/json client, as GraphQL-over-HTTP says.
     ['a subscription on a schema without one', { query: 'subscription { x }' }, 200, 'GRAPHQL_VALIDATION_FAILED', undefined],
-    ['a batch', [{ query: '{ __typename }' }, { query: '{ __typename }' }], 400, 'BAD_REQUEST', 'Batched requests are not supported; send one operation per request.'],
+    [
+      'a batch',
+      [{ query: '{ __typename }' }, { query: '{ __typename }' }],
+      400,
+      'BAD_REQUEST',
+      'Batched requests are not supported; send one operation per request.',
+    ],
     ['a JSON body that is not an object', 42, 400, 'BAD_REQUEST', 'Request body must be a JSON object.'],
   ])('%s', async (_case, body, status, code, message) => {
     const before = totalSubgraphRequests();
@@ -53,14 +75,20 @@ describe('client mistakes are 400 with a code, never 500', () => {
   it('cuts a long operation name in the log line', async () => {
     const name = `Op${'x'.repeat(100_000)}`;
     await postGraphQL(gateway.url, `query ${name} { __typename }`);
-    const line = gateway.logs.find((l) => l.msg === 'request completed' && typeof l.operationName === 'string' && l.operationName.startsWith('Opxxx'));
+    const line = gateway.logs.find(
+      (l) => l.msg === 'request completed' && typeof l.operationName === 'string' && l.operationName.startsWith('Opxxx'),
+    );
     expect(line?.operationName).toHaveLength(128);
   });
 });
 
 describe('hostile documents are refused before validation and planning', () => {
   it.each([
-    ['fragments each spreading the previous one twice (~1 KB, 2^30 fields expanded)', doublingFragments(30, { type: 'Product', leaf: 'upc', root: '{ topProducts(first: 1) { $SPREAD } }' }), 'fields'],
+    [
+      'fragments each spreading the previous one twice (~1 KB, 2^30 fields expanded)',
+      doublingFragments(30, { type: 'Product', leaf: 'upc', root: '{ topProducts(first: 1) { $SPREAD } }' }),
+      'fields',
+    ],
     ['10,000 aliases', `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`, 'tokens'],
     ['300 aliases over a list field', `{ ${Array.from({ length: 300 }, (_, i) => `a${i}: topProducts { upc }`).join(' ')} }`, 'aliases'],
   ])('%s', async (_case, query, limit) => {
@@ -135,7 +163,9 @@ describe('edges of HTTP', () => {
   });
 
   it('never returns a query plan to a client asking with Apollo-Query-Plan-Experimental', async () => {
-    const { body } = await postGraphQL(gateway.url, '{ topProducts(first: 1) { upc inStock } }', { headers: { 'apollo-query-plan-experimental': 'true' } });
+    const { body } = await postGraphQL(gateway.url, '{ topProducts(first: 1) { upc inStock } }', {
+      headers: { 'apollo-query-plan-experimental': 'true' },
+    });
     expect(body.errors).toBeUndefined();
     expect(JSON.stringify(body)).not.toMatch(/queryPlan/);
   });

@@ -50,7 +50,11 @@ describe('HTTP edge cases', () => {
 
   it('puts x-request-id on the 400 invalid-JSON and 413 answers', async () => {
     const { pathname } = new URL(gateway.url);
-    const invalid = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'edge-json-1' }, body: '{"query":' });
+    const invalid = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'edge-json-1' },
+      body: '{"query":',
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('x-request-id')).toBe('edge-json-1');
     const body = JSON.stringify({ query: `{ __typename ${' '.repeat(2048)}}` });

@@ -20,14 +20,24 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 function writeManifest(name: string, operations: Array<{ id: string; body: string }>): string {
   const path = join(folder, name);
-  writeFileSync(`${path}.tmp`, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: operations.map((o) => ({ ...o, name: 'x', type: 'query' })) }));
+  writeFileSync(
+    `${path}.tmp`,
+    JSON.stringify({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: operations.map((o) => ({ ...o, name: 'x', type: 'query' })),
+    }),
+  );
   renameSync(`${path}.tmp`, path);
   return path;
 }
 
 async function send(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 beforeAll(async () => {
@@ -88,7 +98,10 @@ describe('trusted documents: allow-listed-only', () => {
   });
 
   it('hot-reloads the manifest file', async () => {
-    writeManifest('allow.json', [{ id: 'top-v1', body: TOP }, { id: 'users-v1', body: USERS }]);
+    writeManifest('allow.json', [
+      { id: 'top-v1', body: TOP },
+      { id: 'users-v1', body: USERS },
+    ]);
     await waitFor(async () => (await send(gateway.url, { documentId: 'users-v1' })).body.data?.users?.length === 1, 5_000, 'the new document');
   });
 });
@@ -122,9 +135,9 @@ describe('start-up problems name the key or the file', () => {
   it('a manifest that is not one fails the start, naming it', async () => {
     const path = join(folder, 'broken.json');
     writeFileSync(path, '[1, 2]');
-    await expect(startGateway({ subgraphUrls: subgraphs.urls, config: { persistedDocuments: { mode: 'allow-listed-only', manifest: path } } })).rejects.toThrow(
-      /broken\.json.*expected an Apollo persisted query manifest/,
-    );
+    await expect(
+      startGateway({ subgraphUrls: subgraphs.urls, config: { persistedDocuments: { mode: 'allow-listed-only', manifest: path } } }),
+    ).rejects.toThrow(/broken\.json.*expected an Apollo persisted query manifest/);
   });
 });
 
@@ -135,22 +148,38 @@ describe('shared through Redis by every replica', () => {
   beforeAll(async () => {
     redis = await startRedis();
     closeStack.push(redis.stop);
-    const config = { redis: { url: redis.url }, persistedDocuments: { mode: 'listed-or-scoped' as const, source: 'redis' as const }, apq: { store: 'redis' as const } };
+    const config = {
+      redis: { url: redis.url },
+      persistedDocuments: { mode: 'listed-or-scoped' as const, source: 'redis' as const },
+      apq: { store: 'redis' as const },
+    };
     const publish = (manifest: string) =>
-      spawnSync(process.execPath, [...NODE_TS_ARGS, 'gateway/cli/documents-publish.ts', manifest, '--redis-url', redis.url], { cwd: REPO_ROOT, encoding: 'utf8' });
+      spawnSync(process.execPath, [...NODE_TS_ARGS, 'gateway/cli/documents-publish.ts', manifest, '--redis-url', redis.url], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
     const first = publish(writeManifest('redis-1.json', [{ id: 'top-v1', body: TOP }]));
     expect(first.stdout).toContain('Published 1 trusted document(s)');
     a = await startGateway({ subgraphUrls: subgraphs.urls, config, env: { SWITCHYARD_JWT_SECRET: SECRET } });
     closeStack.push(a.close);
     b = await startGateway({ subgraphUrls: subgraphs.urls, config, env: { SWITCHYARD_JWT_SECRET: SECRET } });
     closeStack.push(b.close);
-    const second = publish(writeManifest('redis-2.json', [{ id: 'top-v1', body: TOP }, { id: 'users-v1', body: USERS }]));
+    const second = publish(
+      writeManifest('redis-2.json', [
+        { id: 'top-v1', body: TOP },
+        { id: 'users-v1', body: USERS },
+      ]),
+    );
     expect(second.status).toBe(0);
   }, 30_000);
 
   it('both replicas follow a publish', async () => {
     for (const gateway of [a, b]) {
-      await waitFor(async () => (await send(gateway.url, { documentId: 'users-v1' })).body.data?.users?.length === 1, 5_000, 'the published document');
+      await waitFor(
+        async () => (await send(gateway.url, { documentId: 'users-v1' })).body.data?.users?.length === 1,
+        5_000,
+        'the published document',
+      );
     }
   });
 

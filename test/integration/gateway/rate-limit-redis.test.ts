@@ -89,11 +89,15 @@ describe('rate limit across replicas sharing one redis-server', () => {
 
     await redis.restart();
     await waitFor(async () => (await postGraphQL(failClosed.url, QUERY, from('10.1.0.5'))).status === 200, 10_000, 'fail-closed to recover');
-    await waitFor(async () => {
-      await postGraphQL(replicaA.url, QUERY, from('10.1.0.6'));
-      await postGraphQL(replicaB.url, QUERY, from('10.1.0.6'));
-      return (await probe.get('test:shared:tier:anonymous:ip:10.1.0.6')) === '2';
-    }, 10_000, 'both replicas to count in Redis again');
+    await waitFor(
+      async () => {
+        await postGraphQL(replicaA.url, QUERY, from('10.1.0.6'));
+        await postGraphQL(replicaB.url, QUERY, from('10.1.0.6'));
+        return (await probe.get('test:shared:tier:anonymous:ip:10.1.0.6')) === '2';
+      },
+      10_000,
+      'both replicas to count in Redis again',
+    );
     expect(await servedAcrossReplicas('10.1.0.7', BUDGET * 2)).toBe(BUDGET);
   });
 });

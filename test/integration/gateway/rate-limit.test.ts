@@ -112,7 +112,7 @@ describe('rate limit: per-client token buckets', () => {
     expect((await jwt('10.0.0.8')).headers.get('ratelimit-remaining')).toBe('4');
   });
 
-  it("keys a JWT by its subject, never by its client_id/azp (users of one app do not share a bucket)", async () => {
+  it('keys a JWT by its subject, never by its client_id/azp (users of one app do not share a bucket)', async () => {
     const alice = await mintToken(secretBytes(SECRET), { sub: 'alice-spa', claims: { client_id: 'spa', azp: 'spa' } });
     const bob = await mintToken(secretBytes(SECRET), { sub: 'bob-spa', claims: { client_id: 'spa', azp: 'spa' } });
     const remaining = async (token: string) =>
@@ -139,7 +139,11 @@ describe('rate limit: per-client token buckets', () => {
 
   it('applies a per-operation limit by IP on top of the tier', async () => {
     const register = (n: number) =>
-      postGraphQL(behindProxy.url, `mutation registerUser { registerUser(input: { username: "rl_user_${n}", email: "rl${n}@example.com", name: "R" }) { id } }`, from('10.0.0.6'));
+      postGraphQL(
+        behindProxy.url,
+        `mutation registerUser { registerUser(input: { username: "rl_user_${n}", email: "rl${n}@example.com", name: "R" }) { id } }`,
+        from('10.0.0.6'),
+      );
     expect((await register(1)).status).toBe(200);
     expect((await register(2)).status).toBe(200);
     const accountsBefore = subgraphs.byName.accounts.stats.requests;

@@ -11,7 +11,10 @@ import { createCloseStack, postGraphQL } from '../../helpers/subgraphs.js';
 // answer each test picks), joined on Product: the catalog's data must survive whatever reviews sends.
 const CATALOG = `${link('@key')} type Query { products: [Product!]! } type Product @key(fields: "id") { id: ID! name: String! }`;
 const REVIEWS = `${link('@key')} type Query { topReview: String } type Product @key(fields: "id") { id: ID! rating: Int }`;
-const products = [{ id: '1', name: 'Chair' }, { id: '2', name: 'Lamp' }];
+const products = [
+  { id: '1', name: 'Chair' },
+  { id: '2', name: 'Lamp' },
+];
 
 const closeStack = createCloseStack();
 let answer: (body: { variables?: { representations?: unknown[] } }, res: ServerResponse) => void;
@@ -26,7 +29,10 @@ function json(res: ServerResponse, value: unknown): void {
 
 beforeAll(async () => {
   const catalog = await startCorpusSubgraphs({
-    catalog: { typeDefs: CATALOG, resolvers: { Query: { products: () => products }, Product: { __resolveReference: (r: { id: string }) => products.find((p) => p.id === r.id) } } },
+    catalog: {
+      typeDefs: CATALOG,
+      resolvers: { Query: { products: () => products }, Product: { __resolveReference: (r: { id: string }) => products.find((p) => p.id === r.id) } },
+    },
   });
   closeStack.push(catalog.close);
   const hostile = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -35,7 +41,13 @@ beforeAll(async () => {
     req.on('end', () => answer(JSON.parse(text), res));
   });
   await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', () => resolve()));
-  closeStack.push(() => new Promise<void>((resolve) => { hostile.close(() => resolve()); hostile.closeAllConnections(); }));
+  closeStack.push(
+    () =>
+      new Promise<void>((resolve) => {
+        hostile.close(() => resolve());
+        hostile.closeAllConnections();
+      }),
+  );
   const reviewsUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/graphql`;
   const { supergraphSdl } = composeSupergraph([
     { name: 'catalog', url: catalog.urls.catalog, sdl: CATALOG },
@@ -64,10 +76,19 @@ describe('one misbehaving subgraph never breaks the whole response', () => {
   it('an error whose extensions nest 100,000 deep: 200, the catalog data kept, a coded error', async () => {
     let deep = '1';
     for (let i = 0; i < 100_000; i++) deep = `{"a":${deep}}`;
-    answer = (_body, res) => json(res, `{"data":{"_entities":[null,null]},"errors":[{"message":"boom","path":["_entities",0,"rating"],"extensions":{"code":"X","deep":${deep}}}]}`);
+    answer = (_body, res) =>
+      json(
+        res,
+        `{"data":{"_entities":[null,null]},"errors":[{"message":"boom","path":["_entities",0,"rating"],"extensions":{"code":"X","deep":${deep}}}]}`,
+      );
     const { status, body } = await postGraphQL(gateway.url, QUERY);
     expect(status).toBe(200);
-    expect(body.data).toEqual({ products: [{ ...products[0], rating: null }, { ...products[1], rating: null }] });
+    expect(body.data).toEqual({
+      products: [
+        { ...products[0], rating: null },
+        { ...products[1], rating: null },
+      ],
+    });
     expect(body.errors?.[0]).toMatchObject({ message: 'boom', extensions: { code: 'X', subgraph: 'reviews' } });
     expect(JSON.stringify(body.errors)).not.toContain('"deep"');
   });
@@ -85,8 +106,16 @@ describe('one misbehaving subgraph never breaks the whole response', () => {
     expect(status).toBe(200);
     expect(body.data).toEqual({ products: catalogData(null) });
     expect(body.errors).toEqual([
-      { message: 'Subgraph "reviews" returned an invalid response.', path: ['products', 0, 'rating'], extensions: { code: 'SUBGRAPH_ERROR', subgraph: 'reviews', serviceName: 'reviews' } },
-      { message: 'Subgraph "reviews" returned an invalid response.', path: ['products', 1, 'rating'], extensions: { code: 'SUBGRAPH_ERROR', subgraph: 'reviews', serviceName: 'reviews' } },
+      {
+        message: 'Subgraph "reviews" returned an invalid response.',
+        path: ['products', 0, 'rating'],
+        extensions: { code: 'SUBGRAPH_ERROR', subgraph: 'reviews', serviceName: 'reviews' },
+      },
+      {
+        message: 'Subgraph "reviews" returned an invalid response.',
+        path: ['products', 1, 'rating'],
+        extensions: { code: 'SUBGRAPH_ERROR', subgraph: 'reviews', serviceName: 'reviews' },
+      },
     ]);
   });
 
@@ -105,11 +134,15 @@ describe('one misbehaving subgraph never breaks the whole response', () => {
     };
     const { body } = await postGraphQL(gateway.url, QUERY);
     expect(body.data).toEqual({ products: catalogData(null) });
-    expect(body.errors?.[0]).toMatchObject({ message: 'Subgraph "reviews" answered more than 4194304 bytes.', extensions: { code: 'SUBGRAPH_ERROR' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Subgraph "reviews" answered more than 4194304 bytes.',
+      extensions: { code: 'SUBGRAPH_ERROR' },
+    });
   });
 
   it('100,000 errors are relayed as at most maxErrors, plus one that sums up the rest', async () => {
-    answer = (_body, res) => json(res, { data: { _entities: [null, null] }, errors: Array.from({ length: 100_000 }, (_, i) => ({ message: `e${i}` })) });
+    answer = (_body, res) =>
+      json(res, { data: { _entities: [null, null] }, errors: Array.from({ length: 100_000 }, (_, i) => ({ message: `e${i}` })) });
     const { body } = await postGraphQL(gateway.url, QUERY);
     expect(body.data).toEqual({ products: catalogData(null) });
     expect(body.errors).toHaveLength(101);
@@ -118,16 +151,26 @@ describe('one misbehaving subgraph never breaks the whole response', () => {
 
   it('custom extension keys are not passed on unless allowlisted; stack traces never', async () => {
     answer = (_body, res) =>
-      json(res, { data: { _entities: [null, { rating: 2 }] }, errors: [{ message: 'x', path: ['_entities', 0, 'rating'], extensions: { code: 'C', internalHost: 'db-7', stacktrace: ['at x'] } }] });
+      json(res, {
+        data: { _entities: [null, { rating: 2 }] },
+        errors: [{ message: 'x', path: ['_entities', 0, 'rating'], extensions: { code: 'C', internalHost: 'db-7', stacktrace: ['at x'] } }],
+      });
     const { body } = await postGraphQL(gateway.url, QUERY);
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'C', subgraph: 'reviews', serviceName: 'reviews' });
   });
 
   it('under NODE_ENV=production a subgraph message (here with a database URL and password) is masked', async () => {
     answer = (_body, res) =>
-      json(res, { data: { _entities: [null, { rating: 2 }] }, errors: [{ message: 'connect failed: postgres://app:s3cret@db:5432/shop', path: ['_entities', 0, 'rating'] }] });
+      json(res, {
+        data: { _entities: [null, { rating: 2 }] },
+        errors: [{ message: 'connect failed: postgres://app:s3cret@db:5432/shop', path: ['_entities', 0, 'rating'] }],
+      });
     const { body } = await postGraphQL(production.url, QUERY);
     expect(JSON.stringify(body)).not.toContain('s3cret');
-    expect(body.errors?.[0]).toMatchObject({ message: 'Subgraph "reviews" returned an error.', path: ['products', 0, 'rating'], extensions: { code: 'SUBGRAPH_ERROR' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Subgraph "reviews" returned an error.',
+      path: ['products', 0, 'rating'],
+      extensions: { code: 'SUBGRAPH_ERROR' },
+    });
   });
 });

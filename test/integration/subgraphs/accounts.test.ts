@@ -41,11 +41,9 @@ describe('accounts subgraph', () => {
   it('resolves 100 User references with one batched lookup', async () => {
     const representations = Array.from({ length: 100 }, (_, i) => ({ __typename: 'User', id: String(i + 1) }));
     const before = accounts.repository.stats.batchLoads;
-    const { body } = await postGraphQL(
-      url,
-      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id username } } }',
-      { variables: { r: representations } },
-    );
+    const { body } = await postGraphQL(url, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id username } } }', {
+      variables: { r: representations },
+    });
     expect(body.data?._entities).toHaveLength(100);
     expect(body.data?._entities[99]).toEqual({ id: '100', username: 'user100' });
     expect(accounts.repository.stats.batchLoads - before).toBe(1);

@@ -22,7 +22,10 @@ describe('products subgraph', () => {
   });
 
   it('answers topProducts and product', async () => {
-    const { body } = await postGraphQL(url, '{ topProducts { upc } product(upc: "7") { upc name price weight } missing: product(upc: "nope") { upc } }');
+    const { body } = await postGraphQL(
+      url,
+      '{ topProducts { upc } product(upc: "7") { upc name price weight } missing: product(upc: "nope") { upc } }',
+    );
     expect(body.data?.topProducts).toHaveLength(DEFAULT_PAGE_SIZE.topProducts);
     expect(body.data?.product).toMatchObject({ upc: '7', name: expect.any(String), price: expect.any(Number) });
     expect(body.data?.missing).toBeNull();

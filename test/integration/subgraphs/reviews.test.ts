@@ -67,7 +67,10 @@ describe('reviews subgraph', () => {
       headers: { 'x-user-id': '9', 'x-user-scopes': 'reviews:write' },
     });
     expect(body.data?.addReview).toEqual({ id: '10001', rating: 4, body: 'Love it.', author: { id: '9' }, product: { upc: '12' } });
-    const listed = await postGraphQL(url, '{ _entities(representations: [{ __typename: "User", id: "9" }]) { ... on User { reviews(first: 1) { id } } } }');
+    const listed = await postGraphQL(
+      url,
+      '{ _entities(representations: [{ __typename: "User", id: "9" }]) { ... on User { reviews(first: 1) { id } } } }',
+    );
     expect(listed.body.data?._entities[0].reviews).toEqual([{ id: '10001' }]);
   });
 });

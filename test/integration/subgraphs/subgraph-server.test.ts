@@ -82,7 +82,11 @@ describe('subgraph faults', () => {
 
   it('http500 answers 500 with a non-GraphQL body', async () => {
     all.byName.products.setFaults({ mode: 'http500' });
-    const res = await fetch(all.urls.products, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const res = await fetch(all.urls.products, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe('text/plain');
     const text = await res.text();
@@ -99,7 +103,8 @@ describe('subgraph faults', () => {
 
   it('failFirst answers 503 with Retry-After, then recovers', async () => {
     all.byName.products.setFaults({ failFirst: 2, retryAfterSeconds: 3 });
-    const send = () => fetch(all.urls.products, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const send = () =>
+      fetch(all.urls.products, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
     const first = await send();
     const second = await send();
     const third = await send();

@@ -53,8 +53,13 @@ describe('loadConfig', () => {
 describe('secrets are checked with every other config problem', () => {
   it('reports a short secret and a bad PEM beside a bad key, in one CONFIG_INVALID', () => {
     expect(() =>
-      loadConfig({ input: { server: { port: -1 }, auth: { jwt: { publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } } }, env: { SWITCHYARD_SUBGRAPH_SECRET: 'short' } }),
-    ).toThrow(/server\.port[\s\S]*auth\.signing\.secretEnv \(env SWITCHYARD_SUBGRAPH_SECRET\): the secret must be at least 32 bytes[\s\S]*auth\.jwt\.publicKey: not a PEM public key/);
+      loadConfig({
+        input: { server: { port: -1 }, auth: { jwt: { publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } } },
+        env: { SWITCHYARD_SUBGRAPH_SECRET: 'short' },
+      }),
+    ).toThrow(
+      /server\.port[\s\S]*auth\.signing\.secretEnv \(env SWITCHYARD_SUBGRAPH_SECRET\): the secret must be at least 32 bytes[\s\S]*auth\.jwt\.publicKey: not a PEM public key/,
+    );
   });
 
   it('reads the secrets into config.secrets, never into the sections', () => {

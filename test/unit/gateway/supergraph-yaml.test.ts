@@ -35,8 +35,16 @@ describe('parseSupergraphYaml', () => {
     { case: 'bad YAML', text: 'subgraphs: [', expected: /not valid YAML/ },
     { case: 'unknown top-level key', text: 'subgraph: {}', expected: /subgraph: unknown key/ },
     { case: 'unknown subgraph key', text: 'subgraphs:\n  a:\n    url: x\n    schema: { file: a }', expected: /subgraphs\.a\.url: unknown key/ },
-    { case: 'schema neither file nor url', text: 'subgraphs:\n  a:\n    routing_url: x\n    schema: { path: a }', expected: /subgraphs\.a\.schema: expected \{ file/ },
-    { case: 'file schema without routing_url', text: 'subgraphs:\n  a:\n    schema: { file: a.graphql }', expected: /subgraphs\.a\.routing_url is required/ },
+    {
+      case: 'schema neither file nor url',
+      text: 'subgraphs:\n  a:\n    routing_url: x\n    schema: { path: a }',
+      expected: /subgraphs\.a\.schema: expected \{ file/,
+    },
+    {
+      case: 'file schema without routing_url',
+      text: 'subgraphs:\n  a:\n    schema: { file: a.graphql }',
+      expected: /subgraphs\.a\.routing_url is required/,
+    },
     { case: 'no subgraphs', text: 'subgraphs: {}', expected: /subgraphs is empty/ },
   ])('rejects $case', ({ text, expected }) => {
     expect(() => parseSupergraphYaml(text, 'supergraph.yaml')).toThrow(GatewayError);

@@ -6,7 +6,10 @@ describe('readIdentity', () => {
   it.each([
     [{}, null],
     [{ 'x-user-id': '7' }, { userId: '7', scopes: [], clientId: undefined }],
-    [{ 'x-user-id': '7', 'x-user-scopes': 'read  write' }, { userId: '7', scopes: ['read', 'write'], clientId: undefined }],
+    [
+      { 'x-user-id': '7', 'x-user-scopes': 'read  write' },
+      { userId: '7', scopes: ['read', 'write'], clientId: undefined },
+    ],
     [{ 'x-client-id': 'web' }, { userId: undefined, scopes: [], clientId: 'web' }],
     [{ 'x-user-id': '' }, null],
   ])('%j → %j', (headers, expected) => {

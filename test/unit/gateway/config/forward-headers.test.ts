@@ -17,9 +17,9 @@ describe('subgraphs.*.forwardHeaders refuses credential headers', () => {
     expect(() => loadConfig({ input: { auth, subgraphs: { defaults: { forwardHeaders: ['x-partner-key'] } } } })).toThrow(
       /subgraphs\.defaults\.forwardHeaders\.0: credential headers are verified by the gateway and never forwarded to subgraphs \(auth\.apiKeys\.header\)/,
     );
-    expect(() => loadConfig({ input: { auth, subgraphs: { overrides: { reviews: { forwardHeaders: ['traceparent', 'x-partner-key'] } } } } })).toThrow(
-      /subgraphs\.overrides\.reviews\.forwardHeaders\.1: credential headers/,
-    );
+    expect(() =>
+      loadConfig({ input: { auth, subgraphs: { overrides: { reviews: { forwardHeaders: ['traceparent', 'x-partner-key'] } } } } }),
+    ).toThrow(/subgraphs\.overrides\.reviews\.forwardHeaders\.1: credential headers/);
   });
 
   it('accepts ordinary headers', () => {

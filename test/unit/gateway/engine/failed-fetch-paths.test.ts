@@ -4,18 +4,43 @@ import { countingFragmentReads, doublingFragments } from '../../../helpers/fragm
 
 describe('failedFetchPaths', () => {
   it.each([
-    { case: 'root fields with aliases', query: '{ a: users { id } topProducts { upc } __typename }', variables: undefined, expected: [['a'], ['topProducts']] },
+    {
+      case: 'root fields with aliases',
+      query: '{ a: users { id } topProducts { upc } __typename }',
+      variables: undefined,
+      expected: [['a'], ['topProducts']],
+    },
     {
       case: 'entity fetch: one path per representation and field',
       query: 'query($representations:[_Any!]!){_entities(representations:$representations){...on Product{inStock shippingEstimate}}}',
-      variables: { representations: [{ __typename: 'Product', upc: '1' }, { __typename: 'Product', upc: '2' }] },
-      expected: [['_entities', 0, 'inStock'], ['_entities', 0, 'shippingEstimate'], ['_entities', 1, 'inStock'], ['_entities', 1, 'shippingEstimate']],
+      variables: {
+        representations: [
+          { __typename: 'Product', upc: '1' },
+          { __typename: 'Product', upc: '2' },
+        ],
+      },
+      expected: [
+        ['_entities', 0, 'inStock'],
+        ['_entities', 0, 'shippingEstimate'],
+        ['_entities', 1, 'inStock'],
+        ['_entities', 1, 'shippingEstimate'],
+      ],
     },
     {
-      case: 'entity fetch of two types picks each type\'s fields',
-      query: 'query($representations:[_Any!]!){_entities(representations:$representations){...on User{reviews{id}} ...on Product{reviews{id} x: upc}}}',
-      variables: { representations: [{ __typename: 'User', id: '1' }, { __typename: 'Product', upc: '2' }] },
-      expected: [['_entities', 0, 'reviews'], ['_entities', 1, 'reviews'], ['_entities', 1, 'x']],
+      case: "entity fetch of two types picks each type's fields",
+      query:
+        'query($representations:[_Any!]!){_entities(representations:$representations){...on User{reviews{id}} ...on Product{reviews{id} x: upc}}}',
+      variables: {
+        representations: [
+          { __typename: 'User', id: '1' },
+          { __typename: 'Product', upc: '2' },
+        ],
+      },
+      expected: [
+        ['_entities', 0, 'reviews'],
+        ['_entities', 1, 'reviews'],
+        ['_entities', 1, 'x'],
+      ],
     },
     {
       case: 'named fragments',
@@ -44,7 +69,7 @@ describe('failedFetchPaths limit', () => {
 });
 
 describe('failedFetchPaths work is linear in the fetch document', () => {
-  it('collects each fragment\'s keys once, however often it is spread', () => {
+  it("collects each fragment's keys once, however often it is spread", () => {
     const source = doublingFragments(40, {
       type: 'Product',
       leaf: 'inStock',

@@ -10,8 +10,18 @@ describe('dedupeRepresentations', () => {
     { case: 'repeats', input: [p('1'), p('2'), p('1'), p('1')], unique: { unique: [p('1'), p('2')], uniqueIndexOf: [0, 1, 0, 0] } },
     {
       case: 'same key, other type',
-      input: [{ __typename: 'User', id: '1' }, { __typename: 'Review', id: '1' }, { __typename: 'User', id: '1' }],
-      unique: { unique: [{ __typename: 'User', id: '1' }, { __typename: 'Review', id: '1' }], uniqueIndexOf: [0, 1, 0] },
+      input: [
+        { __typename: 'User', id: '1' },
+        { __typename: 'Review', id: '1' },
+        { __typename: 'User', id: '1' },
+      ],
+      unique: {
+        unique: [
+          { __typename: 'User', id: '1' },
+          { __typename: 'Review', id: '1' },
+        ],
+        uniqueIndexOf: [0, 1, 0],
+      },
     },
   ])('$case', ({ input, unique }) => {
     const result = dedupeRepresentations(input);

@@ -42,10 +42,20 @@ const EXAMPLE_CASES: Array<[string, string, Record<string, unknown> | undefined,
   ['@cost on a mutation field', 'mutation { registerUser(input: { username: "ada", email: "a@b.co", name: "Ada" }) { id } }', undefined, 10],
   ['__schema costs the introspection constant', '{ __schema { types { name fields { name } } } }', undefined, DEFAULT_INTROSPECTION_COST],
   ['__type too, beside normal fields', '{ __type(name: "Product") { name } product(upc: "1") { upc } }', undefined, DEFAULT_INTROSPECTION_COST + 1],
-  ['each alias of __schema counts', '{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __type(name: "User") { name } }', undefined, 3 * DEFAULT_INTROSPECTION_COST],
+  [
+    'each alias of __schema counts',
+    '{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __type(name: "User") { name } }',
+    undefined,
+    3 * DEFAULT_INTROSPECTION_COST,
+  ],
   ['__schema through a fragment', '{ ...I } fragment I on Query { __schema { queryType { name } } }', undefined, DEFAULT_INTROSPECTION_COST],
   ['__typename stays free', '{ __typename a: __typename product(upc: "1") { __typename } }', undefined, 1],
-  ['big nested page', '{ topProducts(first: 100) { reviews(first: 100) { author { reviews(first: 100) { id } } } } }', undefined, 100 * (1 + 100 * (1 + 1 + 100))],
+  [
+    'big nested page',
+    '{ topProducts(first: 100) { reviews(first: 100) { author { reviews(first: 100) { id } } } } }',
+    undefined,
+    100 * (1 + 100 * (1 + 1 + 100)),
+  ],
 ];
 
 describe('cost model on the composed example supergraph', () => {
@@ -121,9 +131,7 @@ describe('cost model work is linear in the document', () => {
     ['literal sizes', 'children(first: 2) { id }', undefined, 2 ** 40 * 2],
     ['sizes from a variable', 'children(first: $n) { id }', { n: 3 }, 2 ** 40 * 3],
   ])('compiles each fragment once, however often it is spread (%s)', (_name, leaf, variables, expected) => {
-    const { document, reads } = countingFragmentReads(
-      doublingFragments(40, { type: 'Node', leaf, root: `query ($n: Int) { node { $SPREAD } }` }),
-    );
+    const { document, reads } = countingFragmentReads(doublingFragments(40, { type: 'Node', leaf, root: `query ($n: Int) { node { $SPREAD } }` }));
     expect(nodes.costOf(document, getOperationAST(document)!, variables)).toBe(1 + expected);
     expect(reads()).toBeLessThanOrEqual(41);
   });

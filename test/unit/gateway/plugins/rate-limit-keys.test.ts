@@ -22,7 +22,9 @@ describe('rate limit: root field counts', () => {
   });
 
   it('walks each fragment once, however often it is spread (linear, not 2^levels)', () => {
-    const { document, reads } = countingFragmentReads(doublingFragments(30, { type: 'Mutation', leaf: 'registerUser', root: 'mutation { $SPREAD }' }));
+    const { document, reads } = countingFragmentReads(
+      doublingFragments(30, { type: 'Mutation', leaf: 'registerUser', root: 'mutation { $SPREAD }' }),
+    );
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
     expect(Object.fromEntries(countRootFields(document, operation))).toEqual({ registerUser: 2 ** 30 });
     expect(reads()).toBeLessThanOrEqual(31);

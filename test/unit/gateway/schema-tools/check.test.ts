@@ -20,10 +20,38 @@ const edit = (name: string, from: string | RegExp, to: string) => {
 
 describe('checkSubgraphSchema: API schema changes', () => {
   it.each([
-    { case: 'removed field', subgraph: 'accounts', sdl: edit('accounts', 'name: String!\n}\n\ninput', '}\n\ninput'), severity: 'breaking', type: 'FIELD_REMOVED', mentions: 'User.name' },
-    { case: 'changed field type', subgraph: 'accounts', sdl: edit('accounts', /(type User[^}]*?)username: String!/, '$1username: Int!'), severity: 'breaking', type: 'FIELD_CHANGED_KIND', mentions: 'User.username' },
-    { case: 'new required argument', subgraph: 'products', sdl: edit('products', 'product(upc: String!)', 'product(upc: String!, region: String!)'), severity: 'breaking', type: 'REQUIRED_ARG_ADDED', mentions: 'region' },
-    { case: 'new optional argument', subgraph: 'products', sdl: edit('products', 'product(upc: String!)', 'product(upc: String!, region: String)'), severity: 'dangerous', type: 'OPTIONAL_ARG_ADDED', mentions: 'region' },
+    {
+      case: 'removed field',
+      subgraph: 'accounts',
+      sdl: edit('accounts', 'name: String!\n}\n\ninput', '}\n\ninput'),
+      severity: 'breaking',
+      type: 'FIELD_REMOVED',
+      mentions: 'User.name',
+    },
+    {
+      case: 'changed field type',
+      subgraph: 'accounts',
+      sdl: edit('accounts', /(type User[^}]*?)username: String!/, '$1username: Int!'),
+      severity: 'breaking',
+      type: 'FIELD_CHANGED_KIND',
+      mentions: 'User.username',
+    },
+    {
+      case: 'new required argument',
+      subgraph: 'products',
+      sdl: edit('products', 'product(upc: String!)', 'product(upc: String!, region: String!)'),
+      severity: 'breaking',
+      type: 'REQUIRED_ARG_ADDED',
+      mentions: 'region',
+    },
+    {
+      case: 'new optional argument',
+      subgraph: 'products',
+      sdl: edit('products', 'product(upc: String!)', 'product(upc: String!, region: String)'),
+      severity: 'dangerous',
+      type: 'OPTIONAL_ARG_ADDED',
+      mentions: 'region',
+    },
   ])('$case → $severity $type', ({ subgraph, sdl, severity, type, mentions }) => {
     const result = checkSubgraphSchema({ current, subgraph, candidateSdl: sdl });
     expect(result.compositionErrors).toEqual([]);
@@ -35,7 +63,11 @@ describe('checkSubgraphSchema: API schema changes', () => {
   });
 
   it('a new optional field passes with no changes reported as breaking or dangerous', () => {
-    const result = checkSubgraphSchema({ current, subgraph: 'accounts', candidateSdl: edit('accounts', '  name: String!\n}', '  name: String!\n  nickname: String\n}') });
+    const result = checkSubgraphSchema({
+      current,
+      subgraph: 'accounts',
+      candidateSdl: edit('accounts', '  name: String!\n}', '  name: String!\n  nickname: String\n}'),
+    });
     expect(result).toMatchObject({ compositionErrors: [], changes: [] });
     expect(isCheckPassing(result)).toBe(true);
     expect(result.supergraphSdl).toContain('nickname');

@@ -4,7 +4,8 @@ import { createMaxDepthRule } from '../../../../gateway/server/max-depth-rule.js
 import { countingFragmentReads, doublingFragments } from '../../../helpers/fragment-reads.js';
 
 const schema = buildSchema('type Query { a: Query  x: Int }');
-const errorsOf = (source: string, maxDepth: number) => validate(schema, countingFragmentReads(source).document, [createMaxDepthRule(maxDepth)]).map((e) => e.message);
+const errorsOf = (source: string, maxDepth: number) =>
+  validate(schema, countingFragmentReads(source).document, [createMaxDepthRule(maxDepth)]).map((e) => e.message);
 
 describe('max depth rule', () => {
   it.each([

@@ -46,7 +46,11 @@ describe('createOperationLimiter (defaults)', () => {
   });
 
   it('answers syntax errors as GRAPHQL_PARSE_FAILED with their location', () => {
-    expect(limiter.check('{ a ')).toEqual({ code: 'GRAPHQL_PARSE_FAILED', message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 5 }] });
+    expect(limiter.check('{ a ')).toEqual({
+      code: 'GRAPHQL_PARSE_FAILED',
+      message: 'Syntax Error: Expected Name, found <EOF>.',
+      locations: [{ line: 1, column: 5 }],
+    });
   });
 
   it('does not count comments as tokens', () => {

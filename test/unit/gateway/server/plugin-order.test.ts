@@ -16,6 +16,11 @@ describe('plugin order is stated by each plugin (after), not by an array', () =>
 
   it('moves a plugin after those it names, whatever order it was given in, and refuses cycles', () => {
     expect(orderPlugins([{ name: 'b', after: ['a'] }, { name: 'c' }, { name: 'a' }]).map((p) => p.name)).toEqual(['a', 'b', 'c']);
-    expect(() => orderPlugins([{ name: 'a', after: ['b'] }, { name: 'b', after: ['a'] }])).toThrow(/cycle/);
+    expect(() =>
+      orderPlugins([
+        { name: 'a', after: ['b'] },
+        { name: 'b', after: ['a'] },
+      ]),
+    ).toThrow(/cycle/);
   });
 });

@@ -43,9 +43,12 @@ describe('subgraphs config', () => {
 });
 
 describe('subgraphs.*.forwardHeaders', () => {
-  it.each(['x-user-id', 'x-user-scopes', 'x-client-id', 'x-switchyard-signature'])('refuses to forward the identity header %s from clients', (name) => {
-    expect(() => loadConfig({ input: { subgraphs: { overrides: { products: { forwardHeaders: [name] } } } } })).toThrow(
-      /subgraphs\.overrides\.products\.forwardHeaders\.0: identity headers are set by the gateway/,
-    );
-  });
+  it.each(['x-user-id', 'x-user-scopes', 'x-client-id', 'x-switchyard-signature'])(
+    'refuses to forward the identity header %s from clients',
+    (name) => {
+      expect(() => loadConfig({ input: { subgraphs: { overrides: { products: { forwardHeaders: [name] } } } } })).toThrow(
+        /subgraphs\.overrides\.products\.forwardHeaders\.0: identity headers are set by the gateway/,
+      );
+    },
+  );
 });

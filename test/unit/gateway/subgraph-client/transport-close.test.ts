@@ -37,11 +37,14 @@ describe('closed subgraph transports', () => {
     client.register('inventory', subgraphs.urls.inventory);
     client.retain(['products']);
     expect((await client.send({ subgraph: 'products', body: BODY, headers: HEADERS, kind: 'query' })).status).toBe(200);
-    await expect((async () => client.send({ subgraph: 'inventory', body: BODY, headers: HEADERS, kind: 'query' }))()).rejects.toThrow(/not registered/);
+    await expect((async () => client.send({ subgraph: 'inventory', body: BODY, headers: HEADERS, kind: 'query' }))()).rejects.toThrow(
+      /not registered/,
+    );
   });
 
   it('reads the subgraph names of a composed supergraph', () => {
-    const sdl = (name: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\ntype Query { ${name}: String }\n`;
+    const sdl = (name: string) =>
+      `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\ntype Query { ${name}: String }\n`;
     const { supergraphSdl } = composeSupergraph([
       { name: 'alpha', url: 'http://a.test/graphql', sdl: sdl('a') },
       { name: 'beta-two', url: 'http://b.test/graphql', sdl: sdl('b') },

@@ -11,7 +11,7 @@ describe('supergraph features and the engine', () => {
   const withBoth = supergraph(`${fed('"@key", "@inaccessible", "@authenticated", "@tag"')}
     type Query { a: String @authenticated  b: String @inaccessible @tag(name: "x") }`);
 
-  it('reads the linked features with their purposes from Apollo\'s core-schema model', () => {
+  it("reads the linked features with their purposes from Apollo's core-schema model", () => {
     const features = readLinkedFeatures(withBoth);
     expect(features).toEqual(
       expect.arrayContaining([

@@ -19,16 +19,31 @@ describe('createAuthenticator', () => {
 
   it('verifies a token once and answers repeats from the cache until exp', async () => {
     const jwt = countingVerifier(Math.floor(Date.now() / 1000) + 60);
-    const authenticator = createAuthenticator({ apiKeyHeader: 'x-api-key', apiKeys: createApiKeyStore([]), jwt, tokenCacheSize: 10, tokenCacheMaxTtlSeconds: 300 });
+    const authenticator = createAuthenticator({
+      apiKeyHeader: 'x-api-key',
+      apiKeys: createApiKeyStore([]),
+      jwt,
+      tokenCacheSize: 10,
+      tokenCacheMaxTtlSeconds: 300,
+    });
     for (let i = 0; i < 3; i++) {
-      expect(await authenticator.authenticate(headers)).toMatchObject({ kind: 'ok', identity: { kind: 'jwt', subject: 'alice', scopes: ['a', 'b'] } });
+      expect(await authenticator.authenticate(headers)).toMatchObject({
+        kind: 'ok',
+        identity: { kind: 'jwt', subject: 'alice', scopes: ['a', 'b'] },
+      });
     }
     expect(jwt.calls).toBe(1);
   });
 
   it('does not cache an already expired verification (exp inside the clock tolerance)', async () => {
     const jwt = countingVerifier(Math.floor(Date.now() / 1000) - 1);
-    const authenticator = createAuthenticator({ apiKeyHeader: 'x-api-key', apiKeys: createApiKeyStore([]), jwt, tokenCacheSize: 10, tokenCacheMaxTtlSeconds: 300 });
+    const authenticator = createAuthenticator({
+      apiKeyHeader: 'x-api-key',
+      apiKeys: createApiKeyStore([]),
+      jwt,
+      tokenCacheSize: 10,
+      tokenCacheMaxTtlSeconds: 300,
+    });
     await authenticator.authenticate(headers);
     await authenticator.authenticate(headers);
     expect(jwt.calls).toBe(2);

@@ -63,8 +63,13 @@ describe('filterOperation', () => {
       'query Q($f: String) { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { email(format: $f) name } fragment B on User { id }',
       anonymous,
     );
-    expect(result.printed).toBe('query Q { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { _sy0: __typename name } fragment B on User { id }');
-    expect(listRemovals(result.removed).map((r) => r.path)).toEqual([['user', 'email'], ['a', 'email']]);
+    expect(result.printed).toBe(
+      'query Q { user(id: 1) { ...A ...B } a: user(id: 2) { ...A } } fragment A on User { _sy0: __typename name } fragment B on User { id }',
+    );
+    expect(listRemovals(result.removed).map((r) => r.path)).toEqual([
+      ['user', 'email'],
+      ['a', 'email'],
+    ]);
   });
 
   it('keeps a fragment whose fields were all removed, with placeholders', () => {
@@ -73,7 +78,9 @@ describe('filterOperation', () => {
   });
 
   it('filters each fragment once, however often it is spread (linear, not 2^levels)', () => {
-    const { document, reads } = countingFragmentReads(doublingFragments(40, { type: 'User', leaf: 'name email', root: '{ user(id: 1) { $SPREAD } }' }));
+    const { document, reads } = countingFragmentReads(
+      doublingFragments(40, { type: 'User', leaf: 'name email', root: '{ user(id: 1) { $SPREAD } }' }),
+    );
     const result = filterOperation(schema, rules, document, getOperationAST(document)!, anonymous);
     expect(print(result.document)).toContain('fragment F0 on User {\n  name\n  _sy0: __typename\n}');
     // The filter, rebuilding the document and printing it each read every fragment once.
@@ -116,7 +123,7 @@ type Query { node(id: ID!): Node named: Named user: User contact: Contact }
   };
 
   it.each([
-    ['an interface field inherits its implementations\' field rules', '{ user { name } named { name } }', anonymous, []],
+    ["an interface field inherits its implementations' field rules", '{ user { name } named { name } }', anonymous, []],
     ['an interface field protected on an implementation is removed', '{ contact { email phone } }', anonymous, [['contact', 'email']]],
     ['a field returning an interface with a protected implementation', '{ node(id: "1") { id } }', anonymous, [['node']]],
     ['… and a fragment on the protected type under it', '{ node(id: "2") { ... on Secret { data } } }', anonymous, [['node']]],

@@ -19,7 +19,7 @@ describe('renderPlaygroundPage', () => {
 });
 
 describe('addHistoryPane', () => {
-  it('adds the build\'s History plugin next to the Explorer', () => {
+  it("adds the build's History plugin next to the Explorer", () => {
     const html = 'const QQ={title:"History",icon:x};…shouldPersistHeaders:!0,plugins:[r],…';
     expect(addHistoryPane(html)).toEqual({ html: html.replace('plugins:[r]', 'plugins:[r,QQ]'), applied: true });
   });
