@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { createExecutor, type GraphQLParams } from './executor.js';
+import { createGraphQLHandler } from './graphql-handler.js';
 import { readIdentity, readRequestId } from './identity.js';
 import { checkSignature } from './signature.js';
 import {
@@ -33,49 +33,35 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJsonParam(value: string | null, name: string): Record<string, unknown> | null {
-  if (value === null || value === '') return null;
-  try {
-    return JSON.parse(value) as Record<string, unknown>;
-  } catch {
-    throw new BadRequest(`Query parameter "${name}" is not valid JSON.`);
-  }
+function headerValue(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
 }
 
-/**
- * Extracts GraphQL-over-HTTP params from a POST JSON body (parsed once by the caller; `undefined`
- * when it was not valid JSON) or the GET query string.
- */
-function readParams(method: string, search: URLSearchParams, parsedBody: unknown): GraphQLParams {
-  let raw: unknown;
-  if (method === 'GET') {
-    raw = {
-      query: search.get('query'),
-      variables: parseJsonParam(search.get('variables'), 'variables'),
-      operationName: search.get('operationName'),
-    };
-  } else {
-    if (parsedBody === undefined) throw new BadRequest('Request body is not valid JSON.');
-    raw = parsedBody;
+/** The request log shows a JSON body parsed, anything else as it came (graphql-http answers it). */
+function parseOrKeep(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  const params = raw as Partial<GraphQLParams> | null;
-  if (params === null || typeof params !== 'object' || typeof params.query !== 'string') {
-    throw new BadRequest('Request must contain a "query" string.');
-  }
-  return params as GraphQLParams;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Builds a Federation 2 subgraph served by a small node:http handler on `/graphql` (POST and GET). Never
- * listens by itself; call `listen()`.
+ * Builds a Federation 2 subgraph served on `/graphql` (POST and GET) by graphql-http's handler, behind a
+ * small node:http layer for what tests need (faults, request signing, stats). Never listens by itself;
+ * call `listen()`.
  */
 export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): SubgraphServer {
   const { name, typeDefs, resolvers, createLoaders } = options;
   // The array form takes GraphQLSchemaModule, whose resolver map is context-agnostic.
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
-  const run = createExecutor(schema);
+  const graphql = createGraphQLHandler(schema, (req): SubgraphContext<L> => ({
+    loaders: createLoaders(),
+    identity: readIdentity(req.headers),
+    requestId: readRequestId(req.headers),
+  }));
 
   async function listen({ port = 0, host = '127.0.0.1', signingSecret, requestLogLimit = 0 }: ListenOptions = {}): Promise<RunningSubgraph> {
     let faults: SubgraphFaults = { ...options.faults };
@@ -95,21 +81,20 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://subgraph');
       const bodyText = method === 'POST' ? await readBody(req) : '';
-      let parsedBody: unknown;
-      try {
-        if (bodyText !== '') parsedBody = JSON.parse(bodyText);
-      } catch {
-        // Left undefined: readParams reports the problem.
-      }
-      const body = bodyText === '' ? Object.fromEntries(url.searchParams) : (parsedBody ?? bodyText);
       if (requestLogLimit > 0) {
-        stats.requestLog.push({ body, headers: req.headers });
+        stats.requestLog.push({ body: bodyText === '' ? Object.fromEntries(url.searchParams) : parseOrKeep(bodyText), headers: req.headers });
         if (stats.requestLog.length > requestLogLimit) stats.requestLog.shift();
       }
 
       if (signingSecret !== undefined) {
         const refused = checkSignature(req.headers, bodyText, signingSecret);
-        if (refused) return send(res, 401, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message: `Request refused: ${refused}.`, extensions: { code: 'UNAUTHENTICATED' } }] }));
+        if (refused)
+          return send(
+            res,
+            401,
+            'application/json; charset=utf-8',
+            JSON.stringify({ errors: [{ message: `Request refused: ${refused}.`, extensions: { code: 'UNAUTHENTICATED' } }] }),
+          );
       }
       if (faults.delayMs) await sleep(faults.delayMs);
       if (faults.failFirst !== undefined && flakyFailures < faults.failFirst) {
@@ -124,44 +109,30 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
         case 'http500':
           return send(res, 500, 'text/plain', `${name}: internal server error`);
         case 'graphqlError':
-          return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({
-            data: null,
-            errors: [{ message: `${name} failed`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-          }));
+          return send(
+            res,
+            200,
+            'application/json; charset=utf-8',
+            JSON.stringify({
+              data: null,
+              errors: [{ message: `${name} failed`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+            }),
+          );
         default:
           break;
       }
 
       if (url.pathname !== GRAPHQL_PATH) return send(res, 404, 'text/plain', 'Not Found');
-      if (method !== 'GET' && method !== 'POST') {
-        return send(res, 405, 'text/plain', 'Method Not Allowed', { allow: 'GET, POST' });
-      }
-      // GraphQL over HTTP: the new media type gets 4xx for invalid documents, application/json always gets 200.
-      const accept = req.headers.accept ?? '';
-      const modern = accept.includes('application/graphql-response+json');
-      const contentType = modern ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8';
-      let params: GraphQLParams;
-      try {
-        params = readParams(method, url.searchParams, parsedBody);
-      } catch (error) {
-        if (!(error instanceof BadRequest)) throw error;
-        return send(res, 400, contentType, JSON.stringify({ errors: [{ message: error.message }] }));
-      }
-      const context: SubgraphContext<L> = {
-        loaders: createLoaders(),
-        identity: readIdentity(req.headers),
-        requestId: readRequestId(req.headers),
-      };
-      const outcome = await run(params, context, { allowMutations: method === 'POST' });
-      if (outcome.kind === 'method-not-allowed') {
-        return send(res, 405, contentType, JSON.stringify({ errors: [{ message: 'Mutations require POST.' }] }), {
-          allow: 'POST',
-        });
-      }
-      if (outcome.kind === 'invalid') {
-        return send(res, modern ? 400 : 200, contentType, JSON.stringify({ errors: outcome.errors }));
-      }
-      send(res, 200, contentType, JSON.stringify(outcome.result), faults.responseHeaders);
+      const [responseBody, init] = await graphql({
+        method,
+        url: req.url ?? '/',
+        headers: { get: (key) => headerValue(req.headers[key.toLowerCase()]) },
+        body: bodyText,
+        raw: req,
+        context: undefined,
+      });
+      const { 'content-type': contentType = 'text/plain', ...headers } = (init.headers ?? {}) as Record<string, string>;
+      send(res, init.status, contentType, responseBody ?? '', init.status === 200 ? { ...headers, ...faults.responseHeaders } : headers);
     }
 
     const server = createServer((req, res) => {

@@ -18,4 +18,3 @@ export type {
   SubgraphServerOptions,
   SubgraphStats,
 } from './types.js';
-export type { GraphQLParams } from './executor.js';
