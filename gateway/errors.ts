@@ -13,6 +13,11 @@ export const GatewayErrorCode = {
   SUBGRAPH_ERROR: 'SUBGRAPH_ERROR',
   /** A subgraph did not answer within its timeout. */
   SUBGRAPH_TIMEOUT: 'SUBGRAPH_TIMEOUT',
+  /**
+   * A field's value contradicts the schema once merged: null for a non-null field (an entity its owner
+   * resolved to null, say), a leaf of the wrong type, an unknown `__typename`. Its parent is nulled.
+   */
+  INVALID_FIELD_VALUE: 'INVALID_FIELD_VALUE',
   /** A credential was presented but is invalid or expired. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** A field or type the caller may not see was removed from the operation. */
@@ -66,6 +71,7 @@ export const ERROR_STATUS: Readonly<Record<ClientErrorCode, number | undefined>>
   SUBGRAPH_UNAVAILABLE: 200,
   SUBGRAPH_ERROR: 200,
   SUBGRAPH_TIMEOUT: 200,
+  INVALID_FIELD_VALUE: 200,
   UNAUTHENTICATED: 401,
   UNAUTHORIZED_FIELD_OR_TYPE: 200,
   RATE_LIMITED: 429,

@@ -32,6 +32,16 @@ const serverSchema = z
     maxHeaderBytes: z.number().int().min(1024).default(16_384),
     /** Send Apollo's usage telemetry (Apollo GraphOS "fleet" metrics) from @apollo/gateway: off unless you opt in. */
     apolloTelemetry: z.boolean().default(false),
+    /**
+     * Who executes query plans: `switchyard` (ours; what it does not run goes to Apollo's, counted in
+     * switchyard_executor_fallbacks_total) or `apollo` (@apollo/gateway's executor for everything).
+     */
+    executor: z.enum(['switchyard', 'apollo']).default('switchyard'),
+    /**
+     * Progressive `@override(label:)` labels that are on (Switchyard's executor). `percent(N)` labels
+     * need no entry: each request draws them (on for N % of requests). Labels not listed are off.
+     */
+    overrideLabels: z.array(z.string().min(1)).default([]),
     /** Answer the `Apollo-Query-Plan-Experimental` header with the query plan (development aid; leaks plans). */
     exposeQueryPlans: z.boolean().default(false),
     /** How long shutdown waits for in-flight requests before closing connections. */

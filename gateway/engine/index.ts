@@ -2,3 +2,4 @@ export { SubgraphDataSource, type SubgraphDataSourceOptions, type SubgraphReques
 export { applySubgraphResponseHeaders, createSubgraphResponseCollector, type SubgraphResponseCollector } from './response-collector.js';
 export { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
 export { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH } from './error-paths.js';
+export { PlanExecutingGateway, type FallbackReason, type PlanExecutingGatewayOptions } from './executor/plan-executor.js';

@@ -14,6 +14,8 @@ export interface GatewayMetrics {
   /** One operation's estimated cost; `outcome` is `admitted`, `refused` or `over_limit` (served in measure mode). */
   observeOperationCost(cost: number, outcome: string): void;
   setInFlight(count: number): void;
+  /** One operation executed by Apollo's executor instead of Switchyard's, by reason (README "Executor"). */
+  countExecutorFallback(reason: string): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -60,6 +62,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['subgraph', 'code'],
     registers: [registry],
   });
+  const fallbacks = new Counter({
+    name: 'switchyard_executor_fallbacks_total',
+    help: "Operations executed by Apollo's executor instead of Switchyard's, by reason.",
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
     observeRequest(route, status, seconds) {
@@ -74,6 +82,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     setInFlight(count) {
       inFlight.set(count);
+    },
+    countExecutorFallback(reason) {
+      fallbacks.inc({ reason });
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

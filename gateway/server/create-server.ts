@@ -9,7 +9,7 @@ import type { GatewayPlugin } from '../plugins/plugin.js';
 import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
 import { createMetricsPlugin } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
-import { SubgraphDataSource } from '../engine/index.js';
+import { PlanExecutingGateway, SubgraphDataSource } from '../engine/index.js';
 import { createSubgraphClient } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
@@ -109,7 +109,9 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   // A SECURITY/EXECUTION feature that neither the engine nor a plugin enforces fails the load (closed).
   const enforcedFeatures = new Set(plugins.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
   const signRequest = plugins.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
-  const engine = withApolloTelemetry(
+  // The data sources Apollo's gateway builds for the current supergraph, by subgraph name (our executor fetches through them).
+  const dataSources = new Map<string, SubgraphDataSource>();
+  const apolloGateway = withApolloTelemetry(
     config.server.apolloTelemetry,
     () =>
       new ApolloGateway({
@@ -130,8 +132,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
             if (model.subgraphNames.length > 0) subgraphClient.retain(model.subgraphNames);
           },
         }),
-        buildService: ({ name, url }) =>
-          new SubgraphDataSource({
+        buildService: ({ name, url }) => {
+          const dataSource = new SubgraphDataSource({
             name,
             url: url ?? '',
             logger,
@@ -139,10 +141,25 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
             mergeCacheControl: config.subgraphs.mergeCacheControl,
             signRequest,
             onFetch: metrics?.observeSubgraphFetch,
-          }),
+          });
+          dataSources.set(name, dataSource);
+          return dataSource;
+        },
         logger: logger.child({ component: 'engine' }),
       }),
   );
+  const engine =
+    config.server.executor === 'apollo'
+      ? apolloGateway
+      : new PlanExecutingGateway({
+          apollo: apolloGateway,
+          dataSource: (name) => dataSources.get(name),
+          logger: logger.child({ component: 'executor' }),
+          planCacheBytes: config.caches.queryPlanBytes,
+          exposeQueryPlans: config.server.exposeQueryPlans,
+          overrideLabels: config.server.overrideLabels,
+          onFallback: metrics?.countExecutorFallback,
+        });
 
   // Built first: Apollo's drain plugin needs it. The request handler is set once Apollo exists.
   const handle: { current?: (request: IncomingMessage, response: ServerResponse) => void } = {};

@@ -40,11 +40,22 @@ export interface OperationCase {
    */
   expected?: RecordedResponse & { reason: string };
   /**
-   * Plain Apollo Gateway's answer is wrong here (an engine bug). Both gateways run Apollo's executor
-   * today, so the case is held to plain Apollo's answer, and `correct` records the right one for an
-   * executor that fixes it.
+   * Plain Apollo Gateway's answer is wrong here (an engine bug); `correct` records the right one.
+   * With `fixedByExecutor`, Switchyard's executor must give `correct` (and Switchyard on Apollo's
+   * executor plain Apollo's answer); without it (a planner bug) both are held to plain Apollo's.
    */
-  engineDifference?: { reason: string; correct: RecordedResponse };
+  engineDifference?: {
+    reason: string;
+    correct: RecordedResponse;
+    fixedByExecutor?: boolean;
+    /** With `fixedByExecutor`: `correct` states only the errors; the data is plain Apollo's (which gets it right). */
+    sameDataAsReference?: boolean;
+    /**
+     * A planner bug (not fixed by our executor) whose consequence our executor reports differently
+     * from Apollo's (e.g. the field errors of the nulls it causes): what Switchyard's executor answers.
+     */
+    withPlannerBug?: RecordedResponse;
+  };
 }
 
 export interface Fixture {

@@ -28,13 +28,16 @@ async function post(url: string, operation: OperationCase, token: string | undef
 
 /**
  * Registers one describe block per fixture: its subgraphs on port 0, plain Apollo Gateway and
- * Switchyard (default config) on the same supergraph, and one test per operation comparing the two.
+ * Switchyard (default config) on the same supergraph — once on Switchyard's executor, once on
+ * Apollo's — and one test per operation comparing each Switchyard with the reference.
  */
 export function runCorpus(fixtures: readonly Fixture[]): void {
   for (const fixture of fixtures) {
     describe(fixture.name, () => {
       const closeStack = createCloseStack();
       let switchyard: StartedGateway | undefined;
+      /** The same Switchyard on Apollo's executor (server.executor: apollo): every case runs through both. */
+      let onApolloExecutor: StartedGateway | undefined;
       let startError: Error | undefined;
       let plainUrl = '';
 
@@ -45,12 +48,16 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
           Object.entries(fixture.subgraphs).map(([name, subgraph]) => ({ name, url: subgraphs.urls[name], sdl: subgraph.typeDefs })),
         );
         try {
-          switchyard = await startGateway({
-            supergraphSource: staticSupergraphSource(supergraphSdl),
-            config: { logging: { level: 'warn' }, ...fixture.config },
-            env: { SWITCHYARD_JWT_SECRET: JWT_SECRET },
-          });
+          const start = (executor: 'switchyard' | 'apollo') =>
+            startGateway({
+              supergraphSource: staticSupergraphSource(supergraphSdl),
+              config: { logging: { level: 'warn' }, ...fixture.config, server: { ...fixture.config?.server, executor } },
+              env: { SWITCHYARD_JWT_SECRET: JWT_SECRET },
+            });
+          switchyard = await start('switchyard');
           closeStack.push(switchyard.close);
+          onApolloExecutor = await start('apollo');
+          closeStack.push(onApolloExecutor.close);
         } catch (error) {
           startError = error as Error;
         }
@@ -79,22 +86,40 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
           const token = operation.caller
             ? await mintToken(secretBytes(JWT_SECRET), { sub: operation.caller.sub, scope: operation.caller.scopes?.join(' ') })
             : undefined;
-          const [ours, theirs] = await Promise.all([post(switchyard!.url, operation, token), post(plainUrl, operation, token)]);
-          const actual = ourComparable(ours);
-          if (process.env.CORPUS_DEBUG) console.log(operation.name, JSON.stringify(ours), JSON.stringify(theirs));
-          if (operation.expected) {
-            const recorded = recordedComparable(operation.expected);
-            expect({ status: actual.status, data: actual.data, errors: projectErrors(actual.errors, recorded.errors) }).toEqual(recorded);
-            return;
+          const [ours, oursOnApollo, theirs] = await Promise.all([
+            post(switchyard!.url, operation, token),
+            post(onApolloExecutor!.url, operation, token),
+            post(plainUrl, operation, token),
+          ]);
+          if (process.env.CORPUS_DEBUG) console.log(operation.name, JSON.stringify(ours), JSON.stringify(oursOnApollo), JSON.stringify(theirs));
+          const answers = [
+            { executor: 'switchyard', answer: ourComparable(ours) },
+            { executor: 'apollo', answer: ourComparable(oursOnApollo) },
+          ] as const;
+          for (const { executor, answer } of answers) {
+            const label = `Switchyard on the ${executor} executor`;
+            if (operation.expected) {
+              const recorded = recordedComparable(operation.expected);
+              expect({ status: answer.status, data: answer.data, errors: projectErrors(answer.errors, recorded.errors) }, label).toEqual(recorded);
+              continue;
+            }
+            const reference = referenceComparable(theirs);
+            const difference = operation.engineDifference;
+            const recordedForUs = difference?.fixedByExecutor ? difference.correct : difference?.withPlannerBug;
+            if (executor === 'switchyard' && difference && recordedForUs) {
+              const recorded = recordedComparable(recordedForUs);
+              if (difference.sameDataAsReference) recorded.data = reference.data;
+              expect({ status: answer.status, data: answer.data, errors: projectErrors(answer.errors, recorded.errors) }, label).toEqual(recorded);
+              continue;
+            }
+            if (!operation.engineDifference) {
+              expect(
+                reference.errors.filter((e) => e.code === 'INTERNAL_SERVER_ERROR'),
+                'plain Apollo failed internally: not a reference',
+              ).toEqual([]);
+            }
+            expect(answer, label).toEqual(reference);
           }
-          const reference = referenceComparable(theirs);
-          if (!operation.engineDifference) {
-            expect(
-              reference.errors.filter((e) => e.code === 'INTERNAL_SERVER_ERROR'),
-              'plain Apollo failed internally: not a reference',
-            ).toEqual([]);
-          }
-          expect(actual).toEqual(reference);
         });
       }
     });

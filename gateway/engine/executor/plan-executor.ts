@@ -1,0 +1,292 @@
+import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import type {
+  GatewayExecutionResult,
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
+import {
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { executePlanNode, type PlanRun } from './execute-plan.js';
+import { compileOperationShape, shapeResponse, ShapingFailure, UnsupportedOperation, type OperationShape } from './response-shape.js';
+
+/** Why an operation went to Apollo's executor (the metric's label; README lists them). */
+export type FallbackReason =
+  'introspection' | 'subscription' | 'defer' | 'context' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
+
+export interface PlanExecutingGatewayOptions {
+  /** Loads and reloads the supergraph (hot reload, health), and executes what we hand back. */
+  apollo: ApolloGateway;
+  /** The data source Apollo built for a subgraph (same transport, error policy and metrics). */
+  dataSource(serviceName: string): GraphQLDataSource | undefined;
+  logger: Logger;
+  /** Byte budget of the plan cache (plans, compiled shapes; counted by the plan's JSON length ×4). */
+  planCacheBytes: number;
+  /** `Apollo-Query-Plan-Experimental` is honoured (by Apollo's executor) only when this is on. */
+  exposeQueryPlans: boolean;
+  /** Progressive-override labels other than `percent(N)` that are on (the rest are off). */
+  overrideLabels?: readonly string[];
+  /** Draws `percent(N)` labels per request (injectable for tests); a number in [0, 100). */
+  random?: () => number;
+  /** Told about every operation Apollo's executor runs instead of ours. */
+  onFallback?(reason: FallbackReason): void;
+}
+
+interface CompiledOperation {
+  node: PlanNode | undefined;
+  shape: OperationShape;
+  /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
+  variableDefinitions: readonly VariableDefinitionNode[] | undefined;
+}
+
+/** A deep copy of AST nodes without `loc` (which references the source text and every token). */
+function withoutLocations<T>(nodes: T): T {
+  return JSON.parse(JSON.stringify(nodes, (key, value: unknown) => (key === 'loc' ? undefined : value))) as T;
+}
+
+/** A cache entry: compiled (with its approximate size in bytes) or the reason Apollo runs it. */
+type PlanEntry = { compiled: CompiledOperation; bytes: number } | { fallback: FallbackReason; bytes?: undefined };
+
+interface SupergraphState {
+  supergraphSchema: GraphQLSchema;
+  apiSchema: Schema;
+  apiSchemaJs: GraphQLSchema;
+  planner: QueryPlanner;
+  plans: LRUCache<string, PlanEntry>;
+  /** Every `@override(label:)` of the supergraph, in a fixed order (the plan key's bits follow it). */
+  overrideLabels: readonly string[];
+}
+
+const PERCENT_LABEL = /^percent\((\d+(?:\.\d+)?)\)$/;
+
+/** The labels of progressive `@override`s, read from the supergraph's `join__field(overrideLabel:)`. */
+function overrideLabelsOf(supergraph: Supergraph): string[] {
+  const labels = new Set<string>();
+  for (const type of supergraph.schema.types()) {
+    if (!('fields' in type)) continue;
+    for (const field of type.fields()) {
+      for (const directive of field.appliedDirectivesOf('join__field')) {
+        const label = (directive.arguments() as { overrideLabel?: unknown }).overrideLabel;
+        if (typeof label === 'string') labels.add(label);
+      }
+    }
+  }
+  return [...labels].sort();
+}
+
+function unsupportedNode(node: PlanNode | undefined): FallbackReason | undefined {
+  if (!node) return undefined;
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) {
+        const reason = unsupportedNode(child);
+        if (reason) return reason;
+      }
+      return undefined;
+    case 'Flatten':
+      return unsupportedNode(node.node);
+    case 'Condition':
+      return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
+    case 'Defer':
+      return 'defer';
+    case 'Fetch':
+      return node.contextRewrites?.length ? 'context' : undefined;
+  }
+}
+
+function isPrefix(prefix: ReadonlyArray<string | number>, path: ReadonlyArray<string | number>): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
+  return true;
+}
+
+/**
+ * A non-null field that completes to null (or a leaf of the wrong type) is a field error with that
+ * field's path (GraphQL spec 6.4.4), unless a subgraph error already covers it (at that path or an
+ * ancestor): Apollo's executor only reports these in extensions.valueCompletion, or not at all.
+ */
+function withCompletionErrors(fetchErrors: GraphQLError[], completionErrors: readonly GraphQLError[]): GraphQLError[] {
+  if (completionErrors.length === 0) return fetchErrors;
+  const located = fetchErrors.filter((error) => error.path);
+  for (const error of completionErrors) {
+    if (!located.some((fetchError) => isPrefix(fetchError.path!, error.path!))) fetchErrors.push(error);
+  }
+  return fetchErrors;
+}
+
+/**
+ * Switchyard's executor behind Apollo Server's gateway seam (`GatewayInterface`). Apollo's gateway
+ * still loads, composes and hot-reloads the supergraph and owns the subgraph data sources; its
+ * QueryPlanner plans. Plans and response shapes are compiled once per operation and cached; the
+ * plan runs on our executor (merging in place, shaping compiled). What it does not run (see
+ * FallbackReason) goes to Apollo's executor, counted.
+ */
+export class PlanExecutingGateway implements GatewayInterface {
+  private state: SupergraphState | undefined;
+  private fallback: GatewayExecutor | null = null;
+
+  constructor(private readonly options: PlanExecutingGatewayOptions) {
+    // Registered before Apollo Server's own listener: the state is ready when the schema is served.
+    options.apollo.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
+      try {
+        this.state = this.buildState(coreSupergraphSdl, apiSchema);
+      } catch (error) {
+        // Apollo accepted this supergraph; without our planner every operation takes Apollo's path.
+        this.state = undefined;
+        options.logger.error({ err: error }, 'supergraph not usable by the executor: Apollo executes every operation');
+      }
+    });
+  }
+
+  private buildState(sdl: string, apiSchemaJs: GraphQLSchema): SupergraphState {
+    const supergraph = Supergraph.build(sdl);
+    return {
+      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+      apiSchema: supergraph.apiSchema(),
+      apiSchemaJs,
+      planner: new QueryPlanner(supergraph),
+      overrideLabels: overrideLabelsOf(supergraph),
+      plans: new LRUCache<string, PlanEntry>({
+        maxSize: Math.max(1, this.options.planCacheBytes),
+        sizeCalculation: (entry, key) => (entry.bytes ?? 256) + key.length,
+      }),
+    };
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): () => void {
+    return this.options.apollo.onSchemaLoadOrUpdate(callback);
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]) {
+    const { executor } = await this.options.apollo.load(options);
+    this.fallback = executor;
+    return { executor: (requestContext: GatewayGraphQLRequestContext) => this.execute(requestContext) };
+  }
+
+  stop(): Promise<void> {
+    return this.options.apollo.stop();
+  }
+
+  private runFallback(reason: FallbackReason, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    this.options.onFallback?.(reason);
+    return this.fallback!(requestContext);
+  }
+
+  /**
+   * Progressive override, decided per request: `percent(N)` is on for N % of requests, any other
+   * label when config lists it. Plans differ by the labels that are on, so the plan key carries them.
+   */
+  private resolveOverrides(state: SupergraphState): { bits: string; conditions: Map<string, boolean> } | undefined {
+    if (state.overrideLabels.length === 0) return undefined;
+    const random = this.options.random ?? (() => Math.random() * 100);
+    const enabled = this.options.overrideLabels ?? [];
+    const conditions = new Map<string, boolean>();
+    let bits = '';
+    for (const label of state.overrideLabels) {
+      const percent = PERCENT_LABEL.exec(label);
+      const on = percent ? random() < Number(percent[1]) : enabled.includes(label);
+      conditions.set(label, on);
+      bits += on ? '1' : '0';
+    }
+    return { bits, conditions };
+  }
+
+  private compile(
+    state: SupergraphState,
+    requestContext: GatewayGraphQLRequestContext,
+    overrideConditions: Map<string, boolean> | undefined,
+  ): PlanEntry {
+    const { document, request } = requestContext;
+    let operation: OperationDefinitionNode | undefined;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      else if (definition.kind === Kind.OPERATION_DEFINITION && (request.operationName ? definition.name?.value === request.operationName : true)) {
+        operation ??= definition;
+      }
+    }
+    if (!operation) return { fallback: 'unplannable' };
+    if (operation.operation === 'subscription') return { fallback: 'subscription' };
+    let shape: OperationShape;
+    try {
+      shape = compileOperationShape(state.apiSchemaJs, operation, fragments);
+    } catch (error) {
+      if (error instanceof UnsupportedOperation) return { fallback: error.message === 'introspection' ? 'introspection' : 'unsupported' };
+      throw error;
+    }
+    let plan: QueryPlan;
+    try {
+      const federationOperation = operationFromDocument(state.apiSchema, document, { operationName: request.operationName ?? undefined });
+      plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
+    } catch {
+      // Apollo's executor reports the problem as it always has.
+      return { fallback: 'unplannable' };
+    }
+    if (plan.node?.kind === 'Subscription') return { fallback: 'subscription' };
+    const node = plan.node as PlanNode | undefined;
+    const unsupported = unsupportedNode(node);
+    if (unsupported) return { fallback: unsupported };
+    // Plans hold their fetch documents; shapes are about as big again as the operation's text.
+    const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
+    const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
+    return { compiled: { node, shape, variableDefinitions }, bytes };
+  }
+
+  private async execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    const state = this.state;
+    const { request } = requestContext;
+    if (!state) return this.runFallback('unsupported', requestContext);
+    if (this.options.exposeQueryPlans && request.http?.headers.get('apollo-query-plan-experimental')) {
+      return this.runFallback('query-plan-header', requestContext);
+    }
+    const overrides = this.resolveOverrides(state);
+    let key = request.operationName ? `${requestContext.queryHash}\n${request.operationName}` : requestContext.queryHash;
+    if (overrides) key += `\n${overrides.bits}`;
+    let entry = state.plans.get(key);
+    if (!entry) {
+      entry = this.compile(state, requestContext, overrides?.conditions);
+      state.plans.set(key, entry);
+    }
+    if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
+    const { compiled } = entry;
+    const variables = request.variables ?? {};
+    if (compiled.variableDefinitions) {
+      // Invalid variables: Apollo's executor answers with its errors, as it always has.
+      const { errors } = getVariableValues(state.apiSchemaJs, compiled.variableDefinitions, variables);
+      if (errors?.length) return this.runFallback('variables', requestContext);
+    }
+
+    const data: Record<string, unknown> = {};
+    const run: PlanRun = {
+      requestContext,
+      variables,
+      variableDefaults: compiled.shape.variableDefaults,
+      supergraphSchema: state.supergraphSchema,
+      dataSource: this.options.dataSource,
+      data,
+      errors: [],
+    };
+    if (compiled.node) await executePlanNode(run, compiled.node, [], [data]);
+    try {
+      const shaped = shapeResponse(state.apiSchemaJs, compiled.shape, data, variables);
+      const errors = withCompletionErrors(run.errors, shaped.errors);
+      return errors.length ? { errors, data: shaped.data } : { data: shaped.data };
+    } catch (error) {
+      if (!(error instanceof ShapingFailure)) throw error;
+      return { errors: [new GraphQLError(error.message)] };
+    }
+  }
+}
