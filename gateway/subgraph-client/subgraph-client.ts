@@ -66,6 +66,8 @@ interface SubgraphState {
   /** Index of a query's last attempt; errors from it spend no retry budget (no retry follows). */
   lastAttempt: number;
   lastAttemptErrors: WeakSet<object>;
+  /** Errors of attempts whose caller went away: not counted by the breaker or replica ejection. */
+  cancelledByCaller: WeakSet<object>;
 }
 
 /** Full-jitter backoff, or the subgraph's own Retry-After when it sent one. */
@@ -98,6 +100,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     const replicas = createReplicaSet({ urls: traffic.urls, strategy: traffic.loadBalancing, ejectMs: traffic.ejectMs });
     const transport = createHttpTransport({ maxConnections: traffic.maxConnections, maxResponseBytes: traffic.maxResponseBytes });
     const lastAttemptErrors = new WeakSet<object>();
+    // Failures caused by the caller going away (a client disconnect) say nothing about the subgraph's health.
+    const cancelledByCaller = new WeakSet<object>();
     const retryAfterTooLong = (error: Error) =>
       error instanceof SubgraphHttpError && error.retryAfterMs !== undefined && error.retryAfterMs > traffic.retry.maxRetryAfterMs;
     const retries = retry(
@@ -105,7 +109,12 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       { maxAttempts: traffic.retry.maxAttempts - 1, backoff: new RetryBackoff(traffic.retry) },
     );
     retries.onRetry((event) => logger.debug({ subgraph, attempt: event.attempt, delayMs: event.delay }, 'retrying subgraph fetch'));
-    const breaker = createSubgraphBreaker(subgraph, traffic.breaker, isSubgraphFault, logger);
+    const breaker = createSubgraphBreaker(
+      subgraph,
+      traffic.breaker,
+      (error) => !cancelledByCaller.has(error as object) && isSubgraphFault(error),
+      logger,
+    );
     const slots = bulkhead(traffic.bulkhead.maxConcurrent, traffic.bulkhead.maxQueue);
     // Aggressive: the caller is answered at the deadline even if the socket takes longer to give up.
     const deadline = timeout(traffic.timeoutMs, TimeoutStrategy.Aggressive);
@@ -121,6 +130,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       dedup: createInFlightDedup(),
       lastAttempt,
       lastAttemptErrors,
+      cancelledByCaller,
     };
   }
 
@@ -131,6 +141,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     headers: Record<string, string>,
     signal: AbortSignal,
     attemptIndex: number,
+    callerSignal?: AbortSignal,
   ): Promise<SubgraphResponse> {
     const replica = state.replicas.pick();
     replica.inFlight++;
@@ -139,6 +150,10 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       state.replicas.reportSuccess(replica);
       return response;
     } catch (error) {
+      if (callerSignal?.aborted && error && typeof error === 'object') {
+        state.cancelledByCaller.add(error);
+        throw error;
+      }
       if (isSubgraphFault(error) && state.replicas.reportFailure(replica)) {
         logger.warn({ subgraph, replica: replica.url.host, ejectMs: state.traffic.ejectMs }, 'subgraph replica ejected');
       }
@@ -185,7 +200,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       const run = (runSignal: AbortSignal | undefined) => {
         state.budget.recordRequest();
         return state.queries.execute(
-          (context: { signal: AbortSignal; attempt?: number }) => attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0),
+          (context: { signal: AbortSignal; attempt?: number }) =>
+            attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal),
           runSignal,
         );
       };

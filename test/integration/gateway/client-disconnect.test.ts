@@ -38,6 +38,38 @@ describe('a client that disconnects cancels its in-flight subgraph query fetches
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it('cancelled fetches do not count against the subgraph: its circuit stays closed for the next callers', async () => {
+    // A breaker that opens after 2 consecutive failures: 3 disconnects would open it if they counted.
+    const strict = await startGateway({
+      subgraphUrls: subgraphs.urls,
+      config: { subgraphs: { defaults: { dedup: false, breaker: { consecutiveFailures: 2, failureRatio: 0 } } } },
+    });
+    closeStack.push(strict.close);
+    const inventory = subgraphs.byName.inventory;
+    for (let i = 0; i < 3; i++) {
+      inventory.resetStats();
+      const controller = new AbortController();
+      const pending = fetch(strict.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ topProducts(first: 1) { upc inStock } }' }),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      await waitFor(() => inventory.stats.requests > 0, 5_000, 'the inventory fetch to start');
+      controller.abort();
+      await pending;
+      await waitFor(() => inventory.stats.abandoned === 1, 2_000, 'inventory to see the request abandoned');
+    }
+    const response = await fetch(strict.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ topProducts(first: 1) { upc inStock } }' }),
+    });
+    const answer = (await response.json()) as { data: { topProducts: Array<{ inStock: boolean | null }> }; errors?: unknown };
+    expect(answer.errors).toBeUndefined();
+    expect(typeof answer.data.topProducts[0].inStock).toBe('boolean');
+  });
+
   it('with dedup on, a shared fetch is cancelled only when every caller left', async () => {
     const shared = await startGateway({ subgraphUrls: subgraphs.urls });
     closeStack.push(shared.close);
