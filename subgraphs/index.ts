@@ -34,6 +34,8 @@ export interface StartAllSubgraphsOptions {
   faults?: Partial<Record<SubgraphName, SubgraphFaults>>;
   /** See ListenOptions.requestLogLimit. Default 0 (off). */
   requestLogLimit?: number;
+  /** See ListenOptions.memoizeResponses (benchmarks only). Default 0 (off). */
+  memoizeResponses?: number;
 }
 
 export interface RunningSubgraphs {
@@ -45,13 +47,13 @@ export interface RunningSubgraphs {
 
 /** Starts all four subgraphs; if one fails to bind, the ones already started are closed before rethrowing. */
 export async function startAllSubgraphs(options: StartAllSubgraphsOptions = {}): Promise<RunningSubgraphs> {
-  const { host = '127.0.0.1', ports = {}, basePort, faults = {}, signingSecret, requestLogLimit } = options;
+  const { host = '127.0.0.1', ports = {}, basePort, faults = {}, signingSecret, requestLogLimit, memoizeResponses } = options;
   const started: RunningSubgraph[] = [];
   try {
     for (const [index, name] of SUBGRAPH_NAMES.entries()) {
       const definition = SUBGRAPHS[name];
       const port = ports[name] ?? (basePort === undefined ? definition.defaultPort : basePort + index);
-      started.push(await definition.create({ faults: faults[name] }).listen({ port, host, signingSecret, requestLogLimit }));
+      started.push(await definition.create({ faults: faults[name] }).listen({ port, host, signingSecret, requestLogLimit, memoizeResponses }));
     }
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));

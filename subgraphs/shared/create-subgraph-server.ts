@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { LRUCache } from 'lru-cache';
 import { createGraphQLHandler } from './graphql-handler.js';
 import { readIdentity, readRequestId } from './identity.js';
 import { checkSignature } from './signature.js';
@@ -46,6 +47,21 @@ function parseOrKeep(text: string): unknown {
   }
 }
 
+interface MemoizedAnswer {
+  contentType: string;
+  body: string;
+}
+
+/** A POST body whose operation is a mutation (the gateway writes fetches as `mutation …`). */
+function isMutation(bodyText: string): boolean {
+  try {
+    const query = (JSON.parse(bodyText) as { query?: unknown }).query;
+    return typeof query !== 'string' || /^\s*mutation\b/.test(query);
+  } catch {
+    return true;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -63,7 +79,14 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
     requestId: readRequestId(req.headers),
   }));
 
-  async function listen({ port = 0, host = '127.0.0.1', signingSecret, requestLogLimit = 0 }: ListenOptions = {}): Promise<RunningSubgraph> {
+  async function listen({
+    port = 0,
+    host = '127.0.0.1',
+    signingSecret,
+    requestLogLimit = 0,
+    memoizeResponses = 0,
+  }: ListenOptions = {}): Promise<RunningSubgraph> {
+    const memo = memoizeResponses > 0 ? new LRUCache<string, MemoizedAnswer>({ max: memoizeResponses }) : undefined;
     let faults: SubgraphFaults = { ...options.faults };
     let flakyFailures = 0;
     const stats: SubgraphStats = { requests: 0, abandoned: 0, requestLog: [] };
@@ -123,6 +146,9 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       }
 
       if (url.pathname !== GRAPHQL_PATH) return send(res, 404, 'text/plain', 'Not Found');
+      const memoKey = memo && method === 'POST' && !isMutation(bodyText) ? `${req.headers.accept ?? ''}\n${bodyText}` : undefined;
+      const replay = memoKey === undefined ? undefined : memo!.get(memoKey);
+      if (replay) return send(res, 200, replay.contentType, replay.body, faults.responseHeaders);
       const [responseBody, init] = await graphql({
         method,
         url: req.url ?? '/',
@@ -132,6 +158,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
         context: undefined,
       });
       const { 'content-type': contentType = 'text/plain', ...headers } = (init.headers ?? {}) as Record<string, string>;
+      if (memoKey !== undefined && init.status === 200 && responseBody) memo!.set(memoKey, { contentType, body: responseBody });
       send(res, init.status, contentType, responseBody ?? '', init.status === 200 ? { ...headers, ...faults.responseHeaders } : headers);
     }
 

@@ -89,6 +89,13 @@ export interface ListenOptions {
    * tokens, so default 0 = off; `stats.requests` is always counted.
    */
   requestLogLimit?: number;
+  /**
+   * Benchmarks only: replay the answer to a query body seen before (up to this many bodies), as the
+   * public gateways benchmark's fast subgraphs do, so the gateway rather than the subgraphs is what a
+   * benchmark measures. Answers are shared whatever the headers (identity-dependent fields such as
+   * `me` too); mutations are never replayed. Default 0 = off.
+   */
+  memoizeResponses?: number;
 }
 
 /** A built subgraph that has not bound a port yet. */

@@ -114,3 +114,31 @@ describe('subgraph faults', () => {
     expect(all.byName.products.stats.requests).toBe(3);
   });
 });
+
+describe('memoizeResponses (benchmarks only)', () => {
+  it('replays the answer to a query body it has seen, and never replays a mutation', async () => {
+    const { createReviewsSubgraph } = await import('../../../subgraphs/index.js');
+    const running = await createReviewsSubgraph().listen({ memoizeResponses: 10 });
+    try {
+      const post = (query: string) =>
+        fetch(running.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-user-id': '1' },
+          body: JSON.stringify({ query }),
+        }).then((r) => r.json() as Promise<{ data?: any; errors?: unknown }>);
+      // Newest review of product 1: changes once a review is added.
+      const newest = (space = '') =>
+        `{ _entities(representations: [{ __typename: "Product", upc: "1" }]) { ... on Product {${space} reviews(first: 1) { id } } } }`;
+      const before = await post(newest());
+      const mutation = 'mutation { addReview(input: { productUpc: "1", body: "memo", rating: 5 }) { id } }';
+      const added = await post(mutation);
+      const again = await post(mutation);
+      expect(again.data.addReview.id).not.toBe(added.data.addReview.id);
+      expect(await post(newest())).toEqual(before);
+      const fresh = await post(newest(' '));
+      expect(fresh.data._entities[0].reviews[0].id).toBe(again.data.addReview.id);
+    } finally {
+      await running.close();
+    }
+  });
+});
