@@ -40,6 +40,12 @@ export interface SubgraphDataSourceOptions {
   onFetch?: (subgraph: string, outcome: string, seconds: number) => void;
 }
 
+/** What Switchyard's executor adds to a fetch's options. */
+export interface PlanFetchOptions {
+  /** The representations are distinct already: no second deduplication. */
+  representationsUnique?: boolean;
+}
+
 type GraphQLFormattedErrorLike = NonNullable<GatewayGraphQLResponse['errors']>[number];
 
 /**
@@ -111,7 +117,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     let deduped: DedupedRepresentations | undefined;
     try {
       const representations = request.variables?.representations;
-      deduped = Array.isArray(representations) ? dedupeRepresentations(representations) : undefined;
+      // Switchyard's executor sends each representation once already (PlanFetchOptions); Apollo's does not.
+      deduped =
+        Array.isArray(representations) && !(options as PlanFetchOptions).representationsUnique ? dedupeRepresentations(representations) : undefined;
       const body = JSON.stringify({
         query: request.query,
         variables: deduped ? { ...request.variables, representations: deduped.unique } : request.variables,

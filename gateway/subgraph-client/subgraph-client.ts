@@ -117,7 +117,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     );
     const slots = bulkhead(traffic.bulkhead.maxConcurrent, traffic.bulkhead.maxQueue);
     // Aggressive: the caller is answered at the deadline even if the socket takes longer to give up.
-    const deadline = timeout(traffic.timeoutMs, TimeoutStrategy.Aggressive);
+    // No abort once the attempt returned: aborting a finished request only built a DOMException per fetch.
+    const deadline = timeout(traffic.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     const lastAttempt = traffic.retry.maxAttempts - 1;
     return {
       routingUrl,

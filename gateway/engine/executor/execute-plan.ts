@@ -20,6 +20,8 @@ export interface PlanRun {
   dataSource(serviceName: string): GraphQLDataSource | undefined;
   readonly data: Json;
   readonly errors: GraphQLError[];
+  /** Aborted when the client went away: the fetches not yet started are not made. */
+  readonly signal?: AbortSignal;
 }
 
 const FRAGMENT_PREFIX = '... on ';
@@ -181,15 +183,34 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
     return;
   }
 
+  // Entity fetches repeat representations (the benchmark's heavy query: 465 per request, 27 distinct):
+  // each distinct one is sent once and its answer merged into every entity that had it.
   const representations: unknown[] = [];
-  const entityOf: number[] = [];
+  const entitiesOf: number[][] = [];
+  const indexByKey = new Map<string, number>();
+  const flat = fetch.inputRewrites?.length ? undefined : flatRequiresOf(fetch);
   for (let i = 0; i < entities.length; i++) {
-    const representation = selectRepresentation(schema, entities[i], fetch.requires);
-    if (isObject(representation) && representation.__typename) {
-      applyRewrites(schema, fetch.inputRewrites, representation);
-      representations.push(representation);
-      entityOf.push(i);
+    const entity = entities[i];
+    let key: string | undefined;
+    let representation: unknown;
+    if (flat && isObject(entity)) {
+      key = flatKey(schema, flat, entity);
+      if (key === SKIP) continue;
     }
+    if (key === undefined) {
+      representation = selectRepresentation(schema, entity, fetch.requires);
+      if (!isObject(representation) || !representation.__typename) continue;
+      applyRewrites(schema, fetch.inputRewrites, representation);
+      key = JSON.stringify(representation);
+    }
+    const known = indexByKey.get(key);
+    if (known !== undefined) {
+      entitiesOf[known]!.push(i);
+      continue;
+    }
+    indexByKey.set(key, representations.length);
+    representations.push(representation ?? selectRepresentation(schema, entity, fetch.requires));
+    entitiesOf.push([i]);
   }
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
@@ -207,22 +228,80 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
   const locate = (errorPath: ReadonlyArray<string | number>): ResponsePath[] => {
     if (errorPath[0] !== '_entities') return [[...cursorPath, ...errorPath]];
     const index = errorPath[1];
-    if (typeof index === 'number') return [[...pathOfEntity(entityOf[index]), ...errorPath.slice(2)]];
-    // `_entities` failed as a whole: the error belongs to every entity the fetch was for.
-    return entityOf.slice(0, MAX_ERROR_PATHS_PER_FETCH).map((entity) => pathOfEntity(entity));
+    // An error at one representation belongs to every entity that had it; one at `_entities` as a
+    // whole to every entity the fetch was for.
+    const owners = typeof index === 'number' ? (entitiesOf[index] ?? []) : entitiesOf.flat();
+    const rest = typeof index === 'number' ? errorPath.slice(2) : [];
+    return owners.slice(0, MAX_ERROR_PATHS_PER_FETCH).map((entity) => [...pathOfEntity(entity), ...rest]);
   };
   const response = await send(run, dataSource, fetch, variables, cursorPath, locate);
   if (!response) return;
   const received = response._entities;
   if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
   if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-  for (let i = 0; i < received.length; i++) {
-    const answer = received[i];
-    const entity = entities[entityOf[i]!] as Json;
-    if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
-    applyRewrites(schema, fetch.outputRewrites, answer);
-    deepMerge(entity, answer);
+  for (let u = 0; u < received.length; u++) {
+    const answer = received[u];
+    for (const index of entitiesOf[u]!) {
+      const entity = entities[index] as Json;
+      if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
+      applyRewrites(schema, fetch.outputRewrites, answer);
+      deepMerge(entity, answer);
+    }
   }
+}
+
+/**
+ * The usual `requires`: inline fragments on entity types selecting leaf fields only (`__typename`
+ * and key fields). Their representations are flat, so a duplicate is recognised from its values
+ * without building it.
+ */
+interface FlatRequires {
+  fragments: Array<{ typeCondition: string; keys: string[] }>;
+}
+
+const flatRequiresCache = new WeakMap<FetchNode, FlatRequires | null>();
+const SKIP = '\u0000skip';
+
+function flatRequiresOf(fetch: FetchNode): FlatRequires | undefined {
+  let flat = flatRequiresCache.get(fetch);
+  if (flat === undefined) {
+    flat = { fragments: [] };
+    for (const selection of fetch.requires ?? []) {
+      if (selection.kind !== 'InlineFragment' || !selection.typeCondition || selection.selections.some((s) => s.kind !== 'Field' || s.selections)) {
+        flat = null;
+        break;
+      }
+      flat.fragments.push({
+        typeCondition: selection.typeCondition,
+        keys: selection.selections.map((s) => (s as { alias?: string; name: string }).alias ?? (s as { name: string }).name),
+      });
+    }
+    flatRequiresCache.set(fetch, flat);
+  }
+  return flat ?? undefined;
+}
+
+/**
+ * The identity of a flat representation: its fragment and typed values. SKIP when the entity has no
+ * representation (no fragment applies, a required field missing); undefined when it is not flat after
+ * all (a value is an object, several fragments apply) and must be built and compared as JSON.
+ */
+function flatKey(schema: GraphQLSchema, flat: FlatRequires, entity: Json): string | undefined {
+  let matched = -1;
+  for (let f = 0; f < flat.fragments.length; f++) {
+    if (!isObjectOfType(schema, entity, flat.fragments[f]!.typeCondition)) continue;
+    if (matched !== -1) return undefined;
+    matched = f;
+  }
+  if (matched === -1) return SKIP;
+  let key = String(matched);
+  for (const name of flat.fragments[matched]!.keys) {
+    const value = Object.prototype.hasOwnProperty.call(entity, name) ? entity[name] : undefined;
+    if (value === undefined) return SKIP;
+    if (value !== null && typeof value === 'object') return undefined;
+    key += `\u0001${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'o'}${String(value)}`;
+  }
+  return key;
 }
 
 async function send(
@@ -241,6 +320,7 @@ async function send(
     context: run.requestContext.context,
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: cursorPath,
+    representationsUnique: true,
   } as never);
   if (response.errors) {
     for (const error of response.errors) {
@@ -267,6 +347,8 @@ export async function executePlanNode(run: PlanRun, node: PlanNode, cursorPath: 
       return executePlanNode(run, node.node, [...cursorPath, ...node.path], below);
     }
     case 'Fetch':
+      // The client left: nobody reads the answer (fetches in flight are aborted by the data source).
+      if (run.signal?.aborted) return;
       try {
         await executeFetch(run, node, cursorPath, cursor);
       } catch (error) {

@@ -278,6 +278,7 @@ export class PlanExecutingGateway implements GatewayInterface {
       dataSource: this.options.dataSource,
       data,
       errors: [],
+      signal: (requestContext.context as { signal?: AbortSignal }).signal,
     };
     if (compiled.node) await executePlanNode(run, compiled.node, [], [data]);
     try {
