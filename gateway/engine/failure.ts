@@ -12,12 +12,14 @@ export interface SubgraphFailure {
 }
 
 function statusOf(error: unknown): number | undefined {
-  const extensions = (error as { extensions?: { response?: { status?: unknown } } })?.extensions;
-  const status = extensions?.response?.status ?? (error as { status?: unknown })?.status;
+  const status = (error as { status?: unknown })?.status;
   return typeof status === 'number' ? status : undefined;
 }
 
-/** Classifies an error thrown while fetching from `subgraph` into a client-facing failure. */
+/**
+ * Classifies an error thrown while fetching from `subgraph` (undici, cockatiel, our transport) into
+ * a client-facing failure.
+ */
 export function classifySubgraphFailure(subgraph: string, error: unknown): SubgraphFailure {
   if (error instanceof BrokenCircuitError) {
     return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable (circuit open after repeated failures).` };
@@ -32,8 +34,7 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
     name === 'TimeoutError' ||
     name === 'AbortError' ||
     code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT' ||
-    (error as { type?: string })?.type === 'request-timeout'
+    code === 'UND_ERR_BODY_TIMEOUT'
   ) {
     return { code: GatewayErrorCode.SUBGRAPH_TIMEOUT, message: `Subgraph "${subgraph}" did not answer in time.` };
   }
@@ -49,7 +50,7 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
       status,
     };
   }
-  if (isConnectionError(error) || error instanceof SubgraphTransportClosedError || (error as { type?: string })?.type === 'system') {
+  if (isConnectionError(error) || error instanceof SubgraphTransportClosedError) {
     return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable.` };
   }
   return { code: GatewayErrorCode.SUBGRAPH_ERROR, message: `Subgraph "${subgraph}" returned an invalid response.` };
