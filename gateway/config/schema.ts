@@ -42,6 +42,12 @@ const serverSchema = z
      * need no entry: each request draws them (on for N % of requests). Labels not listed are off.
      */
     overrideLabels: z.array(z.string().min(1)).default([]),
+    /**
+     * Identical queries in flight at the same moment share one execution (Switchyard's executor) when
+     * everything that reaches a subgraph is equal: document, variables, operation name, identity and
+     * forwarded headers. Never with subgraph `responseHeaders` configured (they go back to one caller).
+     */
+    inboundDedup: z.boolean().default(true),
     /** Answer the `Apollo-Query-Plan-Experimental` header with the query plan (development aid; leaks plans). */
     exposeQueryPlans: z.boolean().default(false),
     /** How long shutdown waits for in-flight requests before closing connections. */

@@ -14,6 +14,8 @@ export interface GatewayMetrics {
   /** One operation's estimated cost; `outcome` is `admitted`, `refused` or `over_limit` (served in measure mode). */
   observeOperationCost(cost: number, outcome: string): void;
   setInFlight(count: number): void;
+  /** One query that shared an identical one's execution (inbound deduplication). */
+  countSharedExecution(): void;
   /** One operation executed by Apollo's executor instead of Switchyard's, by reason (README "Executor"). */
   countExecutorFallback(reason: string): void;
   /** The Prometheus text exposition of every metric. */
@@ -68,6 +70,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['reason'],
     registers: [registry],
   });
+  const shared = new Counter({
+    name: 'switchyard_executions_shared_total',
+    help: 'Queries answered by an identical query already in flight (inbound deduplication) instead of executing.',
+    registers: [registry],
+  });
   return {
     registry,
     observeRequest(route, status, seconds) {
@@ -82,6 +89,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     setInFlight(count) {
       inFlight.set(count);
+    },
+    countSharedExecution() {
+      shared.inc();
     },
     countExecutorFallback(reason) {
       fallbacks.inc({ reason });

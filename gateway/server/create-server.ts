@@ -9,8 +9,8 @@ import type { GatewayPlugin } from '../plugins/plugin.js';
 import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
 import { createMetricsPlugin } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
-import { PlanExecutingGateway, SubgraphDataSource } from '../engine/index.js';
-import { createSubgraphClient } from '../subgraph-client/index.js';
+import { PlanExecutingGateway, SubgraphDataSource, type SubgraphRequestContext } from '../engine/index.js';
+import { createSubgraphClient, DEDUP_IGNORED_HEADERS, DEFAULT_SUBGRAPH_TRAFFIC } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
   createFileSupergraphSource,
@@ -91,6 +91,28 @@ function withApolloTelemetry<T>(optIn: boolean, build: () => T): T {
   }
 }
 
+/**
+ * The request's part of the inbound-dedup key: every header any subgraph receives from this request
+ * (identity, forwarded client headers) except per-request tracing ones. Undefined — never share — when
+ * inbound dedup is off or some subgraph passes response headers back (they belong to one caller).
+ */
+function sharingHeadersFor(config: GatewayConfig): ((context: SubgraphRequestContext) => string | undefined) | undefined {
+  const { defaults, overrides } = config.subgraphs;
+  const all = [defaults, ...Object.values(overrides)];
+  if (!config.server.inboundDedup || all.some((settings) => settings.responseHeaders?.length)) return undefined;
+  const forwarded = [...new Set([...DEFAULT_SUBGRAPH_TRAFFIC.forwardHeaders, ...all.flatMap((settings) => settings.forwardHeaders ?? [])])]
+    .filter((name) => !DEDUP_IGNORED_HEADERS.has(name))
+    .sort();
+  return (context) => {
+    let key = '';
+    const fixed = context.subgraphHeaders ?? {};
+    for (const name of Object.keys(fixed).sort()) if (!DEDUP_IGNORED_HEADERS.has(name)) key += `${name}\u0000${fixed[name]}\u0000`;
+    const incoming = context.incoming?.headers ?? {};
+    for (const name of forwarded) key += `${name}\u0000${String(incoming[name] ?? '')}\u0000`;
+    return key;
+  };
+}
+
 /** Builds the whole gateway without binding a port, so tests and the benchmark run it in-process. */
 export function createGateway(options: CreateGatewayOptions): Gateway {
   const { config } = options;
@@ -158,6 +180,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
           planCacheBytes: config.caches.queryPlanBytes,
           exposeQueryPlans: config.server.exposeQueryPlans,
           overrideLabels: config.server.overrideLabels,
+          sharingHeaders: sharingHeadersFor(config),
+          onShared: metrics?.countSharedExecution,
           onFallback: metrics?.countExecutorFallback,
         });
 

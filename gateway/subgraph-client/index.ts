@@ -14,3 +14,4 @@ export {
   type SubgraphTrafficSettings,
 } from './options.js';
 export { isConnectionError, isRetryable, isSubgraphFault } from './fault-kinds.js';
+export { DEDUP_IGNORED_HEADERS } from './dedup.js';

@@ -13,6 +13,8 @@ type Json = Record<string, unknown>;
 
 export interface PlanRun {
   readonly requestContext: GatewayGraphQLRequestContext;
+  /** The context the data sources read (headers, signal, response collector): the request's, or a shared run's. */
+  readonly context: unknown;
   readonly variables: Readonly<Record<string, unknown>>;
   /** Boolean defaults of the operation's variables, for Condition nodes when the client sent none. */
   readonly variableDefaults: Readonly<Record<string, unknown>>;
@@ -317,7 +319,7 @@ async function send(
     kind: 'incoming operation',
     request: { query: fetch.operation, variables, operationName: fetch.operationName },
     incomingRequestContext: run.requestContext,
-    context: run.requestContext.context,
+    context: run.context,
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: cursorPath,
     representationsUnique: true,

@@ -15,11 +15,14 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type OperationTypeNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
+import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
 import { compileOperationShape, shapeResponse, ShapingFailure, UnsupportedOperation, type OperationShape } from './response-shape.js';
 
 /** Why an operation went to Apollo's executor (the metric's label; README lists them). */
@@ -42,9 +45,18 @@ export interface PlanExecutingGatewayOptions {
   random?: () => number;
   /** Told about every operation Apollo's executor runs instead of ours. */
   onFallback?(reason: FallbackReason): void;
+  /**
+   * Inbound deduplication: the part of the sharing key that comes from the request (identity and
+   * forwarded headers, as they reach subgraphs). Undefined (the function, or its answer) means never
+   * share: off by config, or subgraph response headers are passed back to callers.
+   */
+  sharingHeaders?(context: SubgraphRequestContext): string | undefined;
+  /** Told about every query that joined an identical one in flight instead of executing. */
+  onShared?(): void;
 }
 
 interface CompiledOperation {
+  kind: OperationTypeNode;
   node: PlanNode | undefined;
   shape: OperationShape;
   /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
@@ -137,8 +149,10 @@ function withCompletionErrors(fetchErrors: GraphQLError[], completionErrors: rea
 export class PlanExecutingGateway implements GatewayInterface {
   private state: SupergraphState | undefined;
   private fallback: GatewayExecutor | null = null;
+  private readonly shared: SharedExecutions;
 
   constructor(private readonly options: PlanExecutingGatewayOptions) {
+    this.shared = createSharedExecutions(options.onShared);
     // Registered before Apollo Server's own listener: the state is ready when the schema is served.
     options.apollo.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
       try {
@@ -242,7 +256,7 @@ export class PlanExecutingGateway implements GatewayInterface {
     // Plans hold their fetch documents; shapes are about as big again as the operation's text.
     const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
     const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
-    return { compiled: { node, shape, variableDefinitions }, bytes };
+    return { compiled: { kind: operation.operation, node, shape, variableDefinitions }, bytes };
   }
 
   private async execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
@@ -269,16 +283,40 @@ export class PlanExecutingGateway implements GatewayInterface {
       if (errors?.length) return this.runFallback('variables', requestContext);
     }
 
+    const context = requestContext.context as SubgraphRequestContext;
+    const headers = compiled.kind === 'query' && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
+    if (headers === undefined) return this.runPlan(state, compiled, requestContext, variables, context);
+    const shareKey = `${key}\n${documentId(requestContext.document)}\n${JSON.stringify(variables)}\n${headers}`;
+    return this.shared.run(shareKey, { signal: context.signal, collector: context.subgraphResponse }, ({ signal, collector }) =>
+      // The shared run fetches with the first caller's headers (equal, by the key) but its own signal and collector.
+      this.runPlan(
+        state,
+        compiled,
+        requestContext,
+        variables,
+        Object.assign(Object.create(context) as SubgraphRequestContext, { signal, subgraphResponse: collector }),
+      ),
+    );
+  }
+
+  private async runPlan(
+    state: SupergraphState,
+    compiled: CompiledOperation,
+    requestContext: GatewayGraphQLRequestContext,
+    variables: Record<string, unknown>,
+    context: SubgraphRequestContext,
+  ): Promise<GatewayExecutionResult> {
     const data: Record<string, unknown> = {};
     const run: PlanRun = {
       requestContext,
+      context,
       variables,
       variableDefaults: compiled.shape.variableDefaults,
       supergraphSchema: state.supergraphSchema,
       dataSource: this.options.dataSource,
       data,
       errors: [],
-      signal: (requestContext.context as { signal?: AbortSignal }).signal,
+      signal: context.signal,
     };
     if (compiled.node) await executePlanNode(run, compiled.node, [], [data]);
     try {
@@ -290,4 +328,14 @@ export class PlanExecutingGateway implements GatewayInterface {
       return { errors: [new GraphQLError(error.message)] };
     }
   }
+}
+
+const documentIds = new WeakMap<object, number>();
+let nextDocumentId = 0;
+
+/** A number per parsed document object (the document store and the authorization filter reuse them). */
+function documentId(document: object): number {
+  let id = documentIds.get(document);
+  if (id === undefined) documentIds.set(document, (id = nextDocumentId++));
+  return id;
 }
