@@ -10,6 +10,7 @@ import {
   type DirectiveNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLEnumType,
   type GraphQLLeafType,
   type GraphQLNamedType,
   type GraphQLOutputType,
@@ -34,12 +35,33 @@ interface SkipCondition {
   variable?: string;
 }
 
+/** How a leaf value is checked against its type (Apollo's isValidLeafValue), decided at compile time. */
+const enum LeafCheck {
+  Any,
+  Int,
+  Id,
+  Float,
+  String,
+  Boolean,
+  Enum,
+}
+
+/** A field's type, unwrapped once at compile time: the shaping pass walks this instead of graphql-js types. */
+interface TypeShape {
+  /** 0: named type, 1: non-null of `of`, 2: list of `of`. */
+  wrap: 0 | 1 | 2;
+  of: TypeShape | undefined;
+  type: GraphQLOutputType;
+  composite: boolean;
+  leaf: LeafCheck;
+}
+
 interface FieldShape {
   kind: 'field';
   key: string;
   /** `__typename` (under any alias). */
   typename: boolean;
-  type: GraphQLOutputType;
+  type: TypeShape;
   /** For composite fields, what is selected below. */
   selection: SelectionShape | undefined;
   conditions: SkipCondition[] | undefined;
@@ -98,6 +120,19 @@ export function compileOperationShape(
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) throw new UnsupportedOperation(`no ${operation.operation} root type`);
   const compiledFragments = new Map<string, SelectionShape>();
+  const typeShapes = new Map<GraphQLOutputType, TypeShape>();
+
+  function typeShapeOf(type: GraphQLOutputType): TypeShape {
+    let shape = typeShapes.get(type);
+    if (shape) return shape;
+    if (isNonNullType(type) || isListType(type)) {
+      shape = { wrap: isNonNullType(type) ? 1 : 2, of: typeShapeOf(type.ofType as GraphQLOutputType), type, composite: false, leaf: LeafCheck.Any };
+    } else {
+      shape = { wrap: 0, of: undefined, type, composite: isCompositeType(type), leaf: leafCheckOf(schema, type) };
+    }
+    typeShapes.set(type, shape);
+    return shape;
+  }
 
   function compileSelectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, atRoot: boolean): SelectionShape {
     const shape: SelectionShape = [];
@@ -109,7 +144,7 @@ export function compileOperationShape(
         // Response keys become object properties: one that would reach the prototype is not ours to write.
         if (key === '__proto__') throw new UnsupportedOperation('a response key named __proto__');
         if (name === '__typename') {
-          shape.push({ kind: 'field', key, typename: true, type: parentType as GraphQLOutputType, selection: undefined, conditions });
+          shape.push({ kind: 'field', key, typename: true, type: typeShapeOf(parentType as GraphQLOutputType), selection: undefined, conditions });
           continue;
         }
         if (name === '__schema' || name === '__type') {
@@ -122,7 +157,7 @@ export function compileOperationShape(
         let named: GraphQLOutputType = field.type;
         while (isNonNullType(named) || isListType(named)) named = named.ofType as GraphQLOutputType;
         const sub = selection.selectionSet && isCompositeType(named) ? compileSelectionSet(selection.selectionSet, named, false) : undefined;
-        shape.push({ kind: 'field', key, typename: false, type: field.type, selection: sub, conditions });
+        shape.push({ kind: 'field', key, typename: false, type: typeShapeOf(field.type), selection: sub, conditions });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const typeCondition = selection.typeCondition ? compositeType(schema, selection.typeCondition.name.value) : undefined;
         shape.push({
@@ -168,8 +203,6 @@ export interface ShapingResult {
   data: Record<string, unknown> | null;
   errors: GraphQLError[];
 }
-
-const INTEGER = /^[+-]?\d+$/;
 
 interface ShapingRun {
   schema: GraphQLSchema;
@@ -219,25 +252,58 @@ function valueCompletionError(message: string, path: ReadonlyArray<string | numb
   return new GraphQLError(message, { path: [...path], extensions: { code: GatewayErrorCode.INVALID_FIELD_VALUE } });
 }
 
-function isValidLeaf(schema: GraphQLSchema, value: unknown, type: GraphQLLeafType): boolean {
-  if (isEnumType(type)) return typeof value === 'string' && type.getValue(value) !== undefined;
-  const name = type.name;
-  const builtIn = name === 'Int' || name === 'Float' || name === 'String' || name === 'Boolean' || name === 'ID';
-  if (!builtIn || schema.getType(name) !== type) return true;
-  if (typeof value === 'boolean') return name === 'Boolean';
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    if (name === 'Int' || name === 'ID') return INTEGER.test(String(value));
-    return name === 'Float';
+function leafCheckOf(schema: GraphQLSchema, type: GraphQLOutputType): LeafCheck {
+  if (isEnumType(type)) return LeafCheck.Enum;
+  const name = (type as GraphQLLeafType).name;
+  // Only the built-in scalars are checked; a custom scalar accepts any value.
+  if (schema.getType(name) !== type) return LeafCheck.Any;
+  switch (name) {
+    case 'Int':
+      return LeafCheck.Int;
+    case 'ID':
+      return LeafCheck.Id;
+    case 'Float':
+      return LeafCheck.Float;
+    case 'String':
+      return LeafCheck.String;
+    case 'Boolean':
+      return LeafCheck.Boolean;
+    default:
+      return LeafCheck.Any;
   }
-  if (typeof value === 'string') return name !== 'Boolean' && name !== 'Int' && name !== 'Float';
-  return false;
+}
+
+/** An integer that prints as digits (Apollo's `/^[+-]?\d+$/` over String(value)). */
+function isIntegral(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) < 1e21;
+}
+
+function isValidLeaf(value: unknown, shape: TypeShape): boolean {
+  switch (shape.leaf) {
+    case LeafCheck.Any:
+      return true;
+    case LeafCheck.String:
+      return typeof value === 'string';
+    case LeafCheck.Boolean:
+      return typeof value === 'boolean';
+    case LeafCheck.Int:
+      return typeof value === 'number' && isIntegral(value);
+    case LeafCheck.Id:
+      return typeof value === 'string' || (typeof value === 'number' && isIntegral(value));
+    case LeafCheck.Float:
+      return typeof value === 'number' && Number.isFinite(value);
+    case LeafCheck.Enum:
+      return typeof value === 'string' && (shape.type as GraphQLEnumType).getValue(value) !== undefined;
+  }
 }
 
 /** Thrown where the merged data contradicts the schema in a way Apollo also refuses (a list that is not one). */
 export class ShapingFailure extends Error {}
 
+/** A property of parsed JSON: its own keys only (a response key like `constructor` must not read the prototype). */
 function own(input: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined;
+  const value = input[key];
+  return typeof value === 'function' ? undefined : value;
 }
 
 /** Returns false when a non-null field came out null: the caller nulls this object (bubbles up). */
@@ -281,7 +347,7 @@ function applySelection(
 function completeValue(
   run: ShapingRun,
   outputValue: unknown,
-  type: GraphQLOutputType,
+  type: TypeShape,
   inputValue: unknown,
   selection: SelectionShape | undefined,
   parentType: GraphQLCompositeType,
@@ -289,11 +355,12 @@ function completeValue(
   run.invalid = false;
   run.hasErrors = false;
   if (outputValue === null || (outputValue !== undefined && !selection)) return outputValue;
-  if (isNonNullType(type)) {
-    const updated = completeValue(run, outputValue, type.ofType, inputValue, selection, parentType);
+  if (type.wrap === 1) {
+    const inner = type.of!;
+    const updated = completeValue(run, outputValue, inner, inputValue, selection, parentType);
     if (updated === null) {
       if (!run.hasErrors)
-        run.errors.push(valueCompletionError(`Cannot return null for non-nullable ${describe(run.path, type.ofType, parentType)}.`, run.path));
+        run.errors.push(valueCompletionError(`Cannot return null for non-nullable ${describe(run.path, inner.type, parentType)}.`, run.path));
       run.invalid = true;
       run.hasErrors = true;
       return null;
@@ -303,19 +370,19 @@ function completeValue(
     return updated;
   }
   if (inputValue === null || inputValue === undefined) return null;
-  if (isListType(type)) {
+  if (type.wrap === 2) {
     if (!Array.isArray(inputValue))
-      throw new ShapingFailure(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.toString()}`);
+      throw new ShapingFailure(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.type.toString()}`);
     if (outputValue !== undefined && (!Array.isArray(outputValue) || outputValue.length !== inputValue.length)) {
-      throw new ShapingFailure(`Invalid list value returned by subgraph for list type ${type.toString()}`);
+      throw new ShapingFailure(`Invalid list value returned by subgraph for list type ${type.type.toString()}`);
     }
     const items = (outputValue as unknown[] | undefined) ?? new Array<unknown>(inputValue.length);
     let nullify = false;
     let hasErrors = false;
-    const elementType = type.ofType as GraphQLOutputType;
+    const element = type.of!;
     for (let i = 0; i < inputValue.length; i++) {
       run.path.push(i);
-      items[i] = completeValue(run, outputValue === undefined ? undefined : items[i], elementType, inputValue[i], selection, parentType);
+      items[i] = completeValue(run, outputValue === undefined ? undefined : items[i], element, inputValue[i], selection, parentType);
       run.path.pop();
       nullify ||= run.invalid;
       hasErrors ||= run.hasErrors;
@@ -324,17 +391,17 @@ function completeValue(
     run.hasErrors = hasErrors;
     return nullify ? null : items;
   }
-  if (isCompositeType(type)) {
+  if (type.composite) {
     if (!selection || typeof inputValue !== 'object') {
-      throw new ShapingFailure(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.toString()}`);
+      throw new ShapingFailure(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.type.toString()}`);
     }
     const input = inputValue as Record<string, unknown>;
     const typename = own(input, '__typename');
-    let objectType: GraphQLCompositeType = type;
-    if (typeof typename === 'string' && typename !== '') {
+    let objectType = type.type as GraphQLCompositeType;
+    if (typeof typename === 'string' && typename !== '' && typename !== objectType.name) {
       const runtime = run.schema.getType(typename);
       if (!runtime || !isCompositeType(runtime)) {
-        run.errors.push(valueCompletionError(`Invalid __typename found for object at ${describe(run.path, type, parentType)}.`, run.path));
+        run.errors.push(valueCompletionError(`Invalid __typename found for object at ${describe(run.path, type.type, parentType)}.`, run.path));
         run.invalid = false;
         run.hasErrors = true;
         return null;
@@ -347,9 +414,8 @@ function completeValue(
     run.hasErrors = !ok;
     return ok ? output : null;
   }
-  const leafType = type as GraphQLLeafType;
-  const valid = isValidLeaf(run.schema, inputValue, leafType);
-  if (!valid) run.errors.push(valueCompletionError(`Invalid value found for ${describe(run.path, leafType, parentType)}.`, run.path));
+  const valid = isValidLeaf(inputValue, type);
+  if (!valid) run.errors.push(valueCompletionError(`Invalid value found for ${describe(run.path, type.type, parentType)}.`, run.path));
   run.invalid = false;
   run.hasErrors = !valid;
   return valid ? inputValue : null;
