@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 
-export type GatewayId = 'A' | 'B' | 'C';
-export const GATEWAY_IDS: readonly GatewayId[] = ['A', 'B', 'C'];
+/** A: plain Apollo Gateway, B: Switchyard, C: Switchyard with a worker per core, H: Hive Gateway. */
+export type GatewayId = 'A' | 'B' | 'C' | 'H';
+export const GATEWAY_IDS: readonly GatewayId[] = ['A', 'B', 'C', 'H'];
 
-/** Defaults: 3 rounds × 3 gateways × (3 s warm-up + 2 workloads × 8 s) ≈ 3–4 minutes on 2 cores. */
+/** Defaults: 3 rounds × 4 gateways × (3 s warm-up + 2 workloads × 8 s) ≈ 4–5 minutes on 2 cores. */
 export const DEFAULT_BENCH_OPTIONS = { durationSeconds: 8, warmupSeconds: 3, connections: 50, rounds: 3 } as const;
 
 export interface BenchOptions {
@@ -16,7 +17,7 @@ export interface BenchOptions {
 }
 
 export const BENCH_USAGE =
-  'Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [--only <A|B|C>[,…]] [--json <file>]';
+  'Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [--only <A|B|C|H>[,…]] [--json <file>]';
 
 function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
@@ -42,7 +43,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   });
   const only = values.only === undefined ? [...GATEWAY_IDS] : [...new Set(values.only.toUpperCase().replace(/[\s,]/g, '').split(''))];
   for (const id of only) {
-    if (!GATEWAY_IDS.includes(id as GatewayId)) throw new Error(`--only: "${id}" is not one of A, B, C.\n${BENCH_USAGE}`);
+    if (!GATEWAY_IDS.includes(id as GatewayId)) throw new Error(`--only: "${id}" is not one of A, B, C, H.\n${BENCH_USAGE}`);
   }
   const durationSeconds = positive('duration', values.duration, DEFAULT_BENCH_OPTIONS.durationSeconds, false);
   if (durationSeconds === 0) throw new Error(`--duration must be above 0.\n${BENCH_USAGE}`);

@@ -24,7 +24,7 @@ describe('npm run bench (smoke: one very short round, not a measurement)', () =>
     const result = await runBench(['--duration', '2', '--warmup', '0', '--connections', '4', '--rounds', '1', '--only', 'A,B', '--json', json]);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^ratio B\/A=\d+\.\d\d C\/A=n\/a \(unique identity\)$/);
+    expect(lines.at(-1)).toMatch(/^ratio B\/A=\d+\.\d\d B\/H=n\/a C\/A=n\/a \(unique identity\)$/);
     expect(result.stdout).toMatch(/\| A plain Apollo \| unique \|/);
 
     const report = JSON.parse(readFileSync(json, 'utf8'));

@@ -31,6 +31,8 @@ export interface SpawnServerOptions {
   readyPattern?: RegExp;
   /** Resolve on the first IPC message of this type instead of a stderr line; its payload is returned. */
   readyMessage?: string;
+  /** Ready once this resolves true (polled every 200 ms): for servers that announce themselves on stdout. */
+  readyProbe?: () => Promise<boolean>;
   readyTimeoutMs?: number;
   /** Node/V8 flags before the script (the gateway runs with GATEWAY_NODE_FLAGS, as `npm run gateway` does). */
   nodeArgs?: readonly string[];
@@ -84,6 +86,23 @@ export async function spawnServer<T = unknown>(options: SpawnServerOptions): Pro
         resolveReady(message as T);
       }
     });
+    if (options.readyProbe) {
+      const probe = options.readyProbe;
+      const poll = (): void => {
+        if (settled) return;
+        probe().then(
+          (ok) => {
+            if (settled) return;
+            if (!ok) return void setTimeout(poll, 200);
+            settled = true;
+            clearTimeout(timer);
+            resolveReady(undefined as T);
+          },
+          () => void setTimeout(poll, 200),
+        );
+      };
+      poll();
+    }
     if (options.readyPattern) {
       child.stderr!.on('data', () => {
         const match = settled ? null : options.readyPattern!.exec(stderr);

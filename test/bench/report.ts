@@ -1,4 +1,4 @@
-import type { GatewayId } from './args.js';
+import { GATEWAY_IDS, type GatewayId } from './args.js';
 import type { LoadResult } from './load.js';
 import type { ProcessUsage } from './proc-sampler.js';
 
@@ -48,7 +48,7 @@ export function spread(values: readonly number[]): Spread {
 /** Medians over rounds, with min–max, per gateway and workload. */
 export function summarize(samples: readonly RoundSample[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  for (const gateway of ['A', 'B', 'C'] as const) {
+  for (const gateway of GATEWAY_IDS) {
     for (const workload of WORKLOADS) {
       const mine = samples.filter((s) => s.gateway === gateway && s.workload === workload);
       if (!mine.length) continue;
@@ -78,6 +78,7 @@ export const GATEWAY_LABELS: Record<GatewayId, string> = {
   A: 'A plain Apollo',
   B: 'B Switchyard',
   C: 'C Switchyard ×N',
+  H: 'H Hive Gateway',
 };
 
 /** A Markdown table: medians with (min–max) over rounds. */
@@ -95,13 +96,13 @@ export function formatTable(rows: readonly SummaryRow[]): string {
   return lines.join('\n');
 }
 
-/** The headline: median unique-identity RPS of B and C over A's. */
+/** The headline: median unique-identity RPS of B over A and over H, and of C over A. */
 export function ratioLine(rows: readonly SummaryRow[]): string {
   const rps = (gateway: GatewayId) => rows.find((r) => r.gateway === gateway && r.workload === 'unique')?.rps.median;
-  const a = rps('A');
-  const ratio = (gateway: GatewayId): string => {
+  const ratio = (gateway: GatewayId, over: GatewayId): string => {
     const x = rps(gateway);
-    return a && x !== undefined ? (x / a).toFixed(2) : 'n/a';
+    const base = rps(over);
+    return base && x !== undefined ? (x / base).toFixed(2) : 'n/a';
   };
-  return `ratio B/A=${ratio('B')} C/A=${ratio('C')} (unique identity)`;
+  return `ratio B/A=${ratio('B', 'A')} B/H=${ratio('B', 'H')} C/A=${ratio('C', 'A')} (unique identity)`;
 }

@@ -1,10 +1,12 @@
 // `npm run bench`: plain Apollo Gateway (A) vs Switchyard (B, one process; C, one worker per core) on the
 // public federation benchmark's heavy query, alternated A B C A B C … so machine drift cancels.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createComposedSupergraphSource } from '../../gateway/supergraph/index.js';
-import { writeSupergraphYaml } from '../helpers/gateway.js';
+import { REPO_ROOT, writeSupergraphYaml } from '../helpers/gateway.js';
+import { freePort } from '../helpers/ports.js';
 import { parseBenchArgs, type BenchOptions, type GatewayId } from './args.js';
 import { HEAVY_QUERY_BODY } from './heavy-query.js';
 import { runLoad, type Reference } from './load.js';
@@ -29,11 +31,25 @@ interface Setup {
 }
 
 /**
- * Starts gateway A, B or C on port 0 and reads the URL it bound from its banner: a port picked
- * beforehand could be taken by another process (tests run beside the smoke bench) before it listens.
+ * Starts a gateway on port 0 and reads the URL it bound from its banner: a port picked beforehand
+ * could be taken by another process (tests run beside the smoke bench) before it listens. Hive
+ * Gateway's banner does not say which port 0 became, so H gets a free port picked just before.
  */
 async function startGateway(id: GatewayId, setup: Setup, round: number): Promise<Child & { url: string }> {
   const logFile = join(setup.folder, `gateway-${id}-round-${round}.log`);
+  if (id === 'H') {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const child = await spawnServer({
+      script: hiveGatewayBin(),
+      args: ['supergraph', setup.supergraphPath, '--config-path', HIVE_CONFIG, '--port', String(port), '--host', '127.0.0.1'],
+      logFile,
+      // Hive Gateway announces itself on stdout (the log file): ask it instead.
+      readyProbe: () =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then((r) => r.ok),
+    });
+    return { ...child, url };
+  }
   const child =
     id === 'A'
       ? await spawnServer<RegExpExecArray>({
@@ -51,6 +67,26 @@ async function startGateway(id: GatewayId, setup: Setup, round: number): Promise
           readyPattern: SWITCHYARD_READY,
         });
   return { ...child, url: graphqlUrlFromBanner(child.ready) };
+}
+
+/** Hive Gateway lives in its own folder, installed on first use (see test/bench/hive/package.json). */
+const HIVE_FOLDER = join(REPO_ROOT, 'test', 'bench', 'hive');
+const HIVE_CONFIG = join(HIVE_FOLDER, 'gateway.config.mjs');
+
+/** The path of Hive Gateway's CLI relative to the repository (what spawnServer takes). */
+function hiveGatewayBin(): string {
+  const script = 'test/bench/hive/node_modules/@graphql-hive/gateway/dist/bin.js';
+  const bin = join(REPO_ROOT, script);
+  if (!existsSync(bin)) {
+    log('installing Hive Gateway for gateway H (test/bench/hive, once)…');
+    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: HIVE_FOLDER,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (install.status !== 0 || !existsSync(bin))
+      throw new Error('could not install Hive Gateway (npm ci in test/bench/hive); run without H: --only A,B,C');
+  }
+  return script;
 }
 
 type RunningGateway = Child & { url: string };
