@@ -59,6 +59,11 @@ export interface GatewayPlugin {
    * `coreSupergraphSdl` Apollo's `schemaDidLoadOrUpdate` then reports — so in-flight requests keep theirs.
    */
   onSupergraph?(model: SupergraphModel): void;
+  /**
+   * Why this gateway should not receive traffic now (`/ready` answers 503 with the reason), or
+   * undefined when the plugin can serve: e.g. Redis unreachable while a fail-closed feature needs it.
+   */
+  notReadyReason?(): string | undefined;
   /** Loads what the plugin needs before the gateway serves (throwing fails the start). */
   start?(): Promise<void>;
   /** Serves an HTTP route of its own; returns true when it answered. */

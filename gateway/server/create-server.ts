@@ -125,6 +125,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   ];
   let supergraph: LoadedSupergraph | undefined;
   let ready = false;
+  let stopping = false;
 
   const configured = options.supergraphSource ? { source: options.supergraphSource } : sourceFromConfig(config, options.env ?? {});
   const subgraphClient = createSubgraphClient({ config: config.subgraphs, logger: logger.child({ component: 'subgraph-client' }) });
@@ -193,7 +194,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     routeOf: (path) =>
       path === config.server.graphqlPath
         ? 'graphql'
-        : path === '/health'
+        : path === '/health' || path === '/ready' || path === '/live'
           ? 'health'
           : path === config.metrics.path
             ? 'metrics'
@@ -240,7 +241,15 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     plugins,
     operationLimits: createOperationLimiter(config.limits),
     documentStore,
-    isReady: () => ready,
+    notReadyReasons: () => {
+      const reasons: string[] = [];
+      if (!ready) reasons.push(stopping ? 'shutting down: finishing in-flight requests' : 'starting: the supergraph is not loaded yet');
+      for (const plugin of plugins) {
+        const reason = plugin.notReadyReason?.();
+        if (reason) reasons.push(reason);
+      }
+      return reasons;
+    },
   });
 
   return {
@@ -263,6 +272,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     },
     async stop() {
       ready = false;
+      stopping = true;
       const graceEnds = Date.now() + config.server.shutdownGraceMs;
       // Apollo's drain plugin stops accepting, lets in-flight requests finish within the grace, then
       // closes the connections left.

@@ -23,8 +23,11 @@ export interface HttpHandlerOptions {
   operationLimits: OperationLimiter;
   /** Takes the documents the limits check parsed, so Apollo does not parse them again. */
   documentStore?: Pick<GatewayDocumentStore, 'prevalidate'>;
-  /** True once a supergraph is loaded: /health answers 200 from then on. */
-  isReady: () => boolean;
+  /**
+   * Why the gateway should not receive traffic now (no supergraph yet, draining, a fail-closed
+   * dependency down): `/ready` and `/health` answer 503 with them; empty means ready.
+   */
+  notReadyReasons: () => string[];
 }
 
 /** One error body, as every answer the HTTP layer writes itself; `status` defaults to the code's. */
@@ -103,7 +106,7 @@ async function writeGraphQLResponse(
 }
 
 /**
- * The node:http request listener: /health, plugin routes (playground, metrics), and the GraphQL
+ * The node:http request listener: /live, /ready and /health, plugin routes (playground, metrics), and the GraphQL
  * endpoint. Cheap before expensive, for every request: route and method → context (authentication,
  * then the rate limit, from headers alone) → body size → JSON shape → document limits (token-bounded
  * parse, linear measures) → Apollo Server (validation, plugins, planning, execution). Each refusal
@@ -244,12 +247,15 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     // `new URL` throws on a malformed absolute-form target (`GET http://[zz/graphql`): a client error.
     const url = parseTarget(request.url);
     if (!url) return fail({ code: 'BAD_REQUEST', message: 'Request target is not a valid URL.' });
-    if (url.pathname === '/health') {
+    // Kubernetes-style probes: /live while the process serves HTTP at all, /ready (and /health, its
+    // alias) while it should receive traffic.
+    if (url.pathname === '/live' || url.pathname === '/ready' || url.pathname === '/health') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return fail({ code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or HEAD for /health.', headers: { allow: 'GET, HEAD' } });
+        return fail({ code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: `Use GET or HEAD for ${url.pathname}.`, headers: { allow: 'GET, HEAD' } });
       }
-      const ready = options.isReady();
-      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }, idHeader);
+      if (url.pathname === '/live') return sendJson(response, 200, { status: 'ok' }, idHeader);
+      const reasons = options.notReadyReasons();
+      return sendJson(response, reasons.length ? 503 : 200, reasons.length ? { status: 'not ready', reasons } : { status: 'ok' }, idHeader);
     }
     for (const plugin of routes) {
       if (await plugin.handleHttp!(request, response, url)) return;

@@ -94,6 +94,12 @@ export function createRateLimitPlugin(
     limiter,
     failedAuthGuard: createFailedAuthGuard(limiter, options.credentialHeaders),
     apolloPlugins: [createRateLimitApolloPlugin(limiter, options)],
+    // Fail-closed limits on Redis refuse every request while Redis is down: take this replica out of
+    // rotation instead (a fail-open one serves, limiting per process).
+    notReadyReason() {
+      if (!options.redis || options.failOpen || options.redis.status === 'ready') return undefined;
+      return 'Redis is unreachable and rate limits fail closed (rateLimit.failOpen: false)';
+    },
     async buildContext(context) {
       const decision = await limiter.decide({
         identity: context.identity,

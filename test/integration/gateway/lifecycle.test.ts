@@ -7,7 +7,8 @@ import { loadConfig } from '../../../gateway/config/index.js';
 import { createLogger } from '../../../gateway/observability/index.js';
 import { createGateway, listen } from '../../../gateway/server/index.js';
 import { createSubgraphServer, type RunningSubgraph } from '../../../subgraphs/shared/index.js';
-import { startGateway, waitFor, writeSupergraphYaml } from '../../helpers/gateway.js';
+import { createComposedSupergraphSource } from '../../../gateway/supergraph/index.js';
+import { startGateway, staticSupergraphSource, waitFor, writeSupergraphYaml } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
 
 const closeStack = createCloseStack();
@@ -26,8 +27,38 @@ describe('gateway lifecycle', () => {
     const { url } = await listen(gateway, 0, '127.0.0.1');
     closeStack.push(() => gateway.stop());
     expect((await fetch(new URL('/health', url))).status).toBe(503);
+    const starting = await fetch(new URL('/ready', url));
+    expect(starting.status).toBe(503);
+    expect(await starting.json()).toEqual({ status: 'not ready', reasons: ['starting: the supergraph is not loaded yet'] });
+    // Alive from the first request on, loaded or not.
+    expect((await fetch(new URL('/live', url))).status).toBe(200);
     await gateway.start();
-    expect((await fetch(new URL('/health', url))).status).toBe(200);
+    for (const path of ['/health', '/ready', '/live']) {
+      const answer = await fetch(new URL(path, url));
+      expect(answer.status, path).toBe(200);
+      expect(await answer.json()).toEqual({ status: 'ok' });
+    }
+    expect((await fetch(new URL('/ready', url), { method: 'HEAD' })).status).toBe(200);
+    const post = await fetch(new URL('/live', url), { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('is not ready while Redis is down and rate limits fail closed; alive all along', async () => {
+    const subgraphs = await startSubgraphs();
+    closeStack.push(subgraphs.close);
+    // A precomposed supergraph (the schema registry would need Redis to start); nothing listens on
+    // port 9 (discard): Redis is unreachable from the start.
+    const { supergraphSdl } = await createComposedSupergraphSource({ configPath: writeSupergraphYaml(subgraphs.urls), env: {} }).load();
+    const started = await startGateway({
+      supergraphSource: staticSupergraphSource(supergraphSdl),
+      config: { redis: { url: 'redis://127.0.0.1:9' }, rateLimit: { failOpen: false }, logging: { level: 'silent' } },
+    });
+    closeStack.push(started.close);
+    const ready = await fetch(new URL('/ready', started.url));
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).reasons).toEqual(['Redis is unreachable and rate limits fail closed (rateLimit.failOpen: false)']);
+    expect((await fetch(new URL('/live', started.url))).status).toBe(200);
   });
 
   it('finishes in-flight requests on shutdown, then refuses new connections', async () => {
