@@ -14,6 +14,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const TS_LOADER = ['--import', 'tsx'];
 
 const children: ChildProcess[] = [];
+/** `npm start` lets pages on any localhost port call the gateway (SWITCHYARD_CORS_ORIGINS overrides). */
+const DEV_CORS_ORIGINS = '/^https?:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?$/';
+
 function run(script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
   const child = spawn(process.execPath, [...nodeFlags, ...TS_LOADER, script, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
   children.push(child);
@@ -51,6 +54,8 @@ run(
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     SWITCHYARD_JWT_SECRET: process.env.SWITCHYARD_JWT_SECRET || DEV_JWT_SECRET,
+    // Browser apps served by a local dev server (any port on localhost) may call the gateway.
+    SWITCHYARD_CORS_ORIGINS: process.env.SWITCHYARD_CORS_ORIGINS ?? DEV_CORS_ORIGINS,
     SWITCHYARD_SUBGRAPH_SECRET: subgraphSecret,
   },
   GATEWAY_NODE_FLAGS,

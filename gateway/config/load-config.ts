@@ -26,6 +26,13 @@ const ENV_KINDS = {
   number,
   boolean: z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] }),
   'count-or-auto': z.union([z.literal('auto'), number]),
+  /** Comma-separated, blanks around items ignored. */
+  list: z.string().transform((raw) =>
+    raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
 } as const;
 type EnvKind = keyof typeof ENV_KINDS;
 
@@ -43,6 +50,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_SUPERGRAPH_POLL_SECONDS', path: ['supergraph', 'pollIntervalSeconds'], kind: 'number' },
   { env: 'SWITCHYARD_RATE_LIMIT_ENABLED', path: ['rateLimit', 'enabled'], kind: 'boolean' },
   { env: 'SWITCHYARD_RATE_LIMIT_FAIL_OPEN', path: ['rateLimit', 'failOpen'], kind: 'boolean' },
+  { env: 'SWITCHYARD_CORS_ORIGINS', path: ['cors', 'origins'], kind: 'list' },
   { env: 'SWITCHYARD_COST_ENABLED', path: ['cost', 'enabled'], kind: 'boolean' },
   { env: 'SWITCHYARD_MAX_COST', path: ['cost', 'maxCost'], kind: 'number' },
   { env: 'SWITCHYARD_COST_MODE', path: ['cost', 'mode'], kind: 'string' },

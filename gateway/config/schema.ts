@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { corsSchema } from './cors-schema.js';
 import { authSchema } from './auth-schema.js';
 import type { GatewaySecrets } from './secrets.js';
 import { limitsConfigShape } from './limits-schema.js';
@@ -131,6 +132,8 @@ export const configSchema = z
     metrics: metricsSchema.default(() => metricsSchema.parse({})),
     auth: authSchema.default(() => authSchema.parse({})),
     playground: playgroundSchema.default(() => playgroundSchema.parse({})),
+    /** Cross-origin access from browsers; off unless origins are listed. */
+    cors: corsSchema.default(() => corsSchema.parse({})),
     redis: redisSchema.default(() => redisSchema.parse({})),
     /** Subgraph traffic: timeouts, retries, breaker, bulkhead, dedup, replicas, headers. */
     subgraphs: subgraphsSchema.default(() => subgraphsSchema.parse({})),

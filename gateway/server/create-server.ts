@@ -23,6 +23,7 @@ import { createRedisSchemaOverrides } from '../supergraph/redis-registry.js';
 import { createRequestPipelineApolloPlugin } from './apollo-plugins.js';
 import { createPlugins } from './plugins.js';
 import { createFormatError } from './format-error.js';
+import { createCorsHandler } from './cors.js';
 import { createHttpHandler } from './http-handler.js';
 import { createGatewayHttpServer } from './http-server.js';
 import { createDocumentStore } from './document-store.js';
@@ -241,6 +242,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     plugins,
     operationLimits: createOperationLimiter(config.limits),
     documentStore,
+    cors: createCorsHandler(config.cors),
     notReadyReasons: () => {
       const reasons: string[] = [];
       if (!ready) reasons.push(stopping ? 'shutting down: finishing in-flight requests' : 'starting: the supergraph is not loaded yet');

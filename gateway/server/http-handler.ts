@@ -28,6 +28,8 @@ export interface HttpHandlerOptions {
    * dependency down): `/ready` and `/health` answer 503 with them; empty means ready.
    */
   notReadyReasons: () => string[];
+  /** CORS for the GraphQL endpoint (see cors.ts); undefined when no origin is allowed. */
+  cors?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 /** One error body, as every answer the HTTP layer writes itself; `status` defaults to the code's. */
@@ -263,6 +265,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     if (url.pathname !== options.graphqlPath) {
       return fail({ code: GatewayErrorCode.NOT_FOUND, message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.` });
     }
+    if (options.cors && (await options.cors(request, response))) return;
     if (request.method !== 'GET' && request.method !== 'POST') {
       return fail({ code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or POST for GraphQL requests.', headers: { allow: 'GET, POST' } });
     }

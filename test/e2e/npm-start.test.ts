@@ -40,6 +40,11 @@ describe('npm start', () => {
       expect(body.errors).toBeUndefined();
       expect(body.data!.topProducts).toHaveLength(5);
       expect(body.data!.topProducts[0].reviews[0].author.username).toMatch(/^user\d+$/);
+      // A local dev server's page (any localhost port) may call it; other origins may not.
+      const preflight = (origin: string) =>
+        fetch(`http://127.0.0.1:${ports.gateway}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      expect((await preflight('http://localhost:5173')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       child.kill('SIGINT');
     }
