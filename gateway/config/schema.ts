@@ -55,6 +55,14 @@ const serverSchema = z
     shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
     /** Serve introspection; unless set, follows `playground.enabled` (off under NODE_ENV=production). */
     introspection: z.boolean().default(true),
+    /**
+     * Compress GraphQL responses (brotli quality 4 or gzip, by Accept-Encoding; the `compression`
+     * package) when they are at least `thresholdBytes`. The playground page is precompressed always.
+     */
+    compression: z
+      .object({ enabled: z.boolean().default(true), thresholdBytes: z.number().int().min(0).default(1024) })
+      .strict()
+      .default({ enabled: true, thresholdBytes: 1024 }),
     /** Worker processes sharing the port: a count, or `auto` for one per CPU. 1 runs no cluster. */
     workers: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default(DEFAULT_WORKERS),
   })

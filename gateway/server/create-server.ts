@@ -243,6 +243,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     operationLimits: createOperationLimiter(config.limits),
     documentStore,
     cors: createCorsHandler(config.cors),
+    compression: config.server.compression.enabled ? config.server.compression : undefined,
     notReadyReasons: () => {
       const reasons: string[] = [];
       if (!ready) reasons.push(stopping ? 'shutting down: finishing in-flight requests' : 'starting: the supergraph is not loaded yet');

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import compression from 'compression';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
@@ -28,6 +29,8 @@ export interface HttpHandlerOptions {
    * dependency down): `/ready` and `/health` answer 503 with them; empty means ready.
    */
   notReadyReasons: () => string[];
+  /** Response compression for the GraphQL endpoint (server.compression); undefined when off. */
+  compression?: { thresholdBytes: number };
   /** CORS for the GraphQL endpoint (see cors.ts); undefined when no origin is allowed. */
   cors?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
@@ -120,6 +123,9 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
   const contextBuilders = options.plugins.filter((e) => e.buildContext);
   const contextErrorHooks = options.plugins.filter((e) => e.onContextError);
   const documentPreparers = options.plugins.filter((e) => e.prepareRequest);
+  // The `compression` package wraps the response's writeHead/write/end; it negotiates Accept-Encoding
+  // (brotli first, quality 4; then gzip), skips small bodies and sets Vary.
+  const compress = options.compression ? compression({ threshold: options.compression.thresholdBytes }) : undefined;
 
   async function buildContext(context: GatewayContext): Promise<ErrorAnswer | undefined> {
     try {
@@ -266,6 +272,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       return fail({ code: GatewayErrorCode.NOT_FOUND, message: `Not found: the GraphQL endpoint is ${options.graphqlPath}.` });
     }
     if (options.cors && (await options.cors(request, response))) return;
+    if (compress)
+      await new Promise<void>((resolve, reject) =>
+        compress(request as never, response as never, (error?: unknown) => (error ? reject(error) : resolve())),
+      );
     if (request.method !== 'GET' && request.method !== 'POST') {
       return fail({ code: GatewayErrorCode.METHOD_NOT_ALLOWED, message: 'Use GET or POST for GraphQL requests.', headers: { allow: 'GET, POST' } });
     }

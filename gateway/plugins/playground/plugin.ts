@@ -9,9 +9,20 @@ function wantsHtml(request: IncomingMessage): boolean {
   return typeof accept === 'string' && accept.includes('text/html');
 }
 
-function acceptsGzip(request: IncomingMessage): boolean {
-  const encoding = request.headers['accept-encoding'];
-  return typeof encoding === 'string' && /\bgzip\b/.test(encoding);
+/** The precompressed body the client accepts (brotli first), by its Accept-Encoding. */
+function encodingFor(request: IncomingMessage): 'br' | 'gzip' | undefined {
+  const header = request.headers['accept-encoding'];
+  if (typeof header !== 'string') return undefined;
+  const accepted = new Set(
+    header
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(';'))
+      .filter(([, q]) => !q || !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q))
+      .map(([name]) => name),
+  );
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip') || accepted.has('*')) return 'gzip';
+  return undefined;
 }
 
 function send(request: IncomingMessage, response: ServerResponse, page: PlaygroundPage): void {
@@ -29,9 +40,9 @@ function send(request: IncomingMessage, response: ServerResponse, page: Playgrou
     response.end();
     return;
   }
-  const gzip = acceptsGzip(request);
-  const body = gzip ? page.gzipped : page.html;
-  if (gzip) headers['content-encoding'] = 'gzip';
+  const encoding = encodingFor(request);
+  const body = encoding === 'br' ? page.brotli : encoding === 'gzip' ? page.gzipped : page.html;
+  if (encoding) headers['content-encoding'] = encoding;
   headers['content-length'] = body.length;
   response.writeHead(200, headers);
   response.end(request.method === 'HEAD' ? undefined : body);

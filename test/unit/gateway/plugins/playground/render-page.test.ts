@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { addHistoryPane } from '../../../../../gateway/plugins/playground/history-pane.js';
 import { renderPlaygroundPage } from '../../../../../gateway/plugins/playground/render-page.js';
@@ -15,6 +15,7 @@ describe('renderPlaygroundPage', () => {
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
     expect(page.contentSecurityPolicy).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
     expect(gunzipSync(page.gzipped).equals(page.html)).toBe(true);
+    expect(brotliDecompressSync(page.brotli).equals(page.html)).toBe(true);
   });
 });
 
