@@ -44,6 +44,15 @@ describe('npm run bench (smoke: one very short round, not a measurement)', () =>
       expect(sample.gatewayUsage.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
       if (sample.workload === 'unique') expect(sample.load.tokensUsed).toBeGreaterThanOrEqual(sample.load.responses);
     }
+    // B again with and without Accept-Encoding: every answer decoded and checked; brotli shrinks it.
+    expect(result.stdout).toMatch(/^compression \(B, unique identity, same load\): identity .+ \| br .+$/m);
+    expect(report.compression).toHaveLength(2);
+    expect(report.compression.map((c: { encoding: string }) => c.encoding)).toEqual(['identity', 'br']);
+    for (const phase of report.compression) {
+      expect(phase.responses).toBeGreaterThan(0);
+      expect(phase.mismatches).toBe(0);
+    }
+    expect(report.compression[1].bytesPerResponse).toBeLessThan(report.compression[0].bytesPerResponse / 3);
     expect(report.summary.map((row: { gateway: string; workload: string }) => `${row.gateway}/${row.workload}`)).toEqual([
       'A/identical',
       'A/unique',

@@ -8,6 +8,7 @@ import { createComposedSupergraphSource } from '../../gateway/supergraph/index.j
 import { REPO_ROOT, writeSupergraphYaml } from '../helpers/gateway.js';
 import { freePort } from '../helpers/ports.js';
 import { parseBenchArgs, type BenchOptions, type GatewayId } from './args.js';
+import { compressionLine, runCompressionPhase, type CompressionSample } from './compression.js';
 import { HEAVY_QUERY_BODY } from './heavy-query.js';
 import { runLoad, type Reference } from './load.js';
 import { sampleUsage } from './proc-sampler.js';
@@ -196,15 +197,54 @@ async function main(): Promise<void> {
       }
     }
 
+    // Compression: B again, the same load with and without Accept-Encoding (bytes and CPU).
+    let compression: CompressionSample[] | undefined;
+    if (options.only.includes('B')) {
+      const gateway = await startGateway('B', setup, 0);
+      try {
+        if (options.warmupSeconds > 0) {
+          await runLoad({
+            url: gateway.url,
+            body: HEAVY_QUERY_BODY,
+            connections: options.connections,
+            reference,
+            durationSeconds: options.warmupSeconds,
+            tokens,
+          });
+        }
+        compression = [];
+        for (const acceptEncoding of [undefined, 'br, gzip']) {
+          compression.push(
+            await runCompressionPhase({
+              url: gateway.url,
+              body: HEAVY_QUERY_BODY,
+              connections: options.connections,
+              durationSeconds: options.durationSeconds,
+              reference,
+              gatewayPid: gateway.pid,
+              tokens,
+              acceptEncoding,
+            }),
+          );
+        }
+        log(`  ${compressionLine(compression)}`);
+      } finally {
+        await gateway.stop();
+      }
+    }
+
     const rows = summarize(samples);
     const table = formatTable(rows);
     const ratio = ratioLine(rows);
     if (options.jsonPath) {
       const { text: _text, parsed: _parsed, ...referenceInfo } = reference;
-      writeFileSync(options.jsonPath, JSON.stringify({ machine, options, reference: referenceInfo, summary: rows, samples, ratio }, null, 2));
+      writeFileSync(
+        options.jsonPath,
+        JSON.stringify({ machine, options, reference: referenceInfo, summary: rows, samples, compression, ratio }, null, 2),
+      );
       log(`wrote ${options.jsonPath}`);
     }
-    process.stdout.write(`\n${table}\n\n${ratio}\n`);
+    process.stdout.write(`\n${table}\n\n${compression ? `${compressionLine(compression)}\n` : ''}${ratio}\n`);
   } finally {
     await stopAllServers();
   }
