@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
+import { readMetric } from '../helpers/metrics.js';
 import { startGateway, type StartedGateway } from '../helpers/gateway.js';
 import { createCloseStack, startSubgraphs } from '../helpers/subgraphs.js';
 
@@ -13,13 +14,7 @@ let allowedOrigin = '';
 let otherOrigin = '';
 
 /** Preflights the gateway answered (its request metric: route graphql, status 204). */
-async function preflightsAnswered(): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', gateway.url))).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith('switchyard_http_request_duration_seconds_count{') && l.includes('route="graphql"') && l.includes('status="204"'));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const preflightsAnswered = () => readMetric(gateway.url, 'switchyard_http_request_duration_seconds_count', { route: 'graphql', status: '204' });
 
 /** A page server: another origin than the gateway's (another port), serving an empty page. */
 async function startPageServer(): Promise<string> {

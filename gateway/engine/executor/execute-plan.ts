@@ -1,15 +1,15 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { type FetchDataRewrite, type FetchNode, type PlanNode, type QueryPlanSelectionNode, type ResponsePath } from '@apollo/query-planner';
+import { type FetchNode, type PlanNode, type ResponsePath } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError, isAbstractType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_ERROR_PATHS_PER_FETCH } from '../error-paths.js';
+import { applyRewrites, collectAtPath, deepMerge, isObject, type Json } from './data-tree.js';
+import { flatKey, flatRequiresOf, selectRepresentation, SKIP } from './entity-representations.js';
 
 /**
  * Runs the nodes of one Apollo query plan: fetches in parallel where the plan says so, each answer
  * merged in place into one data tree (no copies, no intermediate arrays when walking paths).
  */
-
-type Json = Record<string, unknown>;
 
 export interface PlanRun {
   readonly requestContext: GatewayGraphQLRequestContext;
@@ -26,138 +26,6 @@ export interface PlanRun {
   readonly signal?: AbortSignal;
 }
 
-const FRAGMENT_PREFIX = '... on ';
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `obj.__typename` is `typeCondition` or one of its subtypes (unknown typename: `whenUnknown`). */
-function isObjectOfType(schema: GraphQLSchema, obj: Json, typeCondition: string, whenUnknown = false): boolean {
-  const typename = obj.__typename;
-  if (typeof typename !== 'string' || typename === '') return whenUnknown;
-  if (typename === typeCondition) return true;
-  const type = schema.getType(typename);
-  const condition = schema.getType(typeCondition);
-  if (!type || !condition || !isAbstractType(condition)) return false;
-  return 'getInterfaces' in type && schema.isSubType(condition, type as never);
-}
-
-/** Deep merge of a subgraph's answer into the tree, as Apollo's executor merges (equal-length lists by index). */
-function deepMerge(target: Json, source: unknown): void {
-  if (!isObject(source)) return;
-  for (const key in source) {
-    const value = source[key];
-    if (value === undefined || key === '__proto__') continue;
-    const existing = target[key];
-    if (existing && isObject(value) && typeof existing === 'object') {
-      deepMerge(existing as Json, value);
-    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
-      for (let i = 0; i < value.length; i++) {
-        if (isObject(existing[i]) && isObject(value[i])) deepMerge(existing[i] as Json, value[i]);
-        else existing[i] = value[i];
-      }
-    } else {
-      target[key] = value;
-    }
-  }
-}
-
-/** Collects the non-null values at `path` below `value` (`@` walks a list); `paths` gets each one's response path. */
-function collectAtPath(
-  schema: GraphQLSchema,
-  value: unknown,
-  path: ResponsePath,
-  index: number,
-  into: unknown[],
-  current?: Array<string | number>,
-  paths?: Array<Array<string | number>>,
-): void {
-  if (value === null || value === undefined) return;
-  if (index === path.length) {
-    into.push(value);
-    if (paths && current) paths.push(current.slice());
-    return;
-  }
-  const segment = path[index];
-  if (Array.isArray(value)) {
-    // `@` walks the list; a field name over a list applies to each element (as Apollo's error paths do).
-    const next = segment === '@' ? index + 1 : index;
-    for (let i = 0; i < value.length; i++) {
-      current?.push(i);
-      collectAtPath(schema, value[i], path, next, into, current, paths);
-      current?.pop();
-    }
-    return;
-  }
-  if (!isObject(value) || segment === '@') return;
-  if (typeof segment === 'string' && segment.startsWith(FRAGMENT_PREFIX)) {
-    if (isObjectOfType(schema, value, segment.slice(FRAGMENT_PREFIX.length))) collectAtPath(schema, value, path, index + 1, into, current, paths);
-    return;
-  }
-  const key = String(segment);
-  if (!Object.prototype.hasOwnProperty.call(value, key)) return;
-  current?.push(key);
-  collectAtPath(schema, value[key], path, index + 1, into, current, paths);
-  current?.pop();
-}
-
-/** A representation: the `requires` selection read from an entity; null when a required field is missing. */
-function selectRepresentation(schema: GraphQLSchema, source: unknown, selections: readonly QueryPlanSelectionNode[]): unknown {
-  if (source === null || source === undefined) return null;
-  if (Array.isArray(source)) return source.map((item) => selectRepresentation(schema, item, selections));
-  if (!isObject(source)) return source;
-  const result: Json = {};
-  for (const selection of selections) {
-    if (selection.kind === 'Field') {
-      const key = selection.alias ?? selection.name;
-      const value = Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
-      if (value === undefined) return null;
-      result[key] = selection.selections ? selectRepresentation(schema, value, selection.selections) : value;
-    } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
-      const part = selectRepresentation(schema, source, selection.selections);
-      if (part === null) return null;
-      deepMerge(result, part);
-    }
-  }
-  return result;
-}
-
-function applyRewrites(schema: GraphQLSchema, rewrites: readonly FetchDataRewrite[] | undefined, value: unknown): void {
-  if (!rewrites) return;
-  for (const rewrite of rewrites) {
-    if (rewrite.path.length === 0) continue;
-    const last = rewrite.path[rewrite.path.length - 1]!;
-    applyAtPath(schema, rewrite.path, 0, value, (obj) => {
-      if (rewrite.kind === 'ValueSetter') {
-        obj[last] = rewrite.setValueTo;
-      } else {
-        const moved = Object.prototype.hasOwnProperty.call(obj, last) ? obj[last] : undefined;
-        if (moved) {
-          obj[rewrite.renameKeyTo] = moved;
-          obj[last] = undefined;
-        }
-      }
-    });
-  }
-}
-
-function applyAtPath(schema: GraphQLSchema, path: readonly string[], index: number, value: unknown, apply: (obj: Json) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) applyAtPath(schema, path, index, item, apply);
-    return;
-  }
-  if (!isObject(value)) return;
-  if (index === path.length - 1) return apply(value);
-  const segment = path[index]!;
-  if (segment.startsWith(FRAGMENT_PREFIX)) {
-    if (isObjectOfType(schema, value, segment.slice(FRAGMENT_PREFIX.length), true)) applyAtPath(schema, path, index + 1, value, apply);
-    return;
-  }
-  applyAtPath(schema, path, index + 1, Object.prototype.hasOwnProperty.call(value, segment) ? value[segment] : undefined, apply);
-}
-
-/** The coded error a subgraph's error becomes, located in the client's response (as Apollo's executor does). */
 function downstreamError(
   error: NonNullable<GatewayGraphQLResponse['errors']>[number],
   serviceName: string,
@@ -250,60 +118,6 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
       deepMerge(entity, answer);
     }
   }
-}
-
-/**
- * The usual `requires`: inline fragments on entity types selecting leaf fields only (`__typename`
- * and key fields). Their representations are flat, so a duplicate is recognised from its values
- * without building it.
- */
-interface FlatRequires {
-  fragments: Array<{ typeCondition: string; keys: string[] }>;
-}
-
-const flatRequiresCache = new WeakMap<FetchNode, FlatRequires | null>();
-const SKIP = '\u0000skip';
-
-function flatRequiresOf(fetch: FetchNode): FlatRequires | undefined {
-  let flat = flatRequiresCache.get(fetch);
-  if (flat === undefined) {
-    flat = { fragments: [] };
-    for (const selection of fetch.requires ?? []) {
-      if (selection.kind !== 'InlineFragment' || !selection.typeCondition || selection.selections.some((s) => s.kind !== 'Field' || s.selections)) {
-        flat = null;
-        break;
-      }
-      flat.fragments.push({
-        typeCondition: selection.typeCondition,
-        keys: selection.selections.map((s) => (s as { alias?: string; name: string }).alias ?? (s as { name: string }).name),
-      });
-    }
-    flatRequiresCache.set(fetch, flat);
-  }
-  return flat ?? undefined;
-}
-
-/**
- * The identity of a flat representation: its fragment and typed values. SKIP when the entity has no
- * representation (no fragment applies, a required field missing); undefined when it is not flat after
- * all (a value is an object, several fragments apply) and must be built and compared as JSON.
- */
-function flatKey(schema: GraphQLSchema, flat: FlatRequires, entity: Json): string | undefined {
-  let matched = -1;
-  for (let f = 0; f < flat.fragments.length; f++) {
-    if (!isObjectOfType(schema, entity, flat.fragments[f]!.typeCondition)) continue;
-    if (matched !== -1) return undefined;
-    matched = f;
-  }
-  if (matched === -1) return SKIP;
-  let key = String(matched);
-  for (const name of flat.fragments[matched]!.keys) {
-    const value = Object.prototype.hasOwnProperty.call(entity, name) ? entity[name] : undefined;
-    if (value === undefined) return SKIP;
-    if (value !== null && typeof value === 'object') return undefined;
-    key += `\u0001${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'o'}${String(value)}`;
-  }
-  return key;
 }
 
 async function send(

@@ -23,7 +23,8 @@ import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
-import { compileOperationShape, shapeResponse, ShapingFailure, UnsupportedOperation, type OperationShape } from './response-shape.js';
+import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
+import { shapeResponse, ShapingFailure } from './response-shape.js';
 
 /** Why an operation went to Apollo's executor (the metric's label; README lists them). */
 export type FallbackReason =

@@ -2,201 +2,22 @@ import {
   GraphQLError,
   isAbstractType,
   isCompositeType,
-  isEnumType,
-  isListType,
-  isNonNullType,
   isObjectType,
-  Kind,
-  type DirectiveNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLEnumType,
-  type GraphQLLeafType,
   type GraphQLNamedType,
-  type GraphQLOutputType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { GatewayErrorCode } from '../../errors.js';
+import { LeafCheck, type OperationShape, type SelectionShape, type SkipCondition, type TypeShape } from './compile-shape.js';
 
 /**
- * The response shaping of one operation, compiled once and cached with its plan: what the client
- * asked for, in its order and under its aliases, read out of the merged subgraph data. Semantics
- * follow Apollo's post-processing (gateway-js `computeResponse`) so answers stay byte-identical:
- * null propagation to the nearest nullable parent, `__typename` from the runtime type, type
- * conditions by subtyping, leaf values checked against their type.
+ * Reads the client's response out of the merged subgraph data along a compiled shape
+ * (compile-shape.ts). Semantics follow Apollo's post-processing (gateway-js `computeResponse`) so
+ * answers stay byte-identical: null propagation to the nearest nullable parent, `__typename` from the
+ * runtime type, type conditions by subtyping, leaf values checked against their type — and, unlike
+ * Apollo, each non-null violation is a field error (GraphQL spec 6.4.4).
  */
-
-/** `@skip(if:)` / `@include(if:)` on a selection: a literal or a variable's value. */
-interface SkipCondition {
-  skipWhen: boolean;
-  literal?: boolean;
-  variable?: string;
-}
-
-/** How a leaf value is checked against its type (Apollo's isValidLeafValue), decided at compile time. */
-const enum LeafCheck {
-  Any,
-  Int,
-  Id,
-  Float,
-  String,
-  Boolean,
-  Enum,
-}
-
-/** A field's type, unwrapped once at compile time: the shaping pass walks this instead of graphql-js types. */
-interface TypeShape {
-  /** 0: named type, 1: non-null of `of`, 2: list of `of`. */
-  wrap: 0 | 1 | 2;
-  of: TypeShape | undefined;
-  type: GraphQLOutputType;
-  composite: boolean;
-  leaf: LeafCheck;
-}
-
-interface FieldShape {
-  kind: 'field';
-  key: string;
-  /** `__typename` (under any alias). */
-  typename: boolean;
-  type: TypeShape;
-  /** For composite fields, what is selected below. */
-  selection: SelectionShape | undefined;
-  conditions: SkipCondition[] | undefined;
-}
-
-interface FragmentShape {
-  kind: 'fragment';
-  typeCondition: GraphQLCompositeType | undefined;
-  selection: SelectionShape;
-  conditions: SkipCondition[] | undefined;
-}
-
-type SelectionShape = Array<FieldShape | FragmentShape>;
-
-export interface OperationShape {
-  readonly root: SelectionShape;
-  readonly rootType: GraphQLCompositeType;
-  /** Default values of the operation's variables (for @skip/@include when the client omits them). */
-  readonly variableDefaults: Readonly<Record<string, unknown>>;
-}
-
-/**
- * A copy of `text` that shares no memory with the document it came from: V8 may keep a name as a
- * slice of the whole source, and a cached shape must not keep a 256 KB document alive by one alias.
- */
-function detached(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
-}
-
-/** Why an operation cannot be shaped here (the caller falls back to Apollo's executor). */
-export class UnsupportedOperation extends Error {}
-
-function conditionsOf(directives: readonly DirectiveNode[] | undefined): SkipCondition[] | undefined {
-  if (!directives?.length) return undefined;
-  let conditions: SkipCondition[] | undefined;
-  for (const directive of directives) {
-    const name = directive.name.value;
-    if (name !== 'skip' && name !== 'include') continue;
-    const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
-    if (!value) continue;
-    const condition: SkipCondition = { skipWhen: name === 'skip' };
-    if (value.kind === Kind.BOOLEAN) condition.literal = value.value;
-    else if (value.kind === Kind.VARIABLE) condition.variable = detached(value.name.value);
-    else continue;
-    (conditions ??= []).push(condition);
-  }
-  return conditions;
-}
-
-/** Compiles `operation` against the API schema; each named fragment is compiled once (linear work). */
-export function compileOperationShape(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): OperationShape {
-  const rootType = schema.getRootType(operation.operation);
-  if (!rootType) throw new UnsupportedOperation(`no ${operation.operation} root type`);
-  const compiledFragments = new Map<string, SelectionShape>();
-  const typeShapes = new Map<GraphQLOutputType, TypeShape>();
-
-  function typeShapeOf(type: GraphQLOutputType): TypeShape {
-    let shape = typeShapes.get(type);
-    if (shape) return shape;
-    if (isNonNullType(type) || isListType(type)) {
-      shape = { wrap: isNonNullType(type) ? 1 : 2, of: typeShapeOf(type.ofType as GraphQLOutputType), type, composite: false, leaf: LeafCheck.Any };
-    } else {
-      shape = { wrap: 0, of: undefined, type, composite: isCompositeType(type), leaf: leafCheckOf(schema, type) };
-    }
-    typeShapes.set(type, shape);
-    return shape;
-  }
-
-  function compileSelectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, atRoot: boolean): SelectionShape {
-    const shape: SelectionShape = [];
-    for (const selection of selectionSet.selections) {
-      const conditions = conditionsOf(selection.directives);
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const key = detached(selection.alias?.value ?? name);
-        // Response keys become object properties: one that would reach the prototype is not ours to write.
-        if (key === '__proto__') throw new UnsupportedOperation('a response key named __proto__');
-        if (name === '__typename') {
-          shape.push({ kind: 'field', key, typename: true, type: typeShapeOf(parentType as GraphQLOutputType), selection: undefined, conditions });
-          continue;
-        }
-        if (name === '__schema' || name === '__type') {
-          if (atRoot) throw new UnsupportedOperation('introspection');
-          throw new UnsupportedOperation(`${name} below the root`);
-        }
-        if (isAbstractType(parentType) && !('getFields' in parentType)) throw new UnsupportedOperation(`field ${name} on union ${parentType.name}`);
-        const field = (parentType as { getFields(): Record<string, { type: GraphQLOutputType }> }).getFields()[name];
-        if (!field) throw new UnsupportedOperation(`unknown field ${parentType.name}.${name}`);
-        let named: GraphQLOutputType = field.type;
-        while (isNonNullType(named) || isListType(named)) named = named.ofType as GraphQLOutputType;
-        const sub = selection.selectionSet && isCompositeType(named) ? compileSelectionSet(selection.selectionSet, named, false) : undefined;
-        shape.push({ kind: 'field', key, typename: false, type: typeShapeOf(field.type), selection: sub, conditions });
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const typeCondition = selection.typeCondition ? compositeType(schema, selection.typeCondition.name.value) : undefined;
-        shape.push({
-          kind: 'fragment',
-          typeCondition,
-          selection: compileSelectionSet(selection.selectionSet, typeCondition ?? parentType, atRoot),
-          conditions,
-        });
-      } else {
-        const name = selection.name.value;
-        const definition = fragments.get(name);
-        if (!definition) throw new UnsupportedOperation(`unknown fragment ${name}`);
-        const typeCondition = compositeType(schema, definition.typeCondition.name.value);
-        let compiled = compiledFragments.get(name);
-        if (!compiled) {
-          compiled = [];
-          // Registered before compiling its body: a fragment compiles once however often it is spread.
-          compiledFragments.set(name, compiled);
-          for (const entry of compileSelectionSet(definition.selectionSet, typeCondition, atRoot)) compiled.push(entry);
-        }
-        shape.push({ kind: 'fragment', typeCondition, selection: compiled, conditions });
-      }
-    }
-    return shape;
-  }
-
-  const variableDefaults: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? []) {
-    const value = definition.defaultValue;
-    if (value?.kind === Kind.BOOLEAN) variableDefaults[detached(definition.variable.name.value)] = value.value;
-  }
-  return { root: compileSelectionSet(operation.selectionSet, rootType, true), rootType, variableDefaults };
-}
-
-function compositeType(schema: GraphQLSchema, name: string): GraphQLCompositeType {
-  const type = schema.getType(name);
-  if (!type || !isCompositeType(type)) throw new UnsupportedOperation(`unknown type ${name}`);
-  return type;
-}
 
 /** The client's data and the field errors met while completing it (GraphQL spec 6.4.4). */
 export interface ShapingResult {
@@ -250,27 +71,6 @@ function describe(path: ReadonlyArray<string | number>, type: { toString(): stri
 
 function valueCompletionError(message: string, path: ReadonlyArray<string | number>): GraphQLError {
   return new GraphQLError(message, { path: [...path], extensions: { code: GatewayErrorCode.INVALID_FIELD_VALUE } });
-}
-
-function leafCheckOf(schema: GraphQLSchema, type: GraphQLOutputType): LeafCheck {
-  if (isEnumType(type)) return LeafCheck.Enum;
-  const name = (type as GraphQLLeafType).name;
-  // Only the built-in scalars are checked; a custom scalar accepts any value.
-  if (schema.getType(name) !== type) return LeafCheck.Any;
-  switch (name) {
-    case 'Int':
-      return LeafCheck.Int;
-    case 'ID':
-      return LeafCheck.Id;
-    case 'Float':
-      return LeafCheck.Float;
-    case 'String':
-      return LeafCheck.String;
-    case 'Boolean':
-      return LeafCheck.Boolean;
-    default:
-      return LeafCheck.Any;
-  }
 }
 
 /** An integer that prints as digits (Apollo's `/^[+-]?\d+$/` over String(value)). */

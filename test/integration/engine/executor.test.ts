@@ -3,6 +3,7 @@ import { composeSupergraph } from '../../../gateway/supergraph/index.js';
 import { startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
 import { link } from '../../conformance/harness/fixture.js';
 import { startGateway, staticSupergraphSource, type StartedGateway } from '../../helpers/gateway.js';
+import { readMetric } from '../../helpers/metrics.js';
 import { createCloseStack } from '../../helpers/subgraphs.js';
 
 // Two subgraphs where progressive override decides who answers: `legacy` answers negative numbers,
@@ -33,12 +34,6 @@ const SUBGRAPHS = {
 async function graphql(gateway: StartedGateway, query: string): Promise<any> {
   const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   return response.json();
-}
-
-async function metric(gateway: StartedGateway, line: RegExp): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', gateway.url))).text();
-  const found = text.split('\n').find((l) => line.test(l));
-  return found ? Number(found.split(' ').pop()) : 0;
 }
 
 describe("Switchyard's executor", () => {
@@ -94,11 +89,11 @@ describe("Switchyard's executor", () => {
   });
 
   it("hands introspection to Apollo's executor and counts it by reason", async () => {
-    const before = await metric(defaults, /^switchyard_executor_fallbacks_total\{reason="introspection"\}/);
+    const before = await readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' });
     const body = await graphql(defaults, '{ __schema { queryType { name } } }');
     expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
-    expect(await metric(defaults, /^switchyard_executor_fallbacks_total\{reason="introspection"\}/)).toBe(before + 1);
+    expect(await readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' })).toBe(before + 1);
     await graphql(defaults, '{ products { id } }');
-    expect(await metric(defaults, /^switchyard_executor_fallbacks_total\{reason="introspection"\}/)).toBe(before + 1);
+    expect(await readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' })).toBe(before + 1);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs, type RunningSubgraphs } from '../../helpers/subgraphs.js';
+import { readMetric } from '../../helpers/metrics.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
 
 const SECRET = 'inbound-dedup-test-secret-0123456789abcdef';
@@ -27,11 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => closeStack.drain());
 
-async function sharedCount(target: StartedGateway): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', target.url))).text();
-  const line = text.split('\n').find((l) => l.startsWith('switchyard_executions_shared_total'));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const sharedCount = (target: StartedGateway) => readMetric(target.url, 'switchyard_executions_shared_total');
 
 const bearer = async (sub: string) => ({ authorization: `Bearer ${await mintToken(secretBytes(SECRET), { sub })}` });
 
