@@ -46,20 +46,31 @@ interface ErrorAnswer {
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  writeJson(response, status, body, headers);
+  response.end();
+}
+
+/** Head and body of a JSON answer, without ending the response (the caller ends it). */
+function writeJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  response.end(text);
+  response.write(text);
 }
 
 const statusOf = (answer: ErrorAnswer): number => answer.status ?? ERROR_STATUS[answer.code] ?? 500;
 
-function sendError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
+function writeError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
   const error = {
     message: answer.message,
     ...(answer.locations ? { locations: answer.locations } : {}),
     extensions: { ...answer.extensions, code: answer.code },
   };
-  sendJson(response, statusOf(answer), { errors: [error] }, { ...headers, ...answer.headers });
+  writeJson(response, statusOf(answer), { errors: [error] }, { ...headers, ...answer.headers });
+}
+
+function sendError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
+  writeError(response, answer, headers);
+  response.end();
 }
 
 function toHeaderMap(request: IncomingMessage): HeaderMap {
@@ -178,9 +189,12 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     };
     const refuse = async (answer: ErrorAnswer, drain: boolean) => {
       status = statusOf(answer);
-      // The client may still be sending: read what is left (up to a cap) so it receives this answer.
+      // The answer goes out at once (the client reads it while still sending); the response ends only
+      // once what is left of the body is read and dropped (up to a cap): ending earlier closes the
+      // socket under a client still writing, which then sees a reset instead of this answer.
+      writeError(response, answer, Object.fromEntries(context.responseHeaders));
       if (drain) await discardBody(request);
-      sendError(response, answer, Object.fromEntries(context.responseHeaders));
+      response.end();
       finish();
     };
 

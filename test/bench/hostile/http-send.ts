@@ -50,9 +50,9 @@ function firstCode(text: string): string | undefined {
 
 /** Sends one request; never rejects. */
 export function send(target: RawRequest, options: SendOptions): Promise<SendResult> {
+  const body = typeof target.body === 'string' ? Buffer.from(target.body) : target.body;
   const startedAt = options.startedAt ?? performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const body = typeof target.body === 'string' ? Buffer.from(target.body) : target.body;
   return new Promise((resolve) => {
     let done = false;
     const finish = (result: Omit<SendResult, 'latencyMs'>): void => {
@@ -96,20 +96,29 @@ export function send(target: RawRequest, options: SendOptions): Promise<SendResu
   });
 }
 
-/** Runs `count` requests from `make(i)` with at most `concurrency` in flight; results in index order. */
+/**
+ * Runs `count` requests from `make(i)` with at most `concurrency` in flight; results in index order.
+ * Every body is built (and encoded) before the first is sent: this client is one event loop, and
+ * building a 5 MB body while another request is being timed would count the client's work as the
+ * gateway's latency.
+ */
 export async function sendAll(
   count: number,
   concurrency: number,
   make: (index: number) => RawRequest,
   options: Omit<SendOptions, 'agent'>,
 ): Promise<SendResult[]> {
+  const requests = Array.from({ length: count }, (_, index) => {
+    const target = make(index);
+    return typeof target.body === 'string' ? { ...target, body: Buffer.from(target.body) } : target;
+  });
   const agent = createAgent(concurrency);
   const results: SendResult[] = new Array(count);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       const index = next++;
-      results[index] = await send(make(index), { ...options, agent });
+      results[index] = await send(requests[index], { ...options, agent });
     }
   };
   try {

@@ -133,6 +133,32 @@ describe('edges of HTTP', () => {
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('REQUEST_TOO_LARGE');
   });
 
+  it('the 413 reaches a client while it is still uploading (answered from the declared length, the rest read and dropped)', async () => {
+    const { port } = new URL(gateway.url);
+    const declared = 8 * 1024 * 1024;
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: '/graphql',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(declared) },
+    });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+    // Only the first 64 KB are sent before the answer is awaited: the gateway must not wait for the rest.
+    req.write(Buffer.alloc(64 * 1024, 'x'));
+    const answer = await answered;
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('REQUEST_TOO_LARGE');
+    req.end(Buffer.alloc(declared - 64 * 1024, 'x'));
+  });
+
   it('headers beyond server.maxHeaderBytes get a JSON 431', async () => {
     const { port } = new URL(gateway.url);
     const answer = await new Promise<{ status: number; body: string; type?: string }>((resolve, reject) => {
