@@ -3,3 +3,4 @@ export { applySubgraphResponseHeaders, createSubgraphResponseCollector, type Sub
 export { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
 export { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH } from './error-paths.js';
 export { PlanExecutingGateway, type FallbackReason, type PlanExecutingGatewayOptions } from './executor/plan-executor.js';
+export type { IncrementalDelivery, IncrementalItem, SubsequentPayload } from './incremental.js';

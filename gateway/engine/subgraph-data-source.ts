@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
+import type { IncrementalDelivery } from './incremental.js';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
 import { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
@@ -21,6 +22,8 @@ export interface SubgraphRequestContext {
   subgraphResponse?: SubgraphResponseCollector;
   /** Aborted when the client goes away before its response was sent: its query fetches are cancelled. */
   signal?: AbortSignal;
+  /** Present when the client accepts `multipart/mixed`: `@defer` is then delivered incrementally. */
+  incremental?: IncrementalDelivery;
 }
 
 export interface SubgraphDataSourceOptions {

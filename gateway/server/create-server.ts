@@ -205,6 +205,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     handle: (request, response) => handle.current!(request, response),
   });
 
+  const formatError = createFormatError(logger);
   const validationRules = [createMaxDepthRule(config.limits.maxDepth)];
   const documentStore = createDocumentStore(config.caches.documentBytes, { introspection: config.server.introspection, validationRules });
   const apollo = new ApolloServer<GatewayContext>({
@@ -214,7 +215,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     // main.ts handles SIGINT/SIGTERM itself. Apollo's own handler would call stop() concurrently,
     // and Apollo Server 5.5 never releases a second stop() caller once the first succeeds: hang.
     stopOnTerminationSignals: false,
-    formatError: createFormatError(logger),
+    formatError,
     // Also for documents the HTTP layer's limits never saw (an APQ hash registered elsewhere).
     validationRules,
     // Suggestions ("Did you mean …?") name schema elements: off whenever introspection is.
@@ -235,6 +236,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
 
   handle.current = createHttpHandler({
     apollo,
+    formatError,
     graphqlPath: config.server.graphqlPath,
     bodyLimitBytes: config.server.bodyLimitBytes,
     logger,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import compression from 'compression';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
-import type { GraphQLError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { resolveRequestId } from '../observability/index.js';
 import { ERROR_STATUS, GatewayErrorCode, type ClientErrorCode } from '../errors.js';
@@ -12,6 +12,7 @@ import { readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
 import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
 import type { GatewayDocumentStore } from './document-store.js';
 import type { OperationLimiter } from './operation-limits.js';
+import { acceptsIncremental, writeIncrementalResponse } from './incremental-response.js';
 
 export interface HttpHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
@@ -33,6 +34,8 @@ export interface HttpHandlerOptions {
   compression?: { thresholdBytes: number };
   /** CORS for the GraphQL endpoint (see cors.ts); undefined when no origin is allowed. */
   cors?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** Apollo Server's formatError, for the errors of `@defer` payloads written after Apollo's answer. */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 /** One error body, as every answer the HTTP layer writes itself; `status` defaults to the code's. */
@@ -106,10 +109,14 @@ async function writeGraphQLResponse(
   response: ServerResponse,
   result: HTTPGraphQLResponse,
   status: number,
-  headers: Map<string, string>,
+  context: GatewayContext,
+  formatError: HttpHandlerOptions['formatError'],
 ): Promise<void> {
   for (const [name, value] of result.headers) response.setHeader(name, value);
-  for (const [name, value] of headers) response.setHeader(name, value);
+  for (const [name, value] of context.responseHeaders) response.setHeader(name, value);
+  if (result.body.kind === 'complete' && status === 200 && context.incremental?.subsequent) {
+    return writeIncrementalResponse(response, result.body.string, context.incremental, formatError);
+  }
   if (result.body.kind === 'complete') {
     response.setHeader('content-length', Buffer.byteLength(result.body.string));
     response.writeHead(status);
@@ -250,14 +257,20 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
         );
       }
     }
+    const headers = toHeaderMap(request);
+    if (acceptsIncremental(request)) {
+      // The executor defers only for clients reading multipart; Apollo negotiates the initial payload as JSON.
+      context.incremental = { patches: [] };
+      if (!/application\/(graphql-response\+)?json/.test(headers.get('accept')!)) headers.set('accept', `${headers.get('accept')}, application/json`);
+    }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers: toHeaderMap(request), search, body: apolloBody },
+      httpGraphQLRequest: { method, headers, search, body: apolloBody },
       context: async () => context,
     });
     applySubgraphResponseHeaders(context.subgraphResponse, result.headers, response);
     status = result.status ?? 200;
     if (status === 400 && context.requestLog.requestErrorsOnly && result.headers.get('content-type')?.startsWith('application/json')) status = 200;
-    await writeGraphQLResponse(response, result, status, context.responseHeaders);
+    await writeGraphQLResponse(response, result, status, context, options.formatError);
     finish();
   }
 

@@ -67,6 +67,21 @@ export interface OperationShape {
   readonly rootType: GraphQLCompositeType;
   /** Default values of the operation's variables (for @skip/@include when the client omits them). */
   readonly variableDefaults: Readonly<Record<string, unknown>>;
+  /** Some fragment carries `@defer` (not `if: false`): the operation may be delivered incrementally. */
+  readonly hasDefer: boolean;
+  /**
+   * A `@defer` label stands for more than one place: the same label twice, or a labelled defer in a
+   * named fragment spread more than once. The planner merges such blocks under one path.
+   */
+  readonly deferLabelRepeats: boolean;
+}
+
+export interface ShapeOptions {
+  /**
+   * Deferred fragments are left out (the initial payload of an incremental response): `@defer` acts
+   * as `@skip(if: true)`, `@defer(if: $v)` as `@skip(if: $v)`.
+   */
+  deferAsSkip?: boolean;
 }
 
 /**
@@ -80,11 +95,29 @@ function detached(text: string): string {
 /** Why an operation cannot be shaped here (the caller falls back to Apollo's executor). */
 export class UnsupportedOperation extends Error {}
 
-function conditionsOf(directives: readonly DirectiveNode[] | undefined): SkipCondition[] | undefined {
+/** The `@defer` of a fragment as a skip condition (`if` absent or true: always; `if: $v`: when v), or undefined. */
+function deferConditionOf(directive: DirectiveNode): SkipCondition | undefined {
+  const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+  if (!value) return { skipWhen: true, literal: true };
+  if (value.kind === Kind.BOOLEAN) return value.value ? { skipWhen: true, literal: true } : undefined;
+  if (value.kind === Kind.VARIABLE) return { skipWhen: true, variable: detached(value.name.value) };
+  return undefined;
+}
+
+function conditionsOf(
+  directives: readonly DirectiveNode[] | undefined,
+  onDefer?: (condition: SkipCondition, label: string | undefined) => void,
+): SkipCondition[] | undefined {
   if (!directives?.length) return undefined;
   let conditions: SkipCondition[] | undefined;
   for (const directive of directives) {
     const name = directive.name.value;
+    if (name === 'defer' && onDefer) {
+      const condition = deferConditionOf(directive);
+      const label = directive.arguments?.find((argument) => argument.name.value === 'label')?.value;
+      if (condition) onDefer(condition, label?.kind === Kind.STRING ? label.value : undefined);
+      continue;
+    }
     if (name !== 'skip' && name !== 'include') continue;
     const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
     if (!value) continue;
@@ -102,11 +135,38 @@ export function compileOperationShape(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  options: ShapeOptions = {},
 ): OperationShape {
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) throw new UnsupportedOperation(`no ${operation.operation} root type`);
+  const compiler = createCompiler(schema, fragments, options);
+  const variableDefaults: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const value = definition.defaultValue;
+    if (value?.kind === Kind.BOOLEAN) variableDefaults[detached(definition.variable.name.value)] = value.value;
+  }
+  const root = compiler.compileSelectionSet(operation.selectionSet, rootType, true);
+  return { root, rootType, variableDefaults, hasDefer: compiler.hasDefer(), deferLabelRepeats: compiler.deferLabelRepeats() };
+}
+
+/**
+ * Compiles a selection set below `parentType` (a deferred block's subselection, as the planner prints
+ * it: no named fragments, no introspection).
+ */
+export function compileSelectionShape(schema: GraphQLSchema, parentType: GraphQLCompositeType, selectionSet: SelectionSetNode): SelectionShape {
+  return createCompiler(schema, new Map(), { deferAsSkip: true }).compileSelectionSet(selectionSet, parentType, false);
+}
+
+function createCompiler(schema: GraphQLSchema, fragments: ReadonlyMap<string, FragmentDefinitionNode>, options: ShapeOptions) {
   const compiledFragments = new Map<string, SelectionShape>();
   const typeShapes = new Map<GraphQLOutputType, TypeShape>();
+  let hasDefer = false;
+  const deferConditions: SkipCondition[] = [];
+  // Labelled defers: each label once, and none in a fragment that is spread twice (see deferLabelRepeats).
+  const labels = new Set<string>();
+  const fragmentHasLabel = new Map<string, boolean>();
+  let labelInFragment = false;
+  let labelRepeats = false;
 
   function typeShapeOf(type: GraphQLOutputType): TypeShape {
     let shape = typeShapes.get(type);
@@ -123,7 +183,18 @@ export function compileOperationShape(
   function compileSelectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, atRoot: boolean): SelectionShape {
     const shape: SelectionShape = [];
     for (const selection of selectionSet.selections) {
-      const conditions = conditionsOf(selection.directives);
+      let conditions = conditionsOf(selection.directives, (deferred, label) => {
+        hasDefer = true;
+        if (options.deferAsSkip) deferConditions.push(deferred);
+        if (label === undefined) return;
+        if (labels.has(label)) labelRepeats = true;
+        labels.add(label);
+        labelInFragment = true;
+      });
+      if (deferConditions.length) {
+        conditions = [...(conditions ?? []), ...deferConditions];
+        deferConditions.length = 0;
+      }
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         const key = detached(selection.alias?.value ?? name);
@@ -162,7 +233,14 @@ export function compileOperationShape(
           compiled = [];
           // Registered before compiling its body: a fragment compiles once however often it is spread.
           compiledFragments.set(name, compiled);
+          const outer = labelInFragment;
+          labelInFragment = false;
           for (const entry of compileSelectionSet(definition.selectionSet, typeCondition, atRoot)) compiled.push(entry);
+          fragmentHasLabel.set(name, labelInFragment);
+          labelInFragment ||= outer;
+        } else if (fragmentHasLabel.get(name)) {
+          labelRepeats = true;
+          labelInFragment = true;
         }
         shape.push({ kind: 'fragment', typeCondition, selection: compiled, conditions });
       }
@@ -170,12 +248,7 @@ export function compileOperationShape(
     return shape;
   }
 
-  const variableDefaults: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? []) {
-    const value = definition.defaultValue;
-    if (value?.kind === Kind.BOOLEAN) variableDefaults[detached(definition.variable.name.value)] = value.value;
-  }
-  return { root: compileSelectionSet(operation.selectionSet, rootType, true), rootType, variableDefaults };
+  return { compileSelectionSet, hasDefer: () => hasDefer, deferLabelRepeats: () => labelRepeats };
 }
 
 function compositeType(schema: GraphQLSchema, name: string): GraphQLCompositeType {

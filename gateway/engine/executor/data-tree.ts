@@ -121,3 +121,10 @@ function applyAtPath(schema: GraphQLSchema, path: readonly string[], index: numb
 }
 
 /** The coded error a subgraph's error becomes, located in the client's response (as Apollo's executor does). */
+
+/** `prefix` is a leading part of `path` (response paths). */
+export function isPrefix(prefix: ReadonlyArray<string | number>, path: ReadonlyArray<string | number>): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
+  return true;
+}

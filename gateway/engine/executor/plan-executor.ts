@@ -1,6 +1,6 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import { QueryPlanner, type DeferNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayExecutor,
@@ -9,9 +9,17 @@ import type {
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
 import {
+  DirectiveLocation,
   getVariableValues,
+  GraphQLBoolean,
+  GraphQLDirective,
   GraphQLError,
+  GraphQLNonNull,
+  GraphQLSchema as GraphQLSchemaClass,
+  GraphQLString,
   Kind,
+  visit,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -21,14 +29,15 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
+import { isPrefix } from './data-tree.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
 import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
 import { shapeResponse, ShapingFailure } from './response-shape.js';
+import { compileDeferPlans, IncrementalChannel, startDeferredBlocks, throughConditions, type DeferPlan } from './defer.js';
 
 /** Why an operation went to Apollo's executor (the metric's label; README lists them). */
-export type FallbackReason =
-  'introspection' | 'subscription' | 'defer' | 'context' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
+export type FallbackReason = 'introspection' | 'subscription' | 'context' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
 
 export interface PlanExecutingGatewayOptions {
   /** Loads and reloads the supergraph (hot reload, health), and executes what we hand back. */
@@ -62,6 +71,8 @@ interface CompiledOperation {
   shape: OperationShape;
   /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
   variableDefinitions: readonly VariableDefinitionNode[] | undefined;
+  /** Planned for incremental delivery: the plan's Defer nodes, compiled (`shape` is then the initial payload's). */
+  defer?: Map<DeferNode, DeferPlan>;
 }
 
 /** A deep copy of AST nodes without `loc` (which references the source text and every token). */
@@ -76,11 +87,20 @@ interface SupergraphState {
   supergraphSchema: GraphQLSchema;
   apiSchema: Schema;
   apiSchemaJs: GraphQLSchema;
+  /** The API schema Apollo Server serves and validates against: Apollo's, with the `@defer` directive. */
+  servedSchema: GraphQLSchema;
   planner: QueryPlanner;
   plans: LRUCache<string, PlanEntry>;
   /** Every `@override(label:)` of the supergraph, in a fixed order (the plan key's bits follow it). */
   overrideLabels: readonly string[];
 }
+
+/** `@defer` as the incremental delivery RFC (and Apollo Router's API schema) declares it. */
+const DEFER_DIRECTIVE = new GraphQLDirective({
+  name: 'defer',
+  locations: [DirectiveLocation.FRAGMENT_SPREAD, DirectiveLocation.INLINE_FRAGMENT],
+  args: { label: { type: GraphQLString }, if: { type: new GraphQLNonNull(GraphQLBoolean), defaultValue: true } },
+});
 
 const PERCENT_LABEL = /^percent\((\d+(?:\.\d+)?)\)$/;
 
@@ -114,16 +134,10 @@ function unsupportedNode(node: PlanNode | undefined): FallbackReason | undefined
     case 'Condition':
       return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
     case 'Defer':
-      return 'defer';
+      return unsupportedNode(node.primary.node) ?? node.deferred.map((deferred) => unsupportedNode(deferred.node)).find(Boolean);
     case 'Fetch':
       return node.contextRewrites?.length ? 'context' : undefined;
   }
-}
-
-function isPrefix(prefix: ReadonlyArray<string | number>, path: ReadonlyArray<string | number>): boolean {
-  if (prefix.length > path.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
-  return true;
 }
 
 /**
@@ -168,11 +182,16 @@ export class PlanExecutingGateway implements GatewayInterface {
 
   private buildState(sdl: string, apiSchemaJs: GraphQLSchema): SupergraphState {
     const supergraph = Supergraph.build(sdl);
+    const apiSchema = supergraph.apiSchema();
+    const directives = apiSchemaJs.getDirective('defer') ? apiSchemaJs.getDirectives() : [...apiSchemaJs.getDirectives(), DEFER_DIRECTIVE];
     return {
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
-      apiSchema: supergraph.apiSchema(),
+      apiSchema,
       apiSchemaJs,
-      planner: new QueryPlanner(supergraph),
+      // Apollo's gateway serves its API schema without `@defer` (it cannot execute it); ours can.
+      servedSchema: new GraphQLSchemaClass({ ...apiSchemaJs.toConfig(), directives }),
+      // One planner for both modes: operations served whole are planned without their @defer.
+      planner: new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),
       overrideLabels: overrideLabelsOf(supergraph),
       plans: new LRUCache<string, PlanEntry>({
         maxSize: Math.max(1, this.options.planCacheBytes),
@@ -182,7 +201,8 @@ export class PlanExecutingGateway implements GatewayInterface {
   }
 
   onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): () => void {
-    return this.options.apollo.onSchemaLoadOrUpdate(callback);
+    // Our own listener was registered first, so the state for this supergraph is built by now.
+    return this.options.apollo.onSchemaLoadOrUpdate((update) => callback(this.state ? { ...update, apiSchema: this.state.servedSchema } : update));
   }
 
   async load(options: Parameters<GatewayInterface['load']>[0]) {
@@ -197,6 +217,8 @@ export class PlanExecutingGateway implements GatewayInterface {
 
   private runFallback(reason: FallbackReason, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     this.options.onFallback?.(reason);
+    // Apollo's executor knows no @defer (its API schema lacks the directive): it answers whole.
+    if (requestContext.source?.includes('defer')) requestContext = { ...requestContext, document: withoutDefer(requestContext.document) };
     return this.fallback!(requestContext);
   }
 
@@ -219,10 +241,15 @@ export class PlanExecutingGateway implements GatewayInterface {
     return { bits, conditions };
   }
 
+  /**
+   * Plans and compiles one operation. `incremental`: planned with its `@defer`s (the client reads
+   * multipart); else the defers are dropped and the answer is served whole, as the spec allows.
+   */
   private compile(
     state: SupergraphState,
     requestContext: GatewayGraphQLRequestContext,
     overrideConditions: Map<string, boolean> | undefined,
+    incremental = false,
   ): PlanEntry {
     const { document, request } = requestContext;
     let operation: OperationDefinitionNode | undefined;
@@ -237,14 +264,18 @@ export class PlanExecutingGateway implements GatewayInterface {
     if (operation.operation === 'subscription') return { fallback: 'subscription' };
     let shape: OperationShape;
     try {
-      shape = compileOperationShape(state.apiSchemaJs, operation, fragments);
+      shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
     } catch (error) {
       if (error instanceof UnsupportedOperation) return { fallback: error.message === 'introspection' ? 'introspection' : 'unsupported' };
       throw error;
     }
+    // Served whole (by us) when incremental delivery would misplace blocks (see deferLabelRepeats).
+    if (incremental && shape.deferLabelRepeats) return { fallback: 'unsupported' };
     let plan: QueryPlan;
     try {
-      const federationOperation = operationFromDocument(state.apiSchema, document, { operationName: request.operationName ?? undefined });
+      // Served whole, the operation is planned without its @defers (Operation.withoutDefer cannot take named fragments).
+      const planned = shape.hasDefer && !incremental ? withoutDefer(document) : document;
+      const federationOperation = operationFromDocument(state.apiSchema, planned, { operationName: request.operationName ?? undefined });
       plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
     } catch {
       // Apollo's executor reports the problem as it always has.
@@ -254,10 +285,20 @@ export class PlanExecutingGateway implements GatewayInterface {
     const node = plan.node as PlanNode | undefined;
     const unsupported = unsupportedNode(node);
     if (unsupported) return { fallback: unsupported };
+    let defer: Map<DeferNode, DeferPlan> | undefined;
+    if (incremental) {
+      try {
+        // Deferred blocks find their type by their path in the whole operation.
+        defer = compileDeferPlans(state.apiSchemaJs, compileOperationShape(state.apiSchemaJs, operation, fragments), node);
+      } catch (error) {
+        if (error instanceof UnsupportedOperation) return { fallback: 'unsupported' };
+        throw error;
+      }
+    }
     // Plans hold their fetch documents; shapes are about as big again as the operation's text.
     const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
     const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
-    return { compiled: { kind: operation.operation, node, shape, variableDefinitions }, bytes };
+    return { compiled: { kind: operation.operation, node, shape, variableDefinitions, defer }, bytes: defer ? 2 * bytes : bytes };
   }
 
   private async execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
@@ -276,7 +317,18 @@ export class PlanExecutingGateway implements GatewayInterface {
       state.plans.set(key, entry);
     }
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
-    const { compiled } = entry;
+    let { compiled } = entry;
+    const context = requestContext.context as SubgraphRequestContext;
+    if (compiled.shape.hasDefer && context.incremental) {
+      const incrementalKey = `${key}\ndefer`;
+      let incremental = state.plans.get(incrementalKey);
+      if (!incremental) {
+        incremental = this.compile(state, requestContext, overrides?.conditions, true);
+        state.plans.set(incrementalKey, incremental);
+      }
+      // A plan shape this executor does not deliver incrementally is served whole (still ours).
+      if ('compiled' in incremental) compiled = incremental.compiled;
+    }
     const variables = request.variables ?? {};
     if (compiled.variableDefinitions) {
       // Invalid variables: Apollo's executor answers with its errors, as it always has.
@@ -284,8 +336,7 @@ export class PlanExecutingGateway implements GatewayInterface {
       if (errors?.length) return this.runFallback('variables', requestContext);
     }
 
-    const context = requestContext.context as SubgraphRequestContext;
-    const headers = compiled.kind === 'query' && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
+    const headers = compiled.kind === 'query' && !compiled.defer && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
     if (headers === undefined) return this.runPlan(state, compiled, requestContext, variables, context);
     const shareKey = `${key}\n${documentId(requestContext.document)}\n${JSON.stringify(variables)}\n${headers}`;
     return this.shared.run(shareKey, { signal: context.signal, collector: context.subgraphResponse }, ({ signal, collector }) =>
@@ -319,16 +370,40 @@ export class PlanExecutingGateway implements GatewayInterface {
       errors: [],
       signal: context.signal,
     };
-    if (compiled.node) await executePlanNode(run, compiled.node, [], [data]);
+    let node = compiled.node;
+    let deferPlan: DeferPlan | undefined;
+    if (compiled.defer) {
+      // `@defer(if: $v)` is a Condition above the Defer node: its branch is known before anything runs.
+      node = throughConditions(node, { ...compiled.shape.variableDefaults, ...variables });
+      if (node?.kind === 'Defer') {
+        deferPlan = compiled.defer.get(node);
+        node = node.primary.node;
+      }
+    }
+    if (node) await executePlanNode(run, node, [], [data]);
     try {
       const shaped = shapeResponse(state.apiSchemaJs, compiled.shape, data, variables);
       const errors = withCompletionErrors(run.errors, shaped.errors);
+      // The deferred blocks run once the primary is merged; none when the initial payload is null.
+      if (deferPlan?.blocks.length && shaped.data && context.incremental) {
+        const channel = new IncrementalChannel();
+        startDeferredBlocks(
+          { run, apiSchema: state.apiSchemaJs, variables: { ...compiled.shape.variableDefaults, ...variables }, channel },
+          deferPlan,
+        );
+        context.incremental.subsequent = channel;
+      }
       return errors.length ? { errors, data: shaped.data } : { data: shaped.data };
     } catch (error) {
       if (!(error instanceof ShapingFailure)) throw error;
       return { errors: [new GraphQLError(error.message)] };
     }
   }
+}
+
+/** The document with every `@defer` removed (the fragments stay, delivered with the rest). */
+function withoutDefer(document: DocumentNode): DocumentNode {
+  return visit(document, { Directive: (directive) => (directive.name.value === 'defer' ? null : undefined) });
 }
 
 const documentIds = new WeakMap<object, number>();

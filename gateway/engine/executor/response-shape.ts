@@ -240,3 +240,25 @@ export function shapeResponse(
   const ok = applySelection(run, input, shape.root, data, shape.rootType);
   return { data: ok ? data : null, errors: run.errors };
 }
+
+/**
+ * Reads one deferred block out of the merged data: `selection` applied to the object at `path`
+ * (its type from `__typename` when the data has it). `data` is null when a non-null field of the
+ * block came out null (the null stops at the block, as the incremental delivery spec says).
+ */
+export function shapeSelectionAt(
+  schema: GraphQLSchema,
+  selection: SelectionShape,
+  parentType: GraphQLCompositeType,
+  input: Record<string, unknown>,
+  variables: Record<string, unknown>,
+  path: ReadonlyArray<string | number>,
+): ShapingResult {
+  const run: ShapingRun = { schema, variables, errors: [], path: [...path], invalid: false, hasErrors: false };
+  const typename = own(input, '__typename');
+  const runtime = typeof typename === 'string' ? schema.getType(typename) : undefined;
+  const type = runtime && isCompositeType(runtime) ? runtime : parentType;
+  const data: Record<string, unknown> = {};
+  const ok = applySelection(run, input, selection, data, type);
+  return { data: ok ? data : null, errors: run.errors };
+}

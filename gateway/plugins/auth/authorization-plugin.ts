@@ -7,7 +7,7 @@ import type { CallerIdentity, GatewayContext } from '../../request-context.js';
 import type { SupergraphModel } from '../../supergraph/index.js';
 import { NO_RULES, readAuthorizationRules, type AuthorizationRules, type Caller } from './authorization-rules.js';
 import { filterOperation, type FilteredOperation } from './operation-filter.js';
-import { patchResponse } from './response-patch.js';
+import { patchIncrementalItem, patchResponse } from './response-patch.js';
 
 /** Bytes of filtered operations remembered per (query, operation name, caller's rights). */
 export const DEFAULT_FILTER_CACHE_BYTES = 16 * 1024 * 1024;
@@ -126,11 +126,16 @@ export function createAuthorizationApolloPlugin(
             body: { kind: 'single', singleResult: { errors: patchResponse(undefined, applied.removed) } },
           };
         },
-        async willSendResponse({ response }) {
-          if (!applied || applied.empty || !applied.changed || response.body.kind !== 'single') return;
+        async willSendResponse({ response, contextValue }) {
+          if (!applied || applied.empty || !applied.changed) return;
+          // `@defer` payloads are written after this hook: the HTTP layer patches each of them too.
+          const { removed } = applied;
+          contextValue.incremental?.patches.push((item) => patchIncrementalItem(item, removed));
+          if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const errors = patchResponse(result.data as Record<string, unknown> | null | undefined, applied.removed);
-          response.body.singleResult = { ...result, errors: [...(result.errors ?? []), ...errors] };
+          // None when the removed fields were not in this response (not reached, or deferred to a later payload).
+          if (errors.length) response.body.singleResult = { ...result, errors: [...(result.errors ?? []), ...errors] };
         },
       };
     },

@@ -119,3 +119,29 @@ export function patchResponse(data: Json | null | undefined, removed: RemovalNod
   patchObject(data, removed, [], errors, { nulled: new Set(), applied: new Set() });
   return errors.finish();
 }
+
+/**
+ * The same for one `@defer` payload item: the removal tree is followed from the root down the item's
+ * path, through a sparse stand-in for the response above it, so only the item's own objects are
+ * patched; its errors get one UNAUTHORIZED_FIELD_OR_TYPE per removed field found there.
+ */
+export function patchIncrementalItem(
+  item: { data: Json | null; path: ReadonlyArray<string | number>; errors: GraphQLFormattedError[] },
+  removed: RemovalNode,
+): void {
+  if (!item.data) return;
+  let above: unknown = item.data;
+  for (let i = item.path.length - 1; i >= 0; i--) {
+    const key = item.path[i]!;
+    if (typeof key === 'number') {
+      const list: unknown[] = new Array(key + 1);
+      list[key] = above;
+      above = list;
+    } else {
+      above = { [key]: above };
+    }
+  }
+  const errors = new ErrorList();
+  patchValue(above, removed, [], errors);
+  item.errors.push(...errors.finish());
+}

@@ -72,6 +72,13 @@ export interface Fixture {
   refusedAtStart?: { messageIncludes: readonly string[] };
   /** Switchyard config on top of the defaults (rarely needed: the corpus runs the defaults). */
   config?: GatewayConfigInput;
+  /**
+   * Why the @defer variant of these operations (see defer-variant.ts) gets other leaf values: its
+   * plan fetches a deferred field from another subgraph, and the fixture's subgraphs disagree on
+   * purpose (a `@provides` shortcut answers differently from the owner, to show which one served).
+   * Its answer must then have the same shape — keys, lists, nulls — not the same values.
+   */
+  deferredLeavesDiffer?: string;
 }
 
 /** Identity helper for fixture files (keeps the literal typed). */

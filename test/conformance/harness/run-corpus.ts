@@ -10,6 +10,8 @@ import { mintToken, secretBytes } from '../../helpers/tokens.js';
 import { ourComparable, projectErrors, recordedComparable, referenceComparable, type HttpAnswer } from './compare.js';
 import type { Fixture, OperationCase } from './fixture.js';
 import { startCorpusSubgraphs } from './subgraph-servers.js';
+import { deferredVariant } from './defer-variant.js';
+import { postIncremental } from '../../helpers/incremental.js';
 
 const JWT_SECRET = 'conformance-corpus-jwt-secret-0123456789abcdef';
 
@@ -120,8 +122,60 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
             }
             expect(answer, label).toEqual(reference);
           }
+          await checkDeferredVariant(switchyard!.url, fixture, operation, token, ours);
         });
       }
     });
   }
+}
+
+/** Leaf values replaced by their type: what stays equal when subgraphs disagree on values. */
+function shapeOfValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shapeOfValue);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOfValue(inner)]));
+  return value === null ? null : typeof value;
+}
+
+/**
+ * The operation again with most of it under `@defer` (see deferredVariant), read as a multipart
+ * client reads it: the payloads end (`hasNext: false`), every item lands on an object the client
+ * holds, and, merged, they equal Switchyard's undeferred answer — or the recorded correct answer
+ * where the undeferred plan has a planner bug that the deferred plan does not. With errors, a null
+ * inside a deferred block stops at the block (the incremental delivery spec), so only the errors'
+ * codes are checked then.
+ */
+async function checkDeferredVariant(
+  url: string,
+  fixture: Fixture,
+  operation: OperationCase,
+  token: string | undefined,
+  whole: HttpAnswer,
+): Promise<void> {
+  const query = deferredVariant(operation.query, operation.operationName);
+  if (!query || whole.status !== 200 || whole.body.data === undefined) return;
+  const answer = await postIncremental(
+    url,
+    { query, variables: operation.variables, operationName: operation.operationName },
+    token ? { authorization: `Bearer ${token}` } : {},
+  );
+  const label = `the @defer variant:\n${query}\n${JSON.stringify(answer.payloads)}`;
+  expect(answer.status, label).toBe(200);
+  if (answer.payloads.length > 1) expect(answer.payloads.at(-1)!.hasNext, label).toBe(false);
+  expect(answer.unplaced, label).toEqual([]);
+  for (const error of answer.merged.errors) expect(error.extensions?.code, label).toBeTypeOf('string');
+  if (fixture.deferredLeavesDiffer) {
+    // Values differ on purpose, and with them the nulls and errors they cause: the shape, when none.
+    if (!whole.body.errors?.length && !answer.merged.errors.length) {
+      expect(shapeOfValue(answer.merged.data), label).toEqual(shapeOfValue(whole.body.data));
+    }
+    return;
+  }
+  if (whole.body.errors?.length) {
+    expect(answer.merged.errors.length, label).toBeGreaterThan(0);
+    return;
+  }
+  expect(answer.merged.errors, label).toEqual([]);
+  const correct = operation.engineDifference?.correct.data;
+  const acceptable = correct === undefined ? [whole.body.data] : [whole.body.data, correct];
+  expect(acceptable, label).toContainEqual(answer.merged.data);
 }
