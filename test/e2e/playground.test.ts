@@ -69,4 +69,31 @@ describe('playground in a real browser', () => {
     expect(external).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('runs a @defer query: the answer streams as multipart/mixed and the result shows the deferred fields merged', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(gateway.url);
+    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await editor.waitFor({ timeout: 15_000 });
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('{ topProducts(first: 2) { upc ... @defer(label: "later") { name reviews { rating } } } }');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().postData()?.includes('@defer') === true);
+    await page.locator('.graphiql-execute-button').click();
+    const response = await answered;
+    expect(response.status()).toBe(200);
+    expect(response.request().headers().accept).toContain('multipart/mixed');
+    expect(response.headers()['content-type']).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
+
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('"rating"');
+    const text = await result.innerText();
+    expect(text).toContain('"upc"');
+    expect(text).toContain('"name"');
+    expect(text).not.toContain('hasNext');
+    expect(problems).toEqual([]);
+  });
 });
