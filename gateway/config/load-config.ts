@@ -40,6 +40,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'PORT', path: ['server', 'port'], kind: 'number' },
   { env: 'HOST', path: ['server', 'host'], kind: 'string' },
   { env: 'SWITCHYARD_SHUTDOWN_GRACE_MS', path: ['server', 'shutdownGraceMs'], kind: 'number' },
+  { env: 'SWITCHYARD_REQUEST_TIMEOUT_MS', path: ['server', 'requestTimeoutMs'], kind: 'number' },
   { env: 'SWITCHYARD_WORKERS', path: ['server', 'workers'], kind: 'count-or-auto' },
   { env: 'SWITCHYARD_INTROSPECTION', path: ['server', 'introspection'], kind: 'boolean' },
   { env: 'SWITCHYARD_PLAYGROUND', path: ['playground', 'enabled'], kind: 'boolean' },

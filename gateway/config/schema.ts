@@ -51,6 +51,12 @@ const serverSchema = z
     inboundDedup: z.boolean().default(true),
     /** Answer the `Apollo-Query-Plan-Experimental` header with the query plan (development aid; leaks plans). */
     exposeQueryPlans: z.boolean().default(false),
+    /**
+     * A GraphQL request's deadline: one signal per request, aborted at this age, that every subgraph
+     * query fetch of the request follows (each within its own subgraph timeout too); fetches cut by it
+     * are SUBGRAPH_TIMEOUT errors at their paths, beside the data that arrived. Mutations already sent finish.
+     */
+    requestTimeoutMs: z.number().int().min(1).default(30_000),
     /** How long shutdown waits for in-flight requests before closing connections. */
     shutdownGraceMs: z.number().int().min(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
     /** Serve introspection; unless set, follows `playground.enabled` (off under NODE_ENV=production). */

@@ -2,6 +2,19 @@ import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'c
 import { GatewayErrorCode } from '../errors.js';
 import { isConnectionError, SubgraphResponseTooLargeError, SubgraphTransportClosedError } from '../subgraph-client/index.js';
 
+/** The reason a request's signal aborts when its deadline (`server.requestTimeoutMs`) passes. */
+export class RequestDeadlineError extends Error {
+  override name = 'TimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`The request's deadline (${timeoutMs} ms) passed.`);
+  }
+}
+
+/** True for the abort reason of a request whose deadline passed (the client is still waiting for the answer). */
+export function isRequestDeadline(reason: unknown): reason is RequestDeadlineError {
+  return reason instanceof RequestDeadlineError;
+}
+
 /** What went wrong talking to a subgraph, in the terms a client is told. */
 export interface SubgraphFailure {
   code: typeof GatewayErrorCode.SUBGRAPH_UNAVAILABLE | typeof GatewayErrorCode.SUBGRAPH_ERROR | typeof GatewayErrorCode.SUBGRAPH_TIMEOUT;
@@ -26,6 +39,12 @@ export function classifySubgraphFailure(subgraph: string, error: unknown): Subgr
   }
   if (error instanceof BulkheadRejectedError) {
     return { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, message: `Subgraph "${subgraph}" is unavailable (too many requests in flight).` };
+  }
+  if (error instanceof RequestDeadlineError) {
+    return {
+      code: GatewayErrorCode.SUBGRAPH_TIMEOUT,
+      message: `Subgraph "${subgraph}" had not answered when the request's deadline (${error.timeoutMs} ms) passed.`,
+    };
   }
   const name = (error as { name?: string })?.name;
   const code = (error as { code?: string })?.code;

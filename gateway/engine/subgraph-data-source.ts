@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { IncrementalDelivery } from './incremental.js';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
-import { classifySubgraphFailure, type SubgraphFailure } from './failure.js';
+import { classifySubgraphFailure, isRequestDeadline, type SubgraphFailure } from './failure.js';
 import { operationKindOf } from './operation-kind.js';
 import { moreErrorsError, readSubgraphAnswer, sanitizeError } from './subgraph-answer.js';
 import type { SubgraphResponseCollector } from './response-collector.js';
@@ -141,7 +141,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     } catch (error) {
       this.collect(context, undefined);
       const failure = classifySubgraphFailure(this.name, error);
-      if (context?.signal?.aborted) {
+      if (context?.signal?.aborted && !isRequestDeadline(context.signal.reason)) {
         // The client left; nobody reads this answer.
         this.logger.debug({ requestId: context.requestId, subgraph: this.name }, 'subgraph fetch cancelled: the client disconnected');
         return { errors: this.failureErrors(options, failure) };

@@ -236,6 +236,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
 
   handle.current = createHttpHandler({
     apollo,
+    requestTimeoutMs: config.server.requestTimeoutMs,
     formatError,
     graphqlPath: config.server.graphqlPath,
     bodyLimitBytes: config.server.bodyLimitBytes,

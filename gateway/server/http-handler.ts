@@ -7,7 +7,7 @@ import { resolveRequestId } from '../observability/index.js';
 import { ERROR_STATUS, GatewayErrorCode, type ClientErrorCode } from '../errors.js';
 import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
-import { applySubgraphResponseHeaders, createSubgraphResponseCollector } from '../engine/index.js';
+import { applySubgraphResponseHeaders, createSubgraphResponseCollector, RequestDeadlineError } from '../engine/index.js';
 import { readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
 import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
 import type { GatewayDocumentStore } from './document-store.js';
@@ -34,6 +34,8 @@ export interface HttpHandlerOptions {
   compression?: { thresholdBytes: number };
   /** CORS for the GraphQL endpoint (see cors.ts); undefined when no origin is allowed. */
   cors?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** A request's deadline (server.requestTimeoutMs): its signal aborts then, cutting the fetches still running. */
+  requestTimeoutMs: number;
   /** Apollo Server's formatError, for the errors of `@defer` payloads written after Apollo's answer. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -166,10 +168,15 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string, started: number): Promise<void> {
     const method = request.method!;
-    // A client that goes away before its answer was sent cancels its subgraph query fetches.
-    const disconnect = new AbortController();
+    // One signal per request for every subgraph query fetch it makes: aborted when the client goes
+    // away before its answer was sent, or when the request's deadline passes (then the answer still
+    // goes out, with SUBGRAPH_TIMEOUT where fetches were cut).
+    const cancel = new AbortController();
+    const deadline = setTimeout(() => cancel.abort(new RequestDeadlineError(options.requestTimeoutMs)), options.requestTimeoutMs);
+    deadline.unref();
     response.once('close', () => {
-      if (!response.writableFinished) disconnect.abort(new DOMException('The client closed the connection.', 'AbortError'));
+      clearTimeout(deadline);
+      if (!response.writableFinished) cancel.abort(new DOMException('The client closed the connection.', 'AbortError'));
     });
     const context: GatewayContext = {
       requestId,
@@ -179,7 +186,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       responseHeaders: new Map([['x-request-id', requestId]]),
       requestLog: {},
       subgraphResponse: createSubgraphResponseCollector(),
-      signal: disconnect.signal,
+      signal: cancel.signal,
     };
     let status = 200;
     const finish = () => {

@@ -1,4 +1,5 @@
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
+import { SubgraphTimeoutError } from './deadline-clock.js';
 import { SubgraphHttpError } from './http-transport.js';
 
 /** Transport error codes (node and undici) that mean the subgraph could not be reached or hung up. */
@@ -37,6 +38,7 @@ export function isRetryable(error: unknown): boolean {
 /** Counts against the subgraph's health (breaker, replica ejection): unreachable, 5xx, or too slow. */
 export function isSubgraphFault(error: unknown): boolean {
   if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError || error instanceof TaskCancelledError) return false;
+  if (error instanceof SubgraphTimeoutError) return true;
   if (error instanceof SubgraphHttpError) return error.status >= 500;
   return isConnectionError(error) || isAbort(error);
 }

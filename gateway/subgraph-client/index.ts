@@ -15,3 +15,4 @@ export {
 } from './options.js';
 export { isConnectionError, isRetryable, isSubgraphFault } from './fault-kinds.js';
 export { DEDUP_IGNORED_HEADERS } from './dedup.js';
+export { SubgraphTimeoutError } from './deadline-clock.js';

@@ -1,7 +1,8 @@
-import { bulkhead, handleWhen, retry, timeout, TimeoutStrategy, wrap, type IBackoff, type IPolicy, type IRetryBackoffContext } from 'cockatiel';
+import { bulkhead, handleWhen, retry, wrap, type IBackoff, type IPolicy, type IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from 'pino';
 import { retryDelay } from './backoff.js';
 import { createSubgraphBreaker } from './breaker.js';
+import { createDeadlineClock, SubgraphTimeoutError } from './deadline-clock.js';
 import { createInFlightDedup, dedupKey, type InFlightDedup } from './dedup.js';
 import { isRetryable, isSubgraphFault } from './fault-kinds.js';
 import { createHttpTransport, SubgraphHttpError, type HttpTransport, type SubgraphResponse } from './http-transport.js';
@@ -31,8 +32,8 @@ export interface SubgraphClient {
   /**
    * Sends one GraphQL-over-HTTP POST to the subgraph through its pool, bulkhead, breaker, timeout and —
    * for queries — retries and in-flight dedup. Resolves with the 2xx response; rejects with
-   * SubgraphHttpError, a transport error, an abort, or cockatiel's BrokenCircuitError /
-   * BulkheadRejectedError / TaskCancelledError (timeout).
+   * SubgraphHttpError, a transport error, SubgraphTimeoutError, the caller's abort reason, or
+   * cockatiel's BrokenCircuitError / BulkheadRejectedError / TaskCancelledError.
    */
   send(request: SubgraphRequest): Promise<SubgraphResponse>;
   /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
@@ -93,6 +94,7 @@ class RetryBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
 export function createSubgraphClient(options: SubgraphClientOptions): SubgraphClient {
   const { logger } = options;
   const states = new Map<string, SubgraphState>();
+  const clock = createDeadlineClock();
 
   function build(subgraph: string, routingUrl: string): SubgraphState {
     const traffic = resolveSubgraphTraffic(options.config, subgraph, routingUrl);
@@ -116,9 +118,6 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       logger,
     );
     const slots = bulkhead(traffic.bulkhead.maxConcurrent, traffic.bulkhead.maxQueue);
-    // Aggressive: the caller is answered at the deadline even if the socket takes longer to give up.
-    // No abort once the attempt returned: aborting a finished request only built a DOMException per fetch.
-    const deadline = timeout(traffic.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     const lastAttempt = traffic.retry.maxAttempts - 1;
     return {
       routingUrl,
@@ -126,8 +125,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       replicas,
       budget,
       transport,
-      queries: wrap(deadline, retries, breaker, slots) as Policy,
-      mutations: wrap(deadline, breaker, slots) as Policy,
+      queries: wrap(retries, breaker, slots) as Policy,
+      mutations: wrap(breaker, slots) as Policy,
       dedup: createInFlightDedup(),
       lastAttempt,
       lastAttemptErrors,
@@ -150,7 +149,9 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       const response = await state.transport.post(replica.url, body, headers, signal);
       state.replicas.reportSuccess(replica);
       return response;
-    } catch (error) {
+    } catch (caught) {
+      // The slot's timeout error is shared by every fetch due then: each gets its own (errors are marked below).
+      const error = caught instanceof SubgraphTimeoutError ? new SubgraphTimeoutError(caught.message) : caught;
       if (callerSignal?.aborted && error && typeof error === 'object') {
         state.cancelledByCaller.add(error);
         throw error;
@@ -195,15 +196,25 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     },
     send({ subgraph, body, headers, signal, kind = 'mutation' }) {
       const state = stateOf(subgraph);
+      // The subgraph's timeout covers the whole call (queue, attempts, backoff) through one shared signal.
+      const timeout = clock.signalAt(Date.now() + state.traffic.timeoutMs);
       if (kind !== 'query') {
-        return state.mutations.execute((context) => attempt(state, subgraph, body, headers, context.signal, Infinity));
+        return untilAborted(
+          state.mutations.execute((context) => attempt(state, subgraph, body, headers, context.signal, Infinity), timeout),
+          timeout,
+        );
       }
       const run = (runSignal: AbortSignal | undefined) => {
         state.budget.recordRequest();
-        return state.queries.execute(
-          (context: { signal: AbortSignal; attempt?: number }) =>
-            attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal),
-          runSignal,
+        // The caller's signal (client gone, request deadline) and the subgraph's timeout, whichever comes first.
+        const callSignal = runSignal ? AbortSignal.any([runSignal, timeout]) : timeout;
+        return untilAborted(
+          state.queries.execute(
+            (context: { signal: AbortSignal; attempt?: number }) =>
+              attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal),
+            callSignal,
+          ),
+          callSignal,
         );
       };
       return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run, signal) : run(signal);
@@ -213,4 +224,32 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       states.clear();
     },
   };
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it aborts: a call waiting
+ * in the bulkhead queue or a retry backoff is answered at its deadline, not when its turn comes.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason instanceof SubgraphTimeoutError ? new SubgraphTimeoutError(signal.reason.message) : signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

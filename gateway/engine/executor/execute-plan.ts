@@ -3,6 +3,7 @@ import { type FetchNode, type PlanNode, type ResponsePath } from '@apollo/query-
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_ERROR_PATHS_PER_FETCH } from '../error-paths.js';
+import { isRequestDeadline } from '../failure.js';
 import { applyRewrites, collectAtPath, deepMerge, isObject, type Json } from './data-tree.js';
 import { flatKey, flatRequiresOf, selectRepresentation, SKIP } from './entity-representations.js';
 
@@ -164,7 +165,9 @@ export async function executePlanNode(run: PlanRun, node: PlanNode, cursorPath: 
     }
     case 'Fetch':
       // The client left: nobody reads the answer (fetches in flight are aborted by the data source).
-      if (run.signal?.aborted) return;
+      // Past the request's deadline the fetch still goes to the data source, which fails it at once
+      // with SUBGRAPH_TIMEOUT at its paths: the client is waiting and is told what is missing.
+      if (run.signal?.aborted && !isRequestDeadline(run.signal.reason)) return;
       try {
         await executeFetch(run, node, cursorPath, cursor);
       } catch (error) {

@@ -57,10 +57,12 @@ export function createSharedExecutions(onShared?: () => void): SharedExecutions 
 
   function join(shared: Shared, participant: Participant): void {
     shared.remaining++;
-    participant.signal?.addEventListener(
+    const signal = participant.signal;
+    signal?.addEventListener(
       'abort',
       () => {
-        if (--shared.remaining === 0) shared.controller.abort();
+        // With the last caller's reason: past the request deadline the run still answers (timeouts at their paths).
+        if (--shared.remaining === 0) shared.controller.abort(signal.reason);
       },
       { once: true },
     );
