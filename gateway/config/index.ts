@@ -1,3 +1,3 @@
-export { loadConfig, readConfigFile, type LoadConfigOptions } from './load-config.js';
+export { CONFIG_ENV_NAMES, loadConfig, readConfigFile, type LoadConfigOptions } from './load-config.js';
 export * from './schema.js';
 export * from './limits-schema.js';

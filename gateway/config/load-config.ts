@@ -57,6 +57,9 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; kind:
   { env: 'SWITCHYARD_COST_MODE', path: ['cost', 'mode'], kind: 'string' },
 ];
 
+/** Every environment variable the config loader reads (deployment files are checked against it). */
+export const CONFIG_ENV_NAMES: readonly string[] = ENV_OVERRIDES.map((override) => override.env);
+
 function coerce(raw: string, kind: EnvKind): unknown {
   const parsed = ENV_KINDS[kind].safeParse(kind === 'count-or-auto' ? raw.trim() : raw);
   return parsed.success ? parsed.data : raw;
