@@ -128,6 +128,24 @@ const redisSchema = z
   })
   .strict();
 
+/**
+ * OpenTelemetry traces over OTLP/HTTP: off unless enabled. Standard variables apply: OTEL_SERVICE_NAME,
+ * OTEL_TRACES_SAMPLER_ARG, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT, to which
+ * the exporter appends /v1/traces), OTEL_EXPORTER_OTLP_HEADERS.
+ */
+const tracingSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The OTLP/HTTP traces URL (`…/v1/traces`); unset: from the OTEL_EXPORTER_OTLP_* variables, else http://localhost:4318/v1/traces. */
+    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    serviceName: z.string().min(1).default('switchyard'),
+    /** Share of new traces recorded, 0–1 (a caller's sampled `traceparent` is followed either way). */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** Spans are exported in batches at most this long after they end. */
+    exportDelayMs: z.number().int().min(1).default(5_000),
+  })
+  .strict();
+
 /** Prometheus metrics (prom-client) served on the gateway's port. */
 const metricsSchema = z
   .object({
@@ -144,6 +162,7 @@ export const configSchema = z
     supergraph: supergraphSchema.default(() => supergraphSchema.parse({ source: 'compose' })),
     logging: loggingSchema.default(() => loggingSchema.parse({})),
     metrics: metricsSchema.default(() => metricsSchema.parse({})),
+    tracing: tracingSchema.default(() => tracingSchema.parse({})),
     auth: authSchema.default(() => authSchema.parse({})),
     playground: playgroundSchema.default(() => playgroundSchema.parse({})),
     /** Cross-origin access from browsers; off unless origins are listed. */

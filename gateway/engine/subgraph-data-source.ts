@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { BrokenCircuitError } from 'cockatiel';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import type { IncrementalDelivery } from './incremental.js';
+import type { RequestTrace, TraceSpan } from '../observability/index.js';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
 import { classifySubgraphFailure, isRequestDeadline, type SubgraphFailure } from './failure.js';
@@ -24,6 +26,8 @@ export interface SubgraphRequestContext {
   signal?: AbortSignal;
   /** Present when the client accepts `multipart/mixed`: `@defer` is then delivered incrementally. */
   incremental?: IncrementalDelivery;
+  /** The request's OpenTelemetry trace (tracing on): each fetch is a client span below it. */
+  trace?: RequestTrace;
 }
 
 export interface SubgraphDataSourceOptions {
@@ -118,6 +122,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const started = performance.now();
     let response: GatewayGraphQLResponse;
     let deduped: DedupedRepresentations | undefined;
+    let span: TraceSpan | undefined;
     try {
       const representations = request.variables?.representations;
       // Switchyard's executor sends each representation once already (PlanFetchOptions); Apollo's does not.
@@ -131,8 +136,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
       });
       const operation = operationKindOf(options.document, request.query);
       const headers = this.headersFor(context);
+      span = context?.trace?.startSpan(`subgraph ${this.name}`, {
+        kind: 'client',
+        attributes: { 'switchyard.subgraph.name': this.name, 'graphql.operation.type': operation, 'http.request.method': 'POST' },
+      });
+      // The subgraph continues this trace from the fetch's own span (not the caller's traceparent).
+      const traceparent = span?.traceparent();
+      if (traceparent) headers.traceparent = traceparent;
       if (this.signRequest) Object.assign(headers, this.signRequest(body, headers));
-      const answer = await this.client.send({ subgraph: this.name, body, headers, signal: context?.signal, kind: operation });
+      const answer = await this.client.send({
+        subgraph: this.name,
+        body,
+        headers,
+        signal: context?.signal,
+        kind: operation,
+        onAttempt: span && ((attempt) => span!.setAttributes({ 'switchyard.subgraph.attempts': attempt + 1 })),
+      });
+      span?.setAttributes({ 'http.response.status_code': answer.status });
       const expectedEntities = deduped ? deduped.unique.length : Array.isArray(representations) ? representations.length : undefined;
       // Each caller parses its own copy: the executor mutates results, so shared (deduplicated) objects would leak.
       response = readSubgraphAnswer(answer.body, expectedEntities);
@@ -141,14 +161,30 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     } catch (error) {
       this.collect(context, undefined);
       const failure = classifySubgraphFailure(this.name, error);
+      if (span) {
+        if (failure.status) span.setAttributes({ 'http.response.status_code': failure.status });
+        if (error instanceof BrokenCircuitError) span.setAttributes({ 'switchyard.subgraph.breaker': 'open' });
+        span.fail(failure.code, failure.message);
+        span.end();
+      }
       if (context?.signal?.aborted && !isRequestDeadline(context.signal.reason)) {
         // The client left; nobody reads this answer.
-        this.logger.debug({ requestId: context.requestId, subgraph: this.name }, 'subgraph fetch cancelled: the client disconnected');
+        this.logger.debug(
+          { requestId: context.requestId, traceId: context.trace?.traceId, subgraph: this.name },
+          'subgraph fetch cancelled: the client disconnected',
+        );
         return { errors: this.failureErrors(options, failure) };
       }
-      this.logger.warn({ requestId: context?.requestId, subgraph: this.name, code: failure.code, err: error }, 'subgraph fetch failed');
+      this.logger.warn(
+        { requestId: context?.requestId, traceId: context?.trace?.traceId, subgraph: this.name, code: failure.code, err: error },
+        'subgraph fetch failed',
+      );
       this.onFetch?.(this.name, failure.code, (performance.now() - started) / 1000);
       return { errors: this.failureErrors(options, failure) };
+    }
+    if (span) {
+      if (response.errors?.length) span.fail(String(response.errors[0]?.extensions?.code ?? 'SUBGRAPH_ERROR'));
+      span.end();
     }
     if (response.errors?.length) response = { ...response, errors: this.normaliseErrors(options, response) };
     const firstCode = response.errors?.[0]?.extensions?.code;

@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayErrorCode, GatewayError } from '../errors.js';
 import type { GatewayPlugin } from '../plugins/plugin.js';
-import { createGatewayMetrics, createLogger, type Logger } from '../observability/index.js';
+import { createGatewayMetrics, createLogger, createTracing, type Logger } from '../observability/index.js';
 import { createMetricsPlugin } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
 import { PlanExecutingGateway, SubgraphDataSource, type SubgraphRequestContext } from '../engine/index.js';
@@ -25,6 +25,7 @@ import { createPlugins } from './plugins.js';
 import { createFormatError } from './format-error.js';
 import { createCorsHandler } from './cors.js';
 import { createHttpHandler } from './http-handler.js';
+import { createTracingApolloPlugin } from './tracing-plugin.js';
 import { createGatewayHttpServer } from './http-server.js';
 import { createDocumentStore } from './document-store.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
@@ -206,6 +207,14 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   });
 
   const formatError = createFormatError(logger);
+  const tracing = config.tracing.enabled
+    ? createTracing({
+        endpoint: config.tracing.endpoint,
+        serviceName: config.tracing.serviceName,
+        sampleRatio: config.tracing.sampleRatio,
+        exportDelayMs: config.tracing.exportDelayMs,
+      })
+    : undefined;
   const validationRules = [createMaxDepthRule(config.limits.maxDepth)];
   const documentStore = createDocumentStore(config.caches.documentBytes, { introspection: config.server.introspection, validationRules });
   const apollo = new ApolloServer<GatewayContext>({
@@ -227,6 +236,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.server.shutdownGraceMs }),
       createRequestPipelineApolloPlugin(),
+      createTracingApolloPlugin(),
       { serverWillStart: async () => ({ schemaDidLoadOrUpdate: ({ apiSchema }) => documentStore.useSchema(apiSchema) }) },
       ApolloServerPluginLandingPageDisabled(),
       ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? []),
@@ -236,6 +246,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
 
   handle.current = createHttpHandler({
     apollo,
+    tracing,
     requestTimeoutMs: config.server.requestTimeoutMs,
     formatError,
     graphqlPath: config.server.graphqlPath,
@@ -285,6 +296,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));
       for (const plugin of plugins) await plugin.stop?.();
       await configured.close?.();
+      // Spans still buffered go out before the process ends.
+      await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'exporting the last traces failed'));
       // Subgraph fetches still running past the grace period are aborted, not awaited.
       await subgraphClient.close(Math.max(0, graceEnds - Date.now()));
     },

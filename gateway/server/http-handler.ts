@@ -3,7 +3,7 @@ import compression from 'compression';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { resolveRequestId } from '../observability/index.js';
+import { resolveRequestId, type Tracing } from '../observability/index.js';
 import { ERROR_STATUS, GatewayErrorCode, type ClientErrorCode } from '../errors.js';
 import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
@@ -34,6 +34,8 @@ export interface HttpHandlerOptions {
   compression?: { thresholdBytes: number };
   /** CORS for the GraphQL endpoint (see cors.ts); undefined when no origin is allowed. */
   cors?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** OpenTelemetry traces (tracing.enabled): a server span per GraphQL request. */
+  tracing?: Tracing;
   /** A request's deadline (server.requestTimeoutMs): its signal aborts then, cutting the fetches still running. */
   requestTimeoutMs: number;
   /** Apollo Server's formatError, for the errors of `@defer` payloads written after Apollo's answer. */
@@ -174,13 +176,22 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     const cancel = new AbortController();
     const deadline = setTimeout(() => cancel.abort(new RequestDeadlineError(options.requestTimeoutMs)), options.requestTimeoutMs);
     deadline.unref();
+    const trace = options.tracing?.startRequest(method, url.pathname, request.headers);
     response.once('close', () => {
       clearTimeout(deadline);
       if (!response.writableFinished) cancel.abort(new DOMException('The client closed the connection.', 'AbortError'));
+      if (trace) {
+        trace.server.setAttributes({ 'http.response.status_code': response.statusCode });
+        if (!response.writableFinished) trace.server.fail('CLIENT_CLOSED_REQUEST', 'The client closed the connection.');
+        else if (response.statusCode >= 500) trace.server.fail(String(response.statusCode));
+        trace.server.end();
+      }
     });
     const context: GatewayContext = {
       requestId,
-      logger: logger.child({ requestId }),
+      // The trace id on every line this request logs.
+      logger: logger.child(trace ? { requestId, traceId: trace.traceId } : { requestId }),
+      trace,
       incoming: { method, headers: request.headers, remoteAddress: request.socket.remoteAddress },
       subgraphHeaders: { 'x-request-id': requestId },
       responseHeaders: new Map([['x-request-id', requestId]]),
@@ -246,10 +257,16 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
     }
     if (read.kind === 'graphql' && read.params.query !== undefined) {
       const query = read.params.query;
+      // Parsed (token-bounded) and, with the document store, validated here: Apollo then skips both.
+      const parseSpan = trace?.startSpan('graphql.parse', { attributes: { 'switchyard.validated': options.documentStore !== undefined } });
       const limited = options.operationLimits.check(
         query,
         options.documentStore && ((document) => options.documentStore!.prevalidate(query, document)),
       );
+      if (parseSpan) {
+        if (limited) parseSpan.fail(limited.code, limited.message);
+        parseSpan.end();
+      }
       if (limited) {
         const parseFailed = limited.code === 'GRAPHQL_PARSE_FAILED';
         return refuse(

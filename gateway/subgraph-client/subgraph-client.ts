@@ -26,6 +26,8 @@ export interface SubgraphRequest {
   signal?: AbortSignal;
   /** Default `mutation`: unknown means "do not repeat, do not share, do not abort". */
   kind?: OperationKind;
+  /** Told before each attempt this request makes (0 first; a shared in-flight call reports to its first caller). */
+  onAttempt?(attempt: number): void;
 }
 
 export interface SubgraphClient {
@@ -194,13 +196,16 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         state.transport.close().catch((error: unknown) => logger.warn({ err: error, subgraph }, 'closing removed subgraph pools failed'));
       }
     },
-    send({ subgraph, body, headers, signal, kind = 'mutation' }) {
+    send({ subgraph, body, headers, signal, kind = 'mutation', onAttempt }) {
       const state = stateOf(subgraph);
       // The subgraph's timeout covers the whole call (queue, attempts, backoff) through one shared signal.
       const timeout = clock.signalAt(Date.now() + state.traffic.timeoutMs);
       if (kind !== 'query') {
         return untilAborted(
-          state.mutations.execute((context) => attempt(state, subgraph, body, headers, context.signal, Infinity), timeout),
+          state.mutations.execute((context) => {
+            onAttempt?.(0);
+            return attempt(state, subgraph, body, headers, context.signal, Infinity);
+          }, timeout),
           timeout,
         );
       }
@@ -209,11 +214,10 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         // The caller's signal (client gone, request deadline) and the subgraph's timeout, whichever comes first.
         const callSignal = runSignal ? AbortSignal.any([runSignal, timeout]) : timeout;
         return untilAborted(
-          state.queries.execute(
-            (context: { signal: AbortSignal; attempt?: number }) =>
-              attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal),
-            callSignal,
-          ),
+          state.queries.execute((context: { signal: AbortSignal; attempt?: number }) => {
+            onAttempt?.(context.attempt ?? 0);
+            return attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal);
+          }, callSignal),
           callSignal,
         );
       };

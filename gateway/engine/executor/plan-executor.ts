@@ -311,14 +311,19 @@ export class PlanExecutingGateway implements GatewayInterface {
     const overrides = this.resolveOverrides(state);
     let key = request.operationName ? `${requestContext.queryHash}\n${request.operationName}` : requestContext.queryHash;
     if (overrides) key += `\n${overrides.bits}`;
+    const context = requestContext.context as SubgraphRequestContext;
     let entry = state.plans.get(key);
+    const planSpan = context.trace?.startSpan('graphql.plan', { attributes: { 'switchyard.plan.cache': entry ? 'hit' : 'miss' } });
     if (!entry) {
       entry = this.compile(state, requestContext, overrides?.conditions);
       state.plans.set(key, entry);
     }
+    if (planSpan) {
+      planSpan.setAttributes({ 'switchyard.executor': 'fallback' in entry ? `apollo (${entry.fallback})` : 'switchyard' });
+      planSpan.end();
+    }
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
     let { compiled } = entry;
-    const context = requestContext.context as SubgraphRequestContext;
     if (compiled.shape.hasDefer && context.incremental) {
       const incrementalKey = `${key}\ndefer`;
       let incremental = state.plans.get(incrementalKey);
