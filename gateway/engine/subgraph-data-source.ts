@@ -1,9 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { BrokenCircuitError } from 'cockatiel';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayExecutionResult, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import type { IncrementalDelivery } from './incremental.js';
+import type { FormattedExecutionResult } from 'graphql-ws';
+import { subscribeToSubgraph } from './subgraph-subscription.js';
 import type { RequestTrace, TraceSpan } from '../observability/index.js';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
 import { failedFetchPaths, MAX_ERROR_PATHS_PER_FETCH, type ResponsePath } from './error-paths.js';
@@ -28,6 +30,8 @@ export interface SubgraphRequestContext {
   incremental?: IncrementalDelivery;
   /** The request's OpenTelemetry trace (tracing on): each fetch is a client span below it. */
   trace?: RequestTrace;
+  /** Present for a subscription taken over WebSocket: the executor puts its event stream here. */
+  subscription?: { stream?: AsyncIterableIterator<GatewayExecutionResult> };
 }
 
 export interface SubgraphDataSourceOptions {
@@ -94,6 +98,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const fixed = context?.subgraphHeaders;
     if (fixed) for (const name in fixed) headers[name] = fixed[name];
     return headers;
+  }
+
+  /**
+   * Subscribes to this subgraph over GraphQL over WebSocket with the headers a query fetch of this
+   * request would carry (the upgrade is signed over an empty body).
+   */
+  subscribe(
+    payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+    context: SubgraphRequestContext,
+  ): AsyncIterableIterator<FormattedExecutionResult<Record<string, unknown>, unknown>> {
+    const headers = this.headersFor(context);
+    delete headers['content-type'];
+    if (this.signRequest) Object.assign(headers, this.signRequest('', headers));
+    return subscribeToSubgraph(this.url!, headers, payload, context.signal);
   }
 
   private collect(context: SubgraphRequestContext | undefined, response: SubgraphResponse | undefined): void {

@@ -41,7 +41,7 @@ export function createRequestPipelineApolloPlugin(): ApolloServerPlugin<GatewayC
                   : 'The document contains no operation to run.',
             );
           }
-          if (operation.operation === 'subscription') {
+          if (operation.operation === 'subscription' && !contextValue.subscription) {
             throw schema.getSubscriptionType()
               ? createClientError(GatewayErrorCode.UNSUPPORTED_OPERATION, 'Subscriptions are not served over plain HTTP requests.')
               : createClientError('GRAPHQL_VALIDATION_FAILED', 'The schema has no subscription type.');

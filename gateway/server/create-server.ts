@@ -26,6 +26,7 @@ import { createFormatError } from './format-error.js';
 import { createCorsHandler } from './cors.js';
 import { createHttpHandler } from './http-handler.js';
 import { createTracingApolloPlugin } from './tracing-plugin.js';
+import { attachSubscriptionServer } from './subscriptions-ws.js';
 import { createGatewayHttpServer } from './http-server.js';
 import { createDocumentStore } from './document-store.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
@@ -244,6 +245,23 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logger: logger.child({ component: 'apollo' }),
   });
 
+  const operationLimits = createOperationLimiter(config.limits);
+  // Subscriptions need Switchyard's executor (Apollo's refuses them).
+  const subscriptionServer =
+    config.server.executor === 'apollo'
+      ? undefined
+      : attachSubscriptionServer({
+          httpServer,
+          path: config.server.graphqlPath,
+          apollo,
+          logger: logger.child({ component: 'subscriptions' }),
+          plugins,
+          formatError,
+          operationLimits,
+          documentStore,
+          maxMessageBytes: config.server.bodyLimitBytes,
+        });
+
   handle.current = createHttpHandler({
     apollo,
     tracing,
@@ -254,7 +272,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logger,
     logRequests: config.logging.requests,
     plugins,
-    operationLimits: createOperationLimiter(config.limits),
+    operationLimits,
     documentStore,
     cors: createCorsHandler(config.cors),
     compression: config.server.compression.enabled ? config.server.compression : undefined,
@@ -290,6 +308,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     async stop() {
       ready = false;
       stopping = true;
+      // Sockets are closed first (1001): the HTTP server's close would wait for them.
+      await subscriptionServer?.dispose().catch((error: unknown) => logger.warn({ err: error }, 'closing subscription sockets failed'));
       const graceEnds = Date.now() + config.server.shutdownGraceMs;
       // Apollo's drain plugin stops accepting, lets in-flight requests finish within the grace, then
       // closes the connections left.

@@ -5,17 +5,26 @@ import type { Review, ReviewRepository } from './data.js';
 import type { ReviewsLoaders } from './loaders.js';
 import { DEFAULT_PAGE_SIZE } from './page-size.js';
 import { validateAddReviewInput, type AddReviewInput } from './validation.js';
+import { createReviewFeed, type ReviewFeed } from './review-feed.js';
 
 type PageArgs = { first?: number | null };
 
-export function createReviewsResolvers(repository: ReviewRepository): SubgraphResolvers<ReviewsLoaders> {
+export function createReviewsResolvers(repository: ReviewRepository, added: ReviewFeed = createReviewFeed()): SubgraphResolvers<ReviewsLoaders> {
   return {
+    Subscription: {
+      reviewAdded: {
+        subscribe: (_root: unknown, { productUpc }: { productUpc?: string | null }) => added.listen(productUpc ?? undefined),
+        resolve: (review: Review) => review,
+      },
+    },
     Mutation: {
       addReview: (_root, { input }: { input: AddReviewInput }, { identity }) => {
         if (identity?.userId === undefined) throw unauthenticated('addReview requires a signed-in user; send x-user-id.');
         const error = validateAddReviewInput(input);
         if (error) throw error;
-        return repository.insert({ ...input, authorId: identity.userId });
+        const review = repository.insert({ ...input, authorId: identity.userId });
+        added.publish(review);
+        return review;
       },
     },
     Review: {

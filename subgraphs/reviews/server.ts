@@ -5,6 +5,7 @@ import { createReviewRepository, type ReviewRepository } from './data.js';
 import { createReviewsLoaders } from './loaders.js';
 import { DEFAULT_PAGE_SIZE } from './page-size.js';
 import { createReviewsResolvers } from './resolvers.js';
+import { createReviewFeed, type ReviewFeed } from './review-feed.js';
 
 export interface ReviewsSubgraphOptions {
   faults?: SubgraphFaults;
@@ -14,6 +15,8 @@ export interface ReviewsSubgraphOptions {
 
 export interface ReviewsSubgraph extends SubgraphServer {
   repository: ReviewRepository;
+  /** What `Subscription.reviewAdded` listens to (addReview publishes). */
+  feed: ReviewFeed;
 }
 
 export const REVIEWS_TYPE_DEFS = loadTypeDefs(new URL('./schema.graphql', import.meta.url), {
@@ -23,12 +26,13 @@ export const REVIEWS_TYPE_DEFS = loadTypeDefs(new URL('./schema.graphql', import
 
 export function createReviewsSubgraph(options: ReviewsSubgraphOptions = {}): ReviewsSubgraph {
   const repository = options.repository ?? createReviewRepository();
+  const feed = createReviewFeed();
   const server = createSubgraphServer({
     name: 'reviews',
     typeDefs: REVIEWS_TYPE_DEFS,
-    resolvers: createReviewsResolvers(repository),
+    resolvers: createReviewsResolvers(repository, feed),
     createLoaders: createReviewsLoaders(repository),
     faults: options.faults,
   });
-  return { ...server, repository };
+  return { ...server, repository, feed };
 }

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
+import { WebSocketServer } from 'ws';
 import { createGraphQLHandler } from './graphql-handler.js';
 import { readIdentity, readRequestId } from './identity.js';
 import { checkSignature } from './signature.js';
@@ -89,7 +91,8 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
     const memo = memoizeResponses > 0 ? new LRUCache<string, MemoizedAnswer>({ max: memoizeResponses }) : undefined;
     let faults: SubgraphFaults = { ...options.faults };
     let flakyFailures = 0;
-    const stats: SubgraphStats = { requests: 0, abandoned: 0, requestLog: [] };
+    const stats: SubgraphStats = { requests: 0, abandoned: 0, requestLog: [], subscriptions: 0 };
+    const activeBySocket = new WeakMap<object, Set<string>>();
 
     function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string | string[]> = {}) {
       res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
@@ -172,6 +175,37 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
     });
     // Outlive typical client pool idle timeouts so clients do not reuse a socket the server is closing.
     server.keepAliveTimeout = 65_000;
+    // Subscriptions: GraphQL over WebSocket (graphql-transport-ws) on the same path. With a signing
+    // secret the upgrade request must be signed like any request (over an empty body).
+    const sockets = new WebSocketServer({
+      server,
+      path: GRAPHQL_PATH,
+      verifyClient: ({ req }: { req: IncomingMessage }) => signingSecret === undefined || !checkSignature(req.headers, '', signingSecret),
+    });
+    const subscriptions = useServer(
+      {
+        schema,
+        context: (ctx): SubgraphContext<L> => ({
+          loaders: createLoaders(),
+          identity: readIdentity(ctx.extra.request.headers),
+          requestId: readRequestId(ctx.extra.request.headers),
+        }),
+        onSubscribe(ctx, id) {
+          let active = activeBySocket.get(ctx.extra.socket);
+          if (!active) activeBySocket.set(ctx.extra.socket, (active = new Set()));
+          active.add(id);
+          stats.subscriptions++;
+        },
+        onComplete(ctx, id) {
+          if (activeBySocket.get(ctx.extra.socket)?.delete(id)) stats.subscriptions--;
+        },
+        onClose(ctx) {
+          stats.subscriptions -= activeBySocket.get(ctx.extra.socket)?.size ?? 0;
+          activeBySocket.delete(ctx.extra.socket);
+        },
+      },
+      sockets,
+    );
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -181,6 +215,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       });
     });
     const boundPort = (server.address() as AddressInfo).port;
+    let closed = false;
 
     return {
       name,
@@ -196,8 +231,12 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
         stats.abandoned = 0;
         stats.requestLog.length = 0;
       },
-      close() {
-        return new Promise<void>((resolve, reject) => {
+      async close() {
+        // Idempotent: a test may close one subgraph, then all of them.
+        if (closed) return;
+        closed = true;
+        await subscriptions.dispose();
+        await new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();
         });

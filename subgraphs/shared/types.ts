@@ -61,6 +61,8 @@ export interface SubgraphStats {
   abandoned: number;
   /** The last `requestLogLimit` requests (see ListenOptions), oldest first; empty when that is 0. */
   requestLog: SubgraphRequestLogEntry[];
+  /** Subscriptions running now over WebSocket (an ended one, by the client or the socket, is not counted). */
+  subscriptions: number;
 }
 
 export interface RunningSubgraph {

@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
+import { startCompiledGateway } from '../helpers/gateway-process.js';
 import { createComposedSupergraphSource } from '../../gateway/supergraph/index.js';
 import { writeSupergraphYaml } from '../helpers/gateway.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,25 +54,11 @@ describe('npm run build: the gateway compiled to dist/, served by node without t
       const supergraphPath = join(folder, 'supergraph.graphql');
       writeFileSync(supergraphPath, supergraphSdl);
       const started = performance.now();
-      const child = spawn(process.execPath, [join(DIST, 'cli', 'main.js'), '--supergraph', supergraphPath, '--port', '0', '--host', '127.0.0.1'], {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'production', SWITCHYARD_JWT_SECRET: 'build-test-secret-0123456789abcdef0123456789' },
-        stdio: ['ignore', 'ignore', 'pipe'],
+      const gateway = await startCompiledGateway(REPO_ROOT, join(DIST, 'cli', 'main.js'), supergraphPath, {
+        SWITCHYARD_JWT_SECRET: 'build-test-secret-0123456789abcdef0123456789',
       });
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      closeStack.push(async () => {
-        child.kill('SIGTERM');
-        await exited;
-      });
-      const url = await new Promise<string>((resolve, reject) => {
-        let stderr = '';
-        child.stderr.on('data', (chunk) => {
-          stderr += chunk;
-          const match = /Switchyard gateway: (http:\/\/\S+)/.exec(stderr);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-      });
+      closeStack.push(gateway.stop);
+      const url = gateway.url;
       console.log(`node dist/gateway/cli/main.js ready in ${Math.round(performance.now() - started)} ms`);
       const { body } = await postGraphQL(url, '{ topProducts(first: 2) { upc name inStock reviews { author { username } } } }');
       expect(body.errors).toBeUndefined();

@@ -13,28 +13,34 @@ const isListening = (port: number) =>
     () => false,
   );
 
+/** `gateway/cli/dev.ts` (what `npm start` runs) from `cwd`, every port free and chosen here. */
+async function startDev(cwd: string) {
+  const ports = {
+    gateway: await freePort(),
+    accounts: await freePort(),
+    products: await freePort(),
+    inventory: await freePort(),
+    reviews: await freePort(),
+  };
+  const env: Record<string, string> = { ...process.env, PORT: String(ports.gateway), HOST: '127.0.0.1' } as Record<string, string>;
+  for (const name of ['accounts', 'products', 'inventory', 'reviews'] as const) {
+    env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+    env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
+  }
+  const child = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/cli/dev.ts'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { ports, child, output: () => output, exited };
+}
+
 // Two tsx processes compile and import Apollo cold; on a busy 2-core CI host that takes a while.
 describe('npm start', () => {
   it('runs the four subgraphs and the gateway together, and one SIGINT stops them all', async () => {
-    const ports = {
-      gateway: await freePort(),
-      accounts: await freePort(),
-      products: await freePort(),
-      inventory: await freePort(),
-      reviews: await freePort(),
-    };
-    const env: Record<string, string> = { ...process.env, PORT: String(ports.gateway), HOST: '127.0.0.1' } as Record<string, string>;
-    for (const name of ['accounts', 'products', 'inventory', 'reviews'] as const) {
-      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
-      env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
-    }
-    const child = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/cli/dev.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { ports, child, output: read, exited } = await startDev(REPO_ROOT);
     try {
-      await waitFor(() => output.includes(`http://127.0.0.1:${ports.gateway}/graphql`), 60_000, 'the gateway URL to be printed');
+      await waitFor(() => read().includes(`http://127.0.0.1:${ports.gateway}/graphql`), 60_000, 'the gateway URL to be printed');
       await waitFor(() => isListening(ports.reviews), 10_000, 'the subgraphs to listen');
       const { body } = await postGraphQL(
         `http://127.0.0.1:${ports.gateway}/graphql`,
@@ -62,26 +68,10 @@ describe('npm start', () => {
       cpSync(join(REPO_ROOT, entry), join(workspace, entry), { recursive: true });
     }
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(workspace, 'node_modules'), 'dir');
-    const ports = {
-      gateway: await freePort(),
-      accounts: await freePort(),
-      products: await freePort(),
-      inventory: await freePort(),
-      reviews: await freePort(),
-    };
-    const env: Record<string, string> = { ...process.env, PORT: String(ports.gateway), HOST: '127.0.0.1' } as Record<string, string>;
-    for (const name of ['accounts', 'products', 'inventory', 'reviews'] as const) {
-      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
-      env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
-    }
-    const child = spawn(process.execPath, [...NODE_TS_ARGS, 'gateway/cli/dev.ts'], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { ports, child, output: read, exited } = await startDev(workspace);
     const url = `http://127.0.0.1:${ports.gateway}/graphql`;
     try {
-      await waitFor(() => output.includes(url), 60_000, 'the gateway URL to be printed');
+      await waitFor(() => read().includes(url), 60_000, 'the gateway URL to be printed');
       await waitFor(() => isListening(ports.reviews), 10_000, 'the subgraphs to listen');
       const before = await postGraphQL(url, '{ topProducts(first: 1) { reviews { body shout } } }');
       expect(before.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -113,7 +103,7 @@ describe('npm start', () => {
       );
       const review = answer!.body.data!.topProducts[0].reviews[0];
       expect(review.shout).toBe(review.body.toUpperCase());
-      expect(output).toContain('subgraphs/reviews/');
+      expect(read()).toContain('subgraphs/reviews/');
     } finally {
       child.kill('SIGINT');
       await exited;

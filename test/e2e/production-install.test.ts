@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createComposedSupergraphSource } from '../../gateway/supergraph/index.js';
 import { REPO_ROOT, writeSupergraphYaml } from '../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
+import { startCompiledGateway } from '../helpers/gateway-process.js';
 
 /**
  * What an operator does: a clean folder with the package and its lockfile, `npm ci --omit=dev`
@@ -44,29 +45,11 @@ describe('npm ci --omit=dev and the build serve the example graph', () => {
       closeStack.push(subgraphs.close);
       const { supergraphSdl } = await createComposedSupergraphSource({ configPath: writeSupergraphYaml(subgraphs.urls, folder), env: {} }).load();
       writeFileSync(join(folder, 'supergraph.graphql'), supergraphSdl);
-      const child = spawn(
-        process.execPath,
-        ['dist/gateway/cli/main.js', '--supergraph', 'supergraph.graphql', '--port', '0', '--host', '127.0.0.1'],
-        {
-          cwd: folder,
-          env: { PATH: process.env.PATH, NODE_ENV: 'production', SWITCHYARD_JWT_SECRET: 'prod-install-test-secret-0123456789abcdef' },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      closeStack.push(async () => {
-        child.kill('SIGTERM');
-        await exited;
+      const gateway = await startCompiledGateway(folder, 'dist/gateway/cli/main.js', 'supergraph.graphql', {
+        SWITCHYARD_JWT_SECRET: 'prod-install-test-secret-0123456789abcdef',
       });
-      const url = await new Promise<string>((resolve, reject) => {
-        let stderr = '';
-        child.stderr.on('data', (chunk) => {
-          stderr += chunk;
-          const match = /Switchyard gateway: (http:\/\/\S+)/.exec(stderr);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-      });
+      closeStack.push(gateway.stop);
+      const url = gateway.url;
       const { body } = await postGraphQL(url, '{ topProducts(first: 2) { upc name inStock reviews { author { username } } } }');
       expect(body.errors).toBeUndefined();
       expect(body.data!.topProducts).toHaveLength(2);

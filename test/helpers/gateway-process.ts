@@ -38,3 +38,41 @@ export function spawnGatewayProcess(args: readonly string[], env: Record<string,
     },
   };
 }
+
+/**
+ * Starts the compiled gateway (`node dist/gateway/cli/main.js`, no tsx) from `cwd` on a precomposed
+ * supergraph, port 0, and resolves with its URL once it printed its banner; `stop()` sends SIGTERM
+ * and waits for the exit.
+ */
+export async function startCompiledGateway(
+  cwd: string,
+  mainScript: string,
+  supergraphPath: string,
+  env: Record<string, string>,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [mainScript, '--supergraph', supergraphPath, '--port', '0', '--host', '127.0.0.1'], {
+    cwd,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      child.stderr!.on('data', (chunk) => {
+        stderr += chunk;
+        const match = /Switchyard gateway: (http:\/\/\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+    });
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

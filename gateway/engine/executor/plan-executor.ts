@@ -1,6 +1,6 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type DeferNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import { QueryPlanner, type DeferNode, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayExecutor,
@@ -28,8 +28,8 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { SubgraphRequestContext } from '../subgraph-data-source.js';
-import { isPrefix } from './data-tree.js';
+import { SubgraphDataSource, type SubgraphRequestContext } from '../subgraph-data-source.js';
+import { deepMerge, isPrefix, type Json } from './data-tree.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
 import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
@@ -67,7 +67,8 @@ export interface PlanExecutingGatewayOptions {
 
 interface CompiledOperation {
   kind: OperationTypeNode;
-  node: PlanNode | undefined;
+  /** A SubscriptionNode only for subscriptions (its primary fetch is the subgraph subscription). */
+  node: PlanNode | SubscriptionNode | undefined;
   shape: OperationShape;
   /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
   variableDefinitions: readonly VariableDefinitionNode[] | undefined;
@@ -261,7 +262,6 @@ export class PlanExecutingGateway implements GatewayInterface {
       }
     }
     if (!operation) return { fallback: 'unplannable' };
-    if (operation.operation === 'subscription') return { fallback: 'subscription' };
     let shape: OperationShape;
     try {
       shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
@@ -281,15 +281,15 @@ export class PlanExecutingGateway implements GatewayInterface {
       // Apollo's executor reports the problem as it always has.
       return { fallback: 'unplannable' };
     }
-    if (plan.node?.kind === 'Subscription') return { fallback: 'subscription' };
-    const node = plan.node as PlanNode | undefined;
-    const unsupported = unsupportedNode(node);
+    const node = plan.node as PlanNode | SubscriptionNode | undefined;
+    if (operation.operation === 'subscription' && node?.kind !== 'Subscription') return { fallback: 'subscription' };
+    const unsupported = node?.kind === 'Subscription' ? (unsupportedNode(node.primary) ?? unsupportedNode(node.rest)) : unsupportedNode(node);
     if (unsupported) return { fallback: unsupported };
     let defer: Map<DeferNode, DeferPlan> | undefined;
     if (incremental) {
       try {
         // Deferred blocks find their type by their path in the whole operation.
-        defer = compileDeferPlans(state.apiSchemaJs, compileOperationShape(state.apiSchemaJs, operation, fragments), node);
+        defer = compileDeferPlans(state.apiSchemaJs, compileOperationShape(state.apiSchemaJs, operation, fragments), node as PlanNode | undefined);
       } catch (error) {
         if (error instanceof UnsupportedOperation) return { fallback: 'unsupported' };
         throw error;
@@ -341,6 +341,12 @@ export class PlanExecutingGateway implements GatewayInterface {
       if (errors?.length) return this.runFallback('variables', requestContext);
     }
 
+    if (compiled.kind === 'subscription') {
+      // Only a WebSocket (or SSE) transport reads a stream; plain HTTP refused it before planning.
+      if (!context.subscription) return this.runFallback('subscription', requestContext);
+      context.subscription.stream = this.subscriptionEvents(state, compiled, requestContext, variables, context);
+      return { data: {} };
+    }
     const headers = compiled.kind === 'query' && !compiled.defer && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
     if (headers === undefined) return this.runPlan(state, compiled, requestContext, variables, context);
     const shareKey = `${key}\n${documentId(requestContext.document)}\n${JSON.stringify(variables)}\n${headers}`;
@@ -356,15 +362,77 @@ export class PlanExecutingGateway implements GatewayInterface {
     );
   }
 
-  private async runPlan(
+  /**
+   * The events of a subscription: the plan's primary fetch is the subgraph subscription; for each
+   * event the rest of the plan runs on its data (entity fetches to other subgraphs, with the subgraph
+   * client's policies), then the compiled shape reads the client's answer out of it.
+   */
+  private async *subscriptionEvents(
     state: SupergraphState,
     compiled: CompiledOperation,
     requestContext: GatewayGraphQLRequestContext,
     variables: Record<string, unknown>,
     context: SubgraphRequestContext,
-  ): Promise<GatewayExecutionResult> {
-    const data: Record<string, unknown> = {};
-    const run: PlanRun = {
+  ): AsyncGenerator<GatewayExecutionResult> {
+    const node = compiled.node as SubscriptionNode;
+    const primary = node.primary;
+    const dataSource = this.options.dataSource(primary.serviceName);
+    if (!(dataSource instanceof SubgraphDataSource)) {
+      yield { errors: [streamEnded(primary.serviceName, new Error('no data source'))] };
+      return;
+    }
+    const fetchVariables: Record<string, unknown> = {};
+    for (const name of primary.variableUsages ?? [])
+      if (Object.prototype.hasOwnProperty.call(variables, name)) fetchVariables[name] = variables[name];
+    const source = dataSource.subscribe({ query: primary.operation, variables: fetchVariables, operationName: primary.operationName }, context);
+    try {
+      for (;;) {
+        let step: IteratorResult<{
+          data?: Record<string, unknown> | null;
+          errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+        }>;
+        try {
+          step = await source.next();
+        } catch (error) {
+          yield { errors: [streamEnded(primary.serviceName, error)] };
+          return;
+        }
+        if (step.done) return;
+        const data: Record<string, unknown> = {};
+        if (step.value.data) deepMerge(data, step.value.data as Json);
+        const run = this.newRun(state, compiled, requestContext, variables, context, data);
+        for (const error of step.value.errors ?? []) {
+          const code = error.extensions?.code;
+          run.errors.push(
+            new GraphQLError(error.message, {
+              path: error.path,
+              extensions: {
+                ...error.extensions,
+                code: code === undefined || code === 'INTERNAL_SERVER_ERROR' ? 'SUBGRAPH_ERROR' : code,
+                subgraph: primary.serviceName,
+              },
+            }),
+          );
+        }
+        if (node.rest) await executePlanNode(run, node.rest, [], [data]);
+        const shaped = shapeResponse(state.apiSchemaJs, compiled.shape, data, variables);
+        const errors = withCompletionErrors(run.errors, shaped.errors);
+        yield errors.length ? { data: shaped.data, errors } : { data: shaped.data };
+      }
+    } finally {
+      await source.return?.();
+    }
+  }
+
+  private newRun(
+    state: SupergraphState,
+    compiled: CompiledOperation,
+    requestContext: GatewayGraphQLRequestContext,
+    variables: Record<string, unknown>,
+    context: SubgraphRequestContext,
+    data: Record<string, unknown>,
+  ): PlanRun {
+    return {
       requestContext,
       context,
       variables,
@@ -375,7 +443,19 @@ export class PlanExecutingGateway implements GatewayInterface {
       errors: [],
       signal: context.signal,
     };
-    let node = compiled.node;
+  }
+
+  private async runPlan(
+    state: SupergraphState,
+    compiled: CompiledOperation,
+    requestContext: GatewayGraphQLRequestContext,
+    variables: Record<string, unknown>,
+    context: SubgraphRequestContext,
+  ): Promise<GatewayExecutionResult> {
+    const data: Record<string, unknown> = {};
+    const run = this.newRun(state, compiled, requestContext, variables, context, data);
+    // Subscriptions never get here (subscriptionEvents runs them).
+    let node = compiled.node as PlanNode | undefined;
     let deferPlan: DeferPlan | undefined;
     if (compiled.defer) {
       // `@defer(if: $v)` is a Condition above the Defer node: its branch is known before anything runs.
@@ -409,6 +489,14 @@ export class PlanExecutingGateway implements GatewayInterface {
 /** The document with every `@defer` removed (the fragments stay, delivered with the rest). */
 function withoutDefer(document: DocumentNode): DocumentNode {
   return visit(document, { Directive: (directive) => (directive.name.value === 'defer' ? null : undefined) });
+}
+
+/** A subgraph subscription that failed or closed, as the client is told (then the stream completes). */
+function streamEnded(serviceName: string, error: unknown): GraphQLError {
+  const reason = error instanceof Error ? '' : ` (close code ${String((error as { code?: unknown })?.code ?? 'unknown')})`;
+  return new GraphQLError(`The subscription to subgraph "${serviceName}" ended${reason}; subscribe again.`, {
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: serviceName },
+  });
 }
 
 const documentIds = new WeakMap<object, number>();

@@ -1,0 +1,207 @@
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
+import { GraphQLError, Kind, OperationTypeNode, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createSubgraphResponseCollector } from '../engine/index.js';
+import type { GatewayPlugin } from '../plugins/plugin.js';
+import type { GatewayContext } from '../request-context.js';
+import type { GatewayDocumentStore } from './document-store.js';
+import type { OperationLimiter } from './operation-limits.js';
+
+/**
+ * Subscriptions over GraphQL over WebSocket (graphql-transport-ws, the `graphql-ws` library) on the
+ * GraphQL path. Credentials come in `connection_init` (`authorization`, `x-api-key`, or a `headers`
+ * object) and are checked by the same context plugins as an HTTP request — at connect (a refused
+ * caller is closed with 4403) and again for every subscription. Each subscription then runs
+ * through Apollo Server's pipeline like a request (validation, field authorization, cost); the
+ * executor hands back the event stream, whose events get the same error formatting and
+ * authorization patches as a `@defer` payload. Queries and mutations sent over the socket are
+ * answered once, the same way.
+ */
+
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  path: string;
+  apollo: ApolloServer<GatewayContext>;
+  logger: Logger;
+  plugins: readonly GatewayPlugin[];
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The HTTP layer's document limits (token-bounded parse, depth, aliases…), checked before Apollo sees a document. */
+  operationLimits: OperationLimiter;
+  documentStore?: Pick<GatewayDocumentStore, 'prevalidate'>;
+  /** Largest message a client may send (server.bodyLimitBytes); a larger one closes the socket (1009). */
+  maxMessageBytes: number;
+}
+
+export interface SubscriptionServer {
+  /** Closes every socket (1001 Going Away) and ends their subscriptions. */
+  dispose(): Promise<void>;
+}
+
+/** What one operation on the socket hands graphql-ws's execute/subscribe. */
+interface OperationHolder {
+  stream?: AsyncIterable<GatewayExecutionResult>;
+  single?: GatewayExecutionResult;
+}
+
+type Extra = { socket: WebSocket; request: IncomingMessage } & Record<PropertyKey, unknown>;
+
+const CREDENTIAL_KEYS = ['authorization', 'x-api-key'];
+
+/** The request headers a socket's operations act with: the upgrade request's, plus the credentials of `connection_init`. */
+function headersOf(request: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = { ...request.headers };
+  const given = params?.headers;
+  if (given && typeof given === 'object') {
+    for (const [name, value] of Object.entries(given)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (CREDENTIAL_KEYS.includes(name.toLowerCase()) && typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const { apollo, logger } = options;
+  const builders = options.plugins.filter((plugin) => plugin.buildContext);
+  const sockets = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
+  /** Per socket: its operations' abort controllers, by operation id. */
+  const running = new WeakMap<WebSocket, Map<string, AbortController>>();
+  let counter = 0;
+
+  function newContext(extra: Extra, params: Readonly<Record<string, unknown>> | undefined, signal: AbortSignal): GatewayContext {
+    const requestId = `ws-${process.pid}-${++counter}`;
+    return {
+      requestId,
+      logger: logger.child({ requestId }),
+      incoming: { method: 'POST', headers: headersOf(extra.request, params), remoteAddress: extra.request.socket.remoteAddress },
+      subgraphHeaders: { 'x-request-id': requestId },
+      responseHeaders: new Map(),
+      requestLog: {},
+      subgraphResponse: createSubgraphResponseCollector(),
+      signal,
+      incremental: { patches: [] },
+      subscription: {},
+    };
+  }
+
+  /** Runs the context plugins (authentication, rate limit); the refusal as a GraphQL error, or undefined. */
+  async function admit(context: GatewayContext): Promise<GraphQLError | undefined> {
+    try {
+      for (const plugin of builders) await plugin.buildContext!(context);
+      return undefined;
+    } catch (error) {
+      const code = (error as { extensions?: { code?: unknown }; code?: unknown }).extensions?.code ?? (error as { code?: unknown }).code;
+      if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return new GraphQLError((error as Error).message, { extensions: { code } });
+      context.logger.error({ err: error }, 'building the subscription context failed');
+      return new GraphQLError('Internal server error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+  }
+
+  async function* delivered(stream: AsyncIterable<GatewayExecutionResult>, context: GatewayContext): AsyncGenerator<GatewayExecutionResult> {
+    for await (const event of stream) {
+      const errors = (event.errors ?? []).map((error) => {
+        let formatted: GraphQLFormattedError = error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError);
+        if (formatted.extensions?.code === undefined)
+          formatted = { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+        return options.formatError(formatted, error);
+      });
+      const item = { data: (event.data ?? null) as Record<string, unknown> | null, path: [] as Array<string | number>, errors };
+      for (const patch of context.incremental!.patches) patch(item);
+      if (!item.errors.length) {
+        yield { data: item.data };
+        continue;
+      }
+      // graphql-ws serialises errors with toJSON(): formatted errors become GraphQLErrors again.
+      const errorsOut = item.errors.map(
+        (formatted) => new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions }),
+      );
+      yield { data: item.data, errors: errorsOut };
+    }
+  }
+
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      async onConnect(ctx) {
+        const probe = newContext(ctx.extra, ctx.connectionParams, new AbortController().signal);
+        const refused = await admit(probe);
+        if (refused) probe.logger.info({ code: refused.extensions.code }, 'subscription connection refused');
+        // 4403 Forbidden: the client sees why in the close reason (graphql-ws's convention).
+        return refused ? false : true;
+      },
+      async onSubscribe(ctx, id, payload) {
+        const controller = new AbortController();
+        let operations = running.get(ctx.extra.socket);
+        if (!operations) running.set(ctx.extra.socket, (operations = new Map()));
+        operations.set(id, controller);
+        const context = newContext(ctx.extra, ctx.connectionParams, controller.signal);
+        const refused = await admit(context);
+        if (refused) return [refused];
+        // Cheap before expensive, as for HTTP: the document's limits before Apollo parses and validates it.
+        const query = payload.query;
+        const limited = options.operationLimits.check(
+          query,
+          options.documentStore && ((document) => options.documentStore!.prevalidate(query, document)),
+        );
+        if (limited) return [new GraphQLError(limited.message, { extensions: { code: limited.code } })];
+        const result = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: 'POST',
+            headers: new HeaderMap([
+              ['content-type', 'application/json'],
+              ['accept', 'application/json'],
+            ]),
+            search: '',
+            body: payload,
+          },
+          context: async () => context,
+        });
+        const holder: OperationHolder = {};
+        const stream = context.subscription!.stream;
+        if (stream) {
+          holder.stream = delivered(stream, context);
+        } else {
+          const body = result.body.kind === 'complete' ? (JSON.parse(result.body.string) as GatewayExecutionResult) : { errors: [] };
+          // A refused operation (validation, authorization, cost) is an `error` message: the subscription never started.
+          if (body.data === undefined && body.errors?.length) {
+            return body.errors.map((error) => new GraphQLError(error.message, { extensions: (error as GraphQLFormattedError).extensions }));
+          }
+          holder.single = body;
+        }
+        // graphql-ws reads only the operation type from the document; Apollo parsed the real one.
+        const document: DocumentNode = {
+          kind: Kind.DOCUMENT,
+          definitions: [
+            {
+              kind: Kind.OPERATION_DEFINITION,
+              operation: holder.stream ? OperationTypeNode.SUBSCRIPTION : OperationTypeNode.QUERY,
+              selectionSet: { kind: Kind.SELECTION_SET, selections: [] },
+            },
+          ],
+        };
+        return { schema: undefined as never, document, contextValue: holder } as ExecutionArgs;
+      },
+      execute: (args) => (args.contextValue as OperationHolder).single as never,
+      subscribe: (args) => ((args.contextValue as OperationHolder).stream ?? (args.contextValue as OperationHolder).single) as never,
+      onComplete(ctx, id) {
+        running.get(ctx.extra.socket)?.get(id)?.abort();
+        running.get(ctx.extra.socket)?.delete(id);
+      },
+      onClose(ctx) {
+        for (const controller of running.get(ctx.extra.socket)?.values() ?? []) controller.abort();
+        running.delete(ctx.extra.socket);
+      },
+    },
+    sockets,
+  );
+
+  return {
+    async dispose() {
+      for (const socket of sockets.clients) socket.close(1001, 'The gateway is shutting down.');
+      await server.dispose();
+    },
+  };
+}

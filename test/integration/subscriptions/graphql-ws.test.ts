@@ -1,0 +1,199 @@
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
+import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
+import type { RunningSubgraphs } from '../../../subgraphs/index.js';
+
+/**
+ * Subscriptions through the gateway over graphql-ws, against the real example subgraphs: the
+ * reviews subgraph's `reviewAdded` is subscribed to over WebSocket, and each event's fields owned by
+ * other subgraphs (product name, author) are fetched through the plan. Credentials travel in
+ * connection_init; field authorization applies to events.
+ */
+const SECRET = 'subscriptions-test-secret-0123456789abcdef0123';
+const closeStack = createCloseStack();
+let subgraphs: RunningSubgraphs;
+let gateway: StartedGateway;
+let token: string;
+
+beforeAll(async () => {
+  subgraphs = await startSubgraphs();
+  closeStack.push(subgraphs.close);
+  gateway = await startGateway({
+    subgraphUrls: subgraphs.urls,
+    config: { logging: { level: 'warn' }, rateLimit: { enabled: false } },
+    env: { SWITCHYARD_JWT_SECRET: SECRET },
+  });
+  closeStack.push(gateway.close);
+  token = await mintToken(secretBytes(SECRET), { sub: '7' });
+});
+afterAll(() => closeStack.drain());
+
+function connect(connectionParams?: Record<string, unknown>): Client {
+  const client = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+  closeStack.push(async () => void (await client.dispose()));
+  return client;
+}
+
+/** Collects the events of one subscription until `count` arrived (or it ended). */
+function collect(client: Client, query: string, count: number) {
+  const events: FormattedExecutionResult<Record<string, any>, unknown>[] = [];
+  let failure: unknown;
+  let completed = false;
+  const unsubscribe = client.subscribe<Record<string, any>>(
+    { query },
+    {
+      next: (event) => void events.push(event),
+      error: (error) => void (failure = error),
+      complete: () => void (completed = true),
+    },
+  );
+  return {
+    events,
+    unsubscribe,
+    get failure() {
+      return failure;
+    },
+    get completed() {
+      return completed;
+    },
+    until: () => waitFor(() => events.length >= count || failure !== undefined || completed, 10_000, `${count} events`),
+  };
+}
+
+const addReview = (productUpc: string, body: string) =>
+  postGraphQL(gateway.url, `mutation { addReview(input: { productUpc: "${productUpc}", body: "${body}", rating: 5 }) { id } }`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+
+describe('subscriptions over graphql-ws', () => {
+  it('an event carries fields of three subgraphs: the review, its product (products) and author (accounts)', async () => {
+    const client = connect({ authorization: `Bearer ${token}` });
+    const subscription = collect(client, 'subscription { reviewAdded { body rating product { upc name } author { id username } } }', 1);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    expect((await addReview('3', 'Streamed to the gateway.')).body.errors).toBeUndefined();
+    await subscription.until();
+    expect(subscription.failure).toBeUndefined();
+    expect(subscription.events).toHaveLength(1);
+    const event = subscription.events[0]!;
+    expect(event.errors).toBeUndefined();
+    expect(event.data!.reviewAdded).toEqual({
+      body: 'Streamed to the gateway.',
+      rating: 5,
+      product: { upc: '3', name: expect.any(String) },
+      author: { id: '7', username: expect.any(String) },
+    });
+    subscription.unsubscribe();
+    // The subgraph subscription ends with the client's: no listener is left behind.
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
+  });
+
+  it('arguments filter at the subgraph: only the product asked for arrives', async () => {
+    const client = connect();
+    const subscription = collect(client, 'subscription { reviewAdded(productUpc: "2") { body product { upc } } }', 1);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    await addReview('1', 'not this one');
+    await addReview('2', 'this one');
+    await subscription.until();
+    expect(subscription.events.map((event) => event.data!.reviewAdded)).toEqual([{ body: 'this one', product: { upc: '2' } }]);
+    subscription.unsubscribe();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
+  });
+
+  it('field authorization applies to events: an anonymous subscriber gets null and UNAUTHORIZED_FIELD_OR_TYPE for email', async () => {
+    const client = connect();
+    const subscription = collect(client, 'subscription { reviewAdded { body author { username email } } }', 1);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    await addReview('4', 'private author');
+    await subscription.until();
+    expect(subscription.failure).toBeUndefined();
+    const event = subscription.events[0]!;
+    expect(event.data!.reviewAdded.author).toEqual({ username: expect.any(String), email: null });
+    expect(event.errors).toEqual([
+      { message: 'Unauthorized field or type.', path: ['reviewAdded', 'author', 'email'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } },
+    ]);
+    subscription.unsubscribe();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
+  });
+
+  it('a bad credential in connection_init is refused at connect (close 4403)', async () => {
+    const client = connect({ authorization: 'Bearer not-a-token' });
+    const subscription = collect(client, 'subscription { reviewAdded { body } }', 1);
+    await subscription.until();
+    expect((subscription.failure as { code?: number }).code).toBe(4403);
+  });
+
+  it('an invalid subscription document is an error message, and a query over the socket is answered once', async () => {
+    const client = connect();
+    const invalid = collect(client, 'subscription { reviewAdded { nope } }', 1);
+    await invalid.until();
+    expect(invalid.failure).toBeDefined();
+    const query = collect(client, '{ topProducts(first: 1) { upc } }', 1);
+    await query.until();
+    await waitFor(() => query.completed, 5_000, 'the query to complete');
+    expect(query.events).toHaveLength(1);
+    expect(query.events[0]!.data).toEqual({ topProducts: [{ upc: expect.any(String) }] });
+  });
+
+  it('the document limits apply before Apollo: too many aliases is an OPERATION_LIMIT_EXCEEDED error message', async () => {
+    const client = connect();
+    const aliases = Array.from({ length: 2_000 }, (_, i) => `a${i}: body`).join(' ');
+    const subscription = collect(client, `subscription { reviewAdded { ${aliases} } }`, 1);
+    await subscription.until();
+    expect((subscription.failure as Array<{ extensions?: { code?: string } }>)[0]!.extensions?.code).toBe('OPERATION_LIMIT_EXCEEDED');
+  });
+
+  it('a subscription sent as a plain HTTP POST gets a coded error', async () => {
+    const { body } = await postGraphQL(gateway.url, 'subscription { reviewAdded { body } }');
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_OPERATION');
+  });
+});
+
+describe('when the subgraph stream or the gateway goes away', () => {
+  const stack = createCloseStack();
+  let own: RunningSubgraphs;
+  let ownGateway: StartedGateway;
+  let stopped = false;
+  beforeAll(async () => {
+    own = await startSubgraphs();
+    stack.push(own.close);
+    ownGateway = await startGateway({ subgraphUrls: own.urls, config: { logging: { level: 'warn' }, rateLimit: { enabled: false } } });
+    stack.push(() => (stopped ? Promise.resolve() : ownGateway.close()));
+  });
+  afterAll(() => stack.drain());
+
+  const clientOf = (url: string) => {
+    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    stack.push(async () => void (await client.dispose()));
+    return client;
+  };
+
+  it('gateway shutdown closes the sockets with 1001', async () => {
+    const client = clientOf(ownGateway.url);
+    let closeCode: number | undefined;
+    client.on('closed', (event) => void (closeCode = (event as { code?: number }).code));
+    const subscription = collect(client, '{ topProducts(first: 1) { upc } }', 1);
+    await subscription.until();
+    // Open a long-lived subscription so the socket stays up, then stop the gateway.
+    collect(client, 'subscription { reviewAdded { body } }', 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await ownGateway.gateway.stop();
+    stopped = true;
+    await waitFor(() => closeCode !== undefined, 5_000, 'the socket to close');
+    expect(closeCode).toBe(1001);
+  });
+  it('the subgraph closing mid-stream is an error event with SUBGRAPH_UNAVAILABLE, then the subscription completes', async () => {
+    const second = await startGateway({ subgraphUrls: own.urls, config: { logging: { level: 'warn' }, rateLimit: { enabled: false } } });
+    stack.push(second.close);
+    const subscription = collect(clientOf(second.url), 'subscription { reviewAdded { body } }', 1);
+    await waitFor(() => own.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    await own.byName.reviews.close();
+    await subscription.until();
+    await waitFor(() => subscription.completed || subscription.failure !== undefined, 5_000, 'the subscription to end');
+    expect(subscription.events).toHaveLength(1);
+    expect(subscription.events[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'reviews' });
+    expect(subscription.completed).toBe(true);
+  });
+});
