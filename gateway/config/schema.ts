@@ -22,6 +22,17 @@ export const DEFAULT_PLAYGROUND_TITLE = 'Switchyard playground';
 /** One process; `auto` forks one worker per CPU (node:cluster). */
 export const DEFAULT_WORKERS = 1;
 
+/** GraphQL over WebSocket subscriptions (Switchyard's executor only). */
+const subscriptionsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Subscriptions one client (JWT subject, API-key client, else address) may run at once; more are refused with RATE_LIMITED. */
+    maxPerClient: z.number().int().min(1).default(50),
+    /** WebSocket ping interval; a socket that did not answer the previous ping is closed. 0 turns it off. */
+    keepAliveMs: z.number().int().min(0).default(12_000),
+  })
+  .strict();
+
 const serverSchema = z
   .object({
     port: z.number().int().min(0).max(65_535).default(DEFAULT_PORT),
@@ -163,6 +174,7 @@ export const configSchema = z
     logging: loggingSchema.default(() => loggingSchema.parse({})),
     metrics: metricsSchema.default(() => metricsSchema.parse({})),
     tracing: tracingSchema.default(() => tracingSchema.parse({})),
+    subscriptions: subscriptionsSchema.default(() => subscriptionsSchema.parse({})),
     auth: authSchema.default(() => authSchema.parse({})),
     playground: playgroundSchema.default(() => playgroundSchema.parse({})),
     /** Cross-origin access from browsers; off unless origins are listed. */

@@ -31,7 +31,7 @@ export interface SubgraphRequestContext {
   /** The request's OpenTelemetry trace (tracing on): each fetch is a client span below it. */
   trace?: RequestTrace;
   /** Present for a subscription taken over WebSocket: the executor puts its event stream here. */
-  subscription?: { stream?: AsyncIterableIterator<GatewayExecutionResult> };
+  subscription?: { stream?: AsyncIterableIterator<GatewayExecutionResult>; subgraph?: string };
 }
 
 export interface SubgraphDataSourceOptions {

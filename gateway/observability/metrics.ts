@@ -18,6 +18,10 @@ export interface GatewayMetrics {
   countSharedExecution(): void;
   /** One operation executed by Apollo's executor instead of Switchyard's, by reason (README "Executor"). */
   countExecutorFallback(reason: string): void;
+  /** A subscription started (+1) or ended (-1), by the subgraph that owns its root field. */
+  addActiveSubscriptions(subgraph: string, delta: number): void;
+  /** One subscription event delivered to a client, by subgraph. */
+  countSubscriptionEvent(subgraph: string): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -75,8 +79,26 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     help: 'Queries answered by an identical query already in flight (inbound deduplication) instead of executing.',
     registers: [registry],
   });
+  const activeSubscriptions = new Gauge({
+    name: 'switchyard_subscriptions_active',
+    help: 'Subscriptions running now, by the subgraph that owns their root field.',
+    labelNames: ['subgraph'],
+    registers: [registry],
+  });
+  const subscriptionEvents = new Counter({
+    name: 'switchyard_subscription_events_total',
+    help: 'Subscription events delivered to clients, by subgraph (rate() gives events/s).',
+    labelNames: ['subgraph'],
+    registers: [registry],
+  });
   return {
     registry,
+    addActiveSubscriptions(subgraph, delta) {
+      activeSubscriptions.inc({ subgraph }, delta);
+    },
+    countSubscriptionEvent(subgraph) {
+      subscriptionEvents.inc({ subgraph });
+    },
     observeRequest(route, status, seconds) {
       requests.observe({ route, status: String(status) }, seconds);
     },

@@ -248,7 +248,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const operationLimits = createOperationLimiter(config.limits);
   // Subscriptions need Switchyard's executor (Apollo's refuses them).
   const subscriptionServer =
-    config.server.executor === 'apollo'
+    config.server.executor === 'apollo' || !config.subscriptions.enabled
       ? undefined
       : attachSubscriptionServer({
           httpServer,
@@ -260,6 +260,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
           operationLimits,
           documentStore,
           maxMessageBytes: config.server.bodyLimitBytes,
+          limits: config.subscriptions,
+          metrics,
         });
 
   handle.current = createHttpHandler({

@@ -10,6 +10,7 @@ import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
 import type { GatewayDocumentStore } from './document-store.js';
 import type { OperationLimiter } from './operation-limits.js';
+import type { GatewayMetrics } from '../observability/index.js';
 
 /**
  * Subscriptions over GraphQL over WebSocket (graphql-transport-ws, the `graphql-ws` library) on the
@@ -34,6 +35,9 @@ export interface SubscriptionServerOptions {
   documentStore?: Pick<GatewayDocumentStore, 'prevalidate'>;
   /** Largest message a client may send (server.bodyLimitBytes); a larger one closes the socket (1009). */
   maxMessageBytes: number;
+  /** The `subscriptions` config section. */
+  limits: { maxPerClient: number; keepAliveMs: number };
+  metrics?: Pick<GatewayMetrics, 'addActiveSubscriptions' | 'countSubscriptionEvent'>;
 }
 
 export interface SubscriptionServer {
@@ -64,13 +68,67 @@ function headersOf(request: IncomingMessage, params: Readonly<Record<string, unk
   return headers;
 }
 
+/**
+ * The stream graphql-ws reads, whose `return()` (the client completed) aborts the subscription at
+ * once: a generator waiting for the next event would otherwise finish only when that event came.
+ */
+function endingWith<T>(events: AsyncGenerator<T>, controller: AbortController): AsyncIterableIterator<T> {
+  return {
+    next: () => events.next(),
+    async return() {
+      controller.abort();
+      void events.return(undefined);
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { apollo, logger } = options;
   const builders = options.plugins.filter((plugin) => plugin.buildContext);
   const sockets = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
-  /** Per socket: its operations' abort controllers, by operation id. */
-  const running = new WeakMap<WebSocket, Map<string, AbortController>>();
+  /** Per socket: its operations, by operation id (the abort controller; the client and subgraph once the stream runs). */
+  const running = new WeakMap<WebSocket, Map<string, { controller: AbortController; client?: string; subgraph?: string }>>();
+  /** Subscriptions running now per client key. */
+  const perClient = new Map<string, number>();
   let counter = 0;
+
+  /** Ends one operation's bookkeeping once (client complete, stream end or socket close). */
+  function finish(socket: WebSocket, id: string): void {
+    const operations = running.get(socket);
+    const operation = operations?.get(id);
+    if (!operation) return;
+    operations!.delete(id);
+    operation.controller.abort();
+    if (operation.client === undefined) return;
+    const left = (perClient.get(operation.client) ?? 1) - 1;
+    if (left > 0) perClient.set(operation.client, left);
+    else perClient.delete(operation.client);
+    if (operation.subgraph) options.metrics?.addActiveSubscriptions(operation.subgraph, -1);
+  }
+
+  // Keep-alive: a socket that did not answer the last ping is gone (a dead peer never sends close).
+  const alive = new WeakMap<WebSocket, boolean>();
+  sockets.on('connection', (socket) => {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+  });
+  const pinger =
+    options.limits.keepAliveMs > 0
+      ? setInterval(() => {
+          for (const socket of sockets.clients) {
+            if (alive.get(socket) === false) {
+              socket.terminate();
+              continue;
+            }
+            alive.set(socket, false);
+            socket.ping();
+          }
+        }, options.limits.keepAliveMs).unref()
+      : undefined;
 
   function newContext(extra: Extra, params: Readonly<Record<string, unknown>> | undefined, signal: AbortSignal): GatewayContext {
     const requestId = `ws-${process.pid}-${++counter}`;
@@ -101,8 +159,13 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     }
   }
 
-  async function* delivered(stream: AsyncIterable<GatewayExecutionResult>, context: GatewayContext): AsyncGenerator<GatewayExecutionResult> {
+  async function* delivered(
+    stream: AsyncIterable<GatewayExecutionResult>,
+    context: GatewayContext,
+    subgraph: string,
+  ): AsyncGenerator<GatewayExecutionResult> {
     for await (const event of stream) {
+      options.metrics?.countSubscriptionEvent(subgraph);
       const errors = (event.errors ?? []).map((error) => {
         let formatted: GraphQLFormattedError = error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError);
         if (formatted.extensions?.code === undefined)
@@ -136,17 +199,31 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const controller = new AbortController();
         let operations = running.get(ctx.extra.socket);
         if (!operations) running.set(ctx.extra.socket, (operations = new Map()));
-        operations.set(id, controller);
+        const operation: { controller: AbortController; client?: string; subgraph?: string } = { controller };
+        operations.set(id, operation);
         const context = newContext(ctx.extra, ctx.connectionParams, controller.signal);
+        const refuse = (errors: GraphQLError[]) => {
+          finish(ctx.extra.socket, id);
+          return errors;
+        };
         const refused = await admit(context);
-        if (refused) return [refused];
+        if (refused) return refuse([refused]);
+        const identity = context.identity;
+        const client = identity?.subject ?? identity?.clientId ?? `address:${ctx.extra.request.socket.remoteAddress ?? ''}`;
+        if ((perClient.get(client) ?? 0) >= options.limits.maxPerClient) {
+          return refuse([
+            new GraphQLError(`At most ${options.limits.maxPerClient} subscriptions may run at once per client; complete one first.`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ]);
+        }
         // Cheap before expensive, as for HTTP: the document's limits before Apollo parses and validates it.
         const query = payload.query;
         const limited = options.operationLimits.check(
           query,
           options.documentStore && ((document) => options.documentStore!.prevalidate(query, document)),
         );
-        if (limited) return [new GraphQLError(limited.message, { extensions: { code: limited.code } })];
+        if (limited) return refuse([new GraphQLError(limited.message, { extensions: { code: limited.code } })]);
         const result = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: {
             method: 'POST',
@@ -162,12 +239,17 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const holder: OperationHolder = {};
         const stream = context.subscription!.stream;
         if (stream) {
-          holder.stream = delivered(stream, context);
+          const subgraph = context.subscription!.subgraph ?? 'unknown';
+          holder.stream = endingWith(delivered(stream, context, subgraph), controller);
+          operation.client = client;
+          operation.subgraph = subgraph;
+          perClient.set(client, (perClient.get(client) ?? 0) + 1);
+          options.metrics?.addActiveSubscriptions(subgraph, 1);
         } else {
           const body = result.body.kind === 'complete' ? (JSON.parse(result.body.string) as GatewayExecutionResult) : { errors: [] };
           // A refused operation (validation, authorization, cost) is an `error` message: the subscription never started.
           if (body.data === undefined && body.errors?.length) {
-            return body.errors.map((error) => new GraphQLError(error.message, { extensions: (error as GraphQLFormattedError).extensions }));
+            return refuse(body.errors.map((error) => new GraphQLError(error.message, { extensions: (error as GraphQLFormattedError).extensions })));
           }
           holder.single = body;
         }
@@ -187,11 +269,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       execute: (args) => (args.contextValue as OperationHolder).single as never,
       subscribe: (args) => ((args.contextValue as OperationHolder).stream ?? (args.contextValue as OperationHolder).single) as never,
       onComplete(ctx, id) {
-        running.get(ctx.extra.socket)?.get(id)?.abort();
-        running.get(ctx.extra.socket)?.delete(id);
+        finish(ctx.extra.socket, id);
       },
       onClose(ctx) {
-        for (const controller of running.get(ctx.extra.socket)?.values() ?? []) controller.abort();
+        for (const id of [...(running.get(ctx.extra.socket)?.keys() ?? [])]) finish(ctx.extra.socket, id);
         running.delete(ctx.extra.socket);
       },
     },
@@ -200,6 +281,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
 
   return {
     async dispose() {
+      if (pinger) clearInterval(pinger);
       for (const socket of sockets.clients) socket.close(1001, 'The gateway is shutting down.');
       await server.dispose();
     },

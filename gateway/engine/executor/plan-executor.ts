@@ -345,6 +345,7 @@ export class PlanExecutingGateway implements GatewayInterface {
       // Only a WebSocket (or SSE) transport reads a stream; plain HTTP refused it before planning.
       if (!context.subscription) return this.runFallback('subscription', requestContext);
       context.subscription.stream = this.subscriptionEvents(state, compiled, requestContext, variables, context);
+      context.subscription.subgraph = (compiled.node as SubscriptionNode).primary.serviceName;
       return { data: {} };
     }
     const headers = compiled.kind === 'query' && !compiled.defer && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;

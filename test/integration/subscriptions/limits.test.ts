@@ -1,0 +1,82 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
+import { readMetric } from '../../helpers/metrics.js';
+import { createCloseStack, startSubgraphs } from '../../helpers/subgraphs.js';
+import type { RunningSubgraphs } from '../../../subgraphs/index.js';
+
+/** subscriptions.maxPerClient, the keep-alive that drops dead peers, and the subscription metrics. */
+const closeStack = createCloseStack();
+let subgraphs: RunningSubgraphs;
+let gateway: StartedGateway;
+let metricsUrl: string;
+
+beforeAll(async () => {
+  subgraphs = await startSubgraphs();
+  closeStack.push(subgraphs.close);
+  gateway = await startGateway({
+    subgraphUrls: subgraphs.urls,
+    config: { logging: { level: 'warn' }, rateLimit: { enabled: false }, subscriptions: { maxPerClient: 2, keepAliveMs: 100 } },
+  });
+  closeStack.push(gateway.close);
+  metricsUrl = gateway.url.replace('/graphql', '/metrics');
+});
+afterAll(() => closeStack.drain());
+
+function connect(): Client {
+  const client = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  closeStack.push(async () => void (await client.dispose()));
+  return client;
+}
+
+function subscribe(client: Client) {
+  const state: { failure?: unknown } = {};
+  const unsubscribe = client.subscribe(
+    { query: 'subscription { reviewAdded { body } }' },
+    { next: () => {}, error: (error) => void (state.failure = error), complete: () => {} },
+  );
+  return { state, unsubscribe };
+}
+
+describe('subscription limits and metrics', () => {
+  it('a client may run maxPerClient subscriptions at once; one more is refused with RATE_LIMITED, and accepted once one ends', async () => {
+    const client = connect();
+    const first = subscribe(client);
+    const second = subscribe(client);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 2, 10_000, 'two subgraph subscriptions');
+    expect(await readMetric(metricsUrl, 'switchyard_subscriptions_active', { subgraph: 'reviews' })).toBe(2);
+
+    // Another socket of the same client counts too.
+    const third = subscribe(connect());
+    await waitFor(() => third.state.failure !== undefined, 10_000, 'the third subscription to be refused');
+    expect((third.state.failure as Array<{ extensions?: { code?: string } }>)[0]!.extensions?.code).toBe('RATE_LIMITED');
+
+    first.unsubscribe();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 1, 10_000, 'one subgraph subscription');
+    const fourth = subscribe(client);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 2, 10_000, 'the fourth subscription to run');
+    expect(fourth.state.failure).toBeUndefined();
+    second.unsubscribe();
+    fourth.unsubscribe();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'no subgraph subscription');
+    await waitFor(
+      async () => (await readMetric(metricsUrl, 'switchyard_subscriptions_active', { subgraph: 'reviews' })) === 0,
+      5_000,
+      'the gauge at 0',
+    );
+  });
+
+  it('a peer that stops answering pings is dropped, and its subgraph subscription ends', async () => {
+    const socket = new WebSocket(gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    closeStack.push(async () => socket.terminate());
+    await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { reviewAdded { body } }' } }));
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 1, 10_000, 'the subgraph subscription');
+    // A peer gone without a close frame: nothing it receives is read, so no pong comes back.
+    (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the dead peer to be dropped');
+  });
+});
