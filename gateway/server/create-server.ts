@@ -27,6 +27,7 @@ import { createCorsHandler } from './cors.js';
 import { createHttpHandler } from './http-handler.js';
 import { createTracingApolloPlugin } from './tracing-plugin.js';
 import { attachSubscriptionServer } from './subscriptions-ws.js';
+import { createSubscriptionTracker } from './subscription-events.js';
 import { createGatewayHttpServer } from './http-server.js';
 import { createDocumentStore } from './document-store.js';
 import { createMaxDepthRule } from './max-depth-rule.js';
@@ -246,6 +247,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   });
 
   const operationLimits = createOperationLimiter(config.limits);
+  const subscriptionTracker = createSubscriptionTracker(config.subscriptions.maxPerClient, metrics);
   // Subscriptions need Switchyard's executor (Apollo's refuses them).
   const subscriptionServer =
     config.server.executor === 'apollo' || !config.subscriptions.enabled
@@ -261,11 +263,14 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
           documentStore,
           maxMessageBytes: config.server.bodyLimitBytes,
           limits: config.subscriptions,
-          metrics,
+          tracker: subscriptionTracker,
         });
 
   handle.current = createHttpHandler({
     apollo,
+    subscriptions: subscriptionServer
+      ? { tracker: subscriptionTracker, formatError, keepAliveMs: config.subscriptions.keepAliveMs, maxPerClient: config.subscriptions.maxPerClient }
+      : undefined,
     tracing,
     requestTimeoutMs: config.server.requestTimeoutMs,
     formatError,

@@ -13,6 +13,8 @@ import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
 import type { GatewayDocumentStore } from './document-store.js';
 import type { OperationLimiter } from './operation-limits.js';
 import { acceptsIncremental, writeIncrementalResponse } from './incremental-response.js';
+import { acceptsEventStream, writeEventStream, type SseOptions } from './subscriptions-sse.js';
+import { subscriptionClientOf, tooManySubscriptions } from './subscription-events.js';
 
 export interface HttpHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
@@ -38,6 +40,8 @@ export interface HttpHandlerOptions {
   tracing?: Tracing;
   /** A request's deadline (server.requestTimeoutMs): its signal aborts then, cutting the fetches still running. */
   requestTimeoutMs: number;
+  /** Subscriptions over SSE (with the WebSocket transport's tracker); undefined when subscriptions are off. */
+  subscriptions?: SseOptions & { maxPerClient: number };
   /** Apollo Server's formatError, for the errors of `@defer` payloads written after Apollo's answer. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -78,6 +82,27 @@ function writeError(response: ServerResponse, answer: ErrorAnswer, headers: Reco
 function sendError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
   writeError(response, answer, headers);
   response.end();
+}
+
+/** A GET request's GraphQL parameters as the JSON body of the same request by POST. */
+function getParamsAsBody(params: URLSearchParams, query: string | undefined): Record<string, unknown> {
+  const json = (name: string) => {
+    const raw = params.get(name);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  };
+  const body: Record<string, unknown> = { query };
+  const operationName = params.get('operationName');
+  if (operationName) body.operationName = operationName;
+  const variables = json('variables');
+  if (variables !== undefined) body.variables = variables;
+  const extensions = json('extensions');
+  if (extensions !== undefined) body.extensions = extensions;
+  return body;
 }
 
 function toHeaderMap(request: IncomingMessage): HeaderMap {
@@ -287,10 +312,37 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       context.incremental = { patches: [] };
       if (!/application\/(graphql-response\+)?json/.test(headers.get('accept')!)) headers.set('accept', `${headers.get('accept')}, application/json`);
     }
+    const events = options.subscriptions && acceptsEventStream(request) ? options.subscriptions : undefined;
+    if (events) {
+      // SSE: a subscription's events stream back; anything else is answered as JSON, as for any request.
+      const client = subscriptionClientOf(context);
+      if (events.tracker.full(client))
+        return refuse({ status: 429, code: 'RATE_LIMITED', message: tooManySubscriptions(events.maxPerClient).message }, false);
+      context.subscription = {};
+      context.incremental ??= { patches: [] };
+      headers.set('accept', `${headers.get('accept')}, application/json`);
+    }
+    // GraphiQL subscribes with GET; Apollo takes only queries by GET, so the stream's request reaches it as
+    // the equivalent POST (its params read from the URL). Mutations stay refused: they are not subscriptions.
+    const asPost = events !== undefined && method === 'GET' && read.kind === 'graphql';
+    if (asPost) {
+      headers.set('content-type', 'application/json');
+      apolloBody = getParamsAsBody(url.searchParams, read.params.query);
+      search = '';
+    }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body: apolloBody },
+      httpGraphQLRequest: { method: asPost ? 'POST' : method, headers, search, body: apolloBody },
       context: async () => context,
     });
+    const stream = context.subscription?.stream;
+    if (events && stream && (result.status ?? 200) === 200) {
+      // Subscriptions outlive the request deadline; the client's leaving still ends them (the close handler).
+      clearTimeout(deadline);
+      for (const [name, value] of context.responseHeaders) response.setHeader(name, value);
+      await writeEventStream(response, stream, context, subscriptionClientOf(context), events);
+      finish();
+      return;
+    }
     applySubgraphResponseHeaders(context.subgraphResponse, result.headers, response);
     status = result.status ?? 200;
     if (status === 400 && context.requestLog.requestErrorsOnly && result.headers.get('content-type')?.startsWith('application/json')) status = 200;

@@ -10,7 +10,7 @@ import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
 import type { GatewayDocumentStore } from './document-store.js';
 import type { OperationLimiter } from './operation-limits.js';
-import type { GatewayMetrics } from '../observability/index.js';
+import { type createSubscriptionTracker, deliverEvents, endingWith, subscriptionClientOf, tooManySubscriptions } from './subscription-events.js';
 
 /**
  * Subscriptions over GraphQL over WebSocket (graphql-transport-ws, the `graphql-ws` library) on the
@@ -37,7 +37,8 @@ export interface SubscriptionServerOptions {
   maxMessageBytes: number;
   /** The `subscriptions` config section. */
   limits: { maxPerClient: number; keepAliveMs: number };
-  metrics?: Pick<GatewayMetrics, 'addActiveSubscriptions' | 'countSubscriptionEvent'>;
+  /** Shared with the SSE transport: the per-client cap and the metrics. */
+  tracker: ReturnType<typeof createSubscriptionTracker>;
 }
 
 export interface SubscriptionServer {
@@ -68,32 +69,12 @@ function headersOf(request: IncomingMessage, params: Readonly<Record<string, unk
   return headers;
 }
 
-/**
- * The stream graphql-ws reads, whose `return()` (the client completed) aborts the subscription at
- * once: a generator waiting for the next event would otherwise finish only when that event came.
- */
-function endingWith<T>(events: AsyncGenerator<T>, controller: AbortController): AsyncIterableIterator<T> {
-  return {
-    next: () => events.next(),
-    async return() {
-      controller.abort();
-      void events.return(undefined);
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { apollo, logger } = options;
   const builders = options.plugins.filter((plugin) => plugin.buildContext);
   const sockets = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
-  /** Per socket: its operations, by operation id (the abort controller; the client and subgraph once the stream runs). */
-  const running = new WeakMap<WebSocket, Map<string, { controller: AbortController; client?: string; subgraph?: string }>>();
-  /** Subscriptions running now per client key. */
-  const perClient = new Map<string, number>();
+  /** Per socket: its operations, by operation id (the abort controller; the count's end once the stream runs). */
+  const running = new WeakMap<WebSocket, Map<string, { controller: AbortController; end?: () => void }>>();
   let counter = 0;
 
   /** Ends one operation's bookkeeping once (client complete, stream end or socket close). */
@@ -103,11 +84,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     if (!operation) return;
     operations!.delete(id);
     operation.controller.abort();
-    if (operation.client === undefined) return;
-    const left = (perClient.get(operation.client) ?? 1) - 1;
-    if (left > 0) perClient.set(operation.client, left);
-    else perClient.delete(operation.client);
-    if (operation.subgraph) options.metrics?.addActiveSubscriptions(operation.subgraph, -1);
+    operation.end?.();
   }
 
   // Keep-alive: a socket that did not answer the last ping is gone (a dead peer never sends close).
@@ -159,33 +136,6 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     }
   }
 
-  async function* delivered(
-    stream: AsyncIterable<GatewayExecutionResult>,
-    context: GatewayContext,
-    subgraph: string,
-  ): AsyncGenerator<GatewayExecutionResult> {
-    for await (const event of stream) {
-      options.metrics?.countSubscriptionEvent(subgraph);
-      const errors = (event.errors ?? []).map((error) => {
-        let formatted: GraphQLFormattedError = error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError);
-        if (formatted.extensions?.code === undefined)
-          formatted = { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
-        return options.formatError(formatted, error);
-      });
-      const item = { data: (event.data ?? null) as Record<string, unknown> | null, path: [] as Array<string | number>, errors };
-      for (const patch of context.incremental!.patches) patch(item);
-      if (!item.errors.length) {
-        yield { data: item.data };
-        continue;
-      }
-      // graphql-ws serialises errors with toJSON(): formatted errors become GraphQLErrors again.
-      const errorsOut = item.errors.map(
-        (formatted) => new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions }),
-      );
-      yield { data: item.data, errors: errorsOut };
-    }
-  }
-
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       async onConnect(ctx) {
@@ -199,7 +149,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const controller = new AbortController();
         let operations = running.get(ctx.extra.socket);
         if (!operations) running.set(ctx.extra.socket, (operations = new Map()));
-        const operation: { controller: AbortController; client?: string; subgraph?: string } = { controller };
+        const operation: { controller: AbortController; end?: () => void } = { controller };
         operations.set(id, operation);
         const context = newContext(ctx.extra, ctx.connectionParams, controller.signal);
         const refuse = (errors: GraphQLError[]) => {
@@ -208,15 +158,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         };
         const refused = await admit(context);
         if (refused) return refuse([refused]);
-        const identity = context.identity;
-        const client = identity?.subject ?? identity?.clientId ?? `address:${ctx.extra.request.socket.remoteAddress ?? ''}`;
-        if ((perClient.get(client) ?? 0) >= options.limits.maxPerClient) {
-          return refuse([
-            new GraphQLError(`At most ${options.limits.maxPerClient} subscriptions may run at once per client; complete one first.`, {
-              extensions: { code: 'RATE_LIMITED' },
-            }),
-          ]);
-        }
+        const client = subscriptionClientOf(context);
+        if (options.tracker.full(client)) return refuse([tooManySubscriptions(options.limits.maxPerClient)]);
         // Cheap before expensive, as for HTTP: the document's limits before Apollo parses and validates it.
         const query = payload.query;
         const limited = options.operationLimits.check(
@@ -240,11 +183,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const stream = context.subscription!.stream;
         if (stream) {
           const subgraph = context.subscription!.subgraph ?? 'unknown';
-          holder.stream = endingWith(delivered(stream, context, subgraph), controller);
-          operation.client = client;
-          operation.subgraph = subgraph;
-          perClient.set(client, (perClient.get(client) ?? 0) + 1);
-          options.metrics?.addActiveSubscriptions(subgraph, 1);
+          holder.stream = endingWith(
+            deliverEvents(stream, context, options.formatError, () => options.tracker.countEvent(subgraph)),
+            controller,
+          );
+          operation.end = options.tracker.begin(client, subgraph);
         } else {
           const body = result.body.kind === 'complete' ? (JSON.parse(result.body.string) as GatewayExecutionResult) : { errors: [] };
           // A refused operation (validation, authorization, cost) is an `error` message: the subscription never started.

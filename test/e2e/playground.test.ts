@@ -3,20 +3,28 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { REPO_ROOT, startGateway, type StartedGateway } from '../helpers/gateway.js';
-import { createCloseStack, startSubgraphs } from '../helpers/subgraphs.js';
+import { REPO_ROOT, startGateway, waitFor, type StartedGateway } from '../helpers/gateway.js';
+import type { RunningSubgraphs } from '../../subgraphs/index.js';
+import { createCloseStack, postGraphQL, startSubgraphs } from '../helpers/subgraphs.js';
+import { mintToken, secretBytes } from '../helpers/tokens.js';
 
 const closeStack = createCloseStack();
+const JWT_SECRET = 'playground-test-secret-0123456789abcdef012345';
 let gateway: StartedGateway;
 let browser: BrowserContext;
+let subgraphs: RunningSubgraphs;
 
 // products (name, price) and reviews (rating, body): one query, two subgraphs.
 const QUERY = '{ topProducts(first: 2) { name reviews { rating } } }';
 
 beforeAll(async () => {
-  const subgraphs = await startSubgraphs();
+  subgraphs = await startSubgraphs();
   closeStack.push(subgraphs.close);
-  gateway = await startGateway({ subgraphUrls: subgraphs.urls, config: { playground: { enabled: true } } });
+  gateway = await startGateway({
+    subgraphUrls: subgraphs.urls,
+    config: { playground: { enabled: true } },
+    env: { SWITCHYARD_JWT_SECRET: JWT_SECRET },
+  });
   closeStack.push(gateway.close);
   browser = await launchChromium();
   closeStack.push(() => browser.close());
@@ -67,6 +75,41 @@ describe('playground in a real browser', () => {
     const origin = new URL(gateway.url).origin;
     const external = requested.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'));
     expect(external).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('subscribes through the gateway: a review added elsewhere shows up in the subscription result', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(gateway.url);
+    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await editor.waitFor({ timeout: 15_000 });
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('subscription { reviewAdded { body product { name } author { username } } }');
+    const streaming = page.waitForResponse((r) => r.url().includes('/graphql') && (r.headers()['content-type'] ?? '').includes('text/event-stream'));
+    await page.locator('.graphiql-execute-button').click();
+    expect((await streaming).status()).toBe(200);
+    // The stream is open at the gateway; wait until the subgraph subscription is too, so no event is missed.
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+
+    // Another client adds a review (as the author of an app would, signed in).
+    const token = await mintToken(secretBytes(JWT_SECRET), { sub: '11' });
+    const added = await postGraphQL(
+      gateway.url,
+      'mutation { addReview(input: { productUpc: "1", body: "Seen-in-the-playground", rating: 5 }) { id } }',
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    expect(added.body.errors).toBeUndefined();
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('Seen-in-the-playground');
+    const text = await result.innerText();
+    expect(text).toContain('"username"');
+    expect(text).toContain('"name"');
     expect(problems).toEqual([]);
   });
 

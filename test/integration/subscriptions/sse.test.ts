@@ -1,0 +1,122 @@
+import { createClient } from 'graphql-sse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
+import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
+import type { RunningSubgraphs } from '../../../subgraphs/index.js';
+
+/**
+ * Subscriptions over Server-Sent Events (graphql-sse's distinct connections mode), read by
+ * graphql-sse's own client: the same pipeline as any request, events with fields of three subgraphs,
+ * field authorization on events, and the subgraph subscription ending when the client leaves.
+ */
+const SECRET = 'sse-subscriptions-secret-0123456789abcdef0123456';
+const closeStack = createCloseStack();
+let subgraphs: RunningSubgraphs;
+let gateway: StartedGateway;
+let token: string;
+
+beforeAll(async () => {
+  subgraphs = await startSubgraphs();
+  closeStack.push(subgraphs.close);
+  gateway = await startGateway({
+    subgraphUrls: subgraphs.urls,
+    config: { logging: { level: 'warn' }, rateLimit: { enabled: false } },
+    env: { SWITCHYARD_JWT_SECRET: SECRET },
+  });
+  closeStack.push(gateway.close);
+  token = await mintToken(secretBytes(SECRET), { sub: '5' });
+});
+afterAll(() => closeStack.drain());
+
+const addReview = (productUpc: string, body: string) =>
+  postGraphQL(gateway.url, `mutation { addReview(input: { productUpc: "${productUpc}", body: "${body}", rating: 3 }) { id } }`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+
+function subscribe(query: string, headers: Record<string, string> = {}) {
+  const client = createClient({ url: gateway.url, singleConnection: false, retryAttempts: 0, headers });
+  closeStack.push(async () => client.dispose());
+  const events: Array<{
+    data?: Record<string, any> | null;
+    errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+  }> = [];
+  const state: { failure?: unknown; completed: boolean } = { completed: false };
+  const unsubscribe = client.subscribe(
+    { query },
+    {
+      next: (event) => void events.push(event as (typeof events)[number]),
+      error: (error) => void (state.failure = error),
+      complete: () => void (state.completed = true),
+    },
+  );
+  return { events, state, unsubscribe };
+}
+
+describe('subscriptions over SSE', () => {
+  it('an event carries the review, its product (products) and author (accounts); leaving ends the subgraph subscription', async () => {
+    const subscription = subscribe('subscription { reviewAdded { body product { upc name } author { id username } } }', {
+      authorization: `Bearer ${token}`,
+    });
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    await addReview('5', 'Over SSE.');
+    await waitFor(() => subscription.events.length > 0 || subscription.state.failure !== undefined, 10_000, 'an event');
+    expect(subscription.state.failure).toBeUndefined();
+    expect(subscription.events[0]).toEqual({
+      data: {
+        reviewAdded: { body: 'Over SSE.', product: { upc: '5', name: expect.any(String) }, author: { id: '5', username: expect.any(String) } },
+      },
+    });
+    subscription.unsubscribe();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
+  });
+
+  it('an anonymous subscriber gets email null with UNAUTHORIZED_FIELD_OR_TYPE in each event', async () => {
+    const subscription = subscribe('subscription { reviewAdded { author { email } } }');
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    await addReview('6', 'anonymous reader');
+    await waitFor(() => subscription.events.length > 0, 10_000, 'an event');
+    expect(subscription.events[0]).toEqual({
+      data: { reviewAdded: { author: { email: null } } },
+      errors: [
+        { message: 'Unauthorized field or type.', path: ['reviewAdded', 'author', 'email'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } },
+      ],
+    });
+    subscription.unsubscribe();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
+  });
+
+  it('an invalid subscription is answered as JSON with its code, not as a stream', async () => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { reviewAdded { nope } }' }),
+    });
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('GET with Accept: text/event-stream, as GraphiQL sends subscriptions, streams too', async () => {
+    const url = `${gateway.url}?query=${encodeURIComponent('subscription { reviewAdded { body } }')}`;
+    const controller = new AbortController();
+    const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    await addReview('7', 'seen by GET');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // Read until the event arrived (the test's own timeout bounds it).
+    while (!text.includes('"seen by GET"')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    expect(text).toContain('event: next');
+    expect(text).toContain('"body":"seen by GET"');
+    controller.abort();
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
+  });
+});
