@@ -1,7 +1,8 @@
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
+import { startGateway, waitFor, writeSupergraphYaml, type StartedGateway } from '../../helpers/gateway.js';
+import { dirname } from 'node:path';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
 import type { RunningSubgraphs } from '../../../subgraphs/index.js';
@@ -169,6 +170,32 @@ describe('when the subgraph stream or the gateway goes away', () => {
     stack.push(async () => void (await client.dispose()));
     return client;
   };
+
+  it('a supergraph reload leaves a running subscription on the plan it started with', async () => {
+    const configPath = writeSupergraphYaml(own.urls);
+    const reloading = await startGateway({
+      config: {
+        logging: { level: 'info' },
+        rateLimit: { enabled: false },
+        supergraph: { source: 'compose', configPath, pollIntervalSeconds: 0 },
+      },
+      env: { SWITCHYARD_JWT_SECRET: SECRET },
+    });
+    stack.push(reloading.close);
+    const subscription = collect(clientOf(reloading.url), 'subscription { reviewAdded { body product { upc } } }', 1);
+    await waitFor(() => own.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    // A changed routing URL (same server, a query string added) is a new supergraph.
+    writeSupergraphYaml({ ...own.urls, products: `${own.urls.products}?reloaded=1` }, dirname(configPath));
+    await waitFor(() => reloading.logs.some((line) => line.msg === 'supergraph reloaded'), 10_000, 'the reload');
+    const token2 = await mintToken(secretBytes(SECRET), { sub: '8' });
+    const added = await postGraphQL(reloading.url, 'mutation { addReview(input: { productUpc: "2", body: "after the reload", rating: 4 }) { id } }', {
+      headers: { authorization: `Bearer ${token2}` },
+    });
+    expect(added.body.errors).toBeUndefined();
+    await subscription.until();
+    expect(subscription.failure).toBeUndefined();
+    expect(subscription.events[0]!.data!.reviewAdded).toEqual({ body: 'after the reload', product: { upc: '2' } });
+  });
 
   it('gateway shutdown closes the sockets with 1001', async () => {
     const client = clientOf(ownGateway.url);
