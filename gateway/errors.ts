@@ -13,6 +13,8 @@ export const GatewayErrorCode = {
   SUBGRAPH_ERROR: 'SUBGRAPH_ERROR',
   /** A subgraph did not answer within its timeout. */
   SUBGRAPH_TIMEOUT: 'SUBGRAPH_TIMEOUT',
+  /** A subscription fell more than `subscriptions.maxQueuedEvents` events behind its subgraph: it was ended. */
+  SUBSCRIPTION_TOO_SLOW: 'SUBSCRIPTION_TOO_SLOW',
   /**
    * A field's value contradicts the schema once merged: null for a non-null field (an entity its owner
    * resolved to null, say), a leaf of the wrong type, an unknown `__typename`. Its parent is nulled.
@@ -71,6 +73,7 @@ export const ERROR_STATUS: Readonly<Record<ClientErrorCode, number | undefined>>
   SUBGRAPH_UNAVAILABLE: 200,
   SUBGRAPH_ERROR: 200,
   SUBGRAPH_TIMEOUT: 200,
+  SUBSCRIPTION_TOO_SLOW: 200,
   INVALID_FIELD_VALUE: 200,
   UNAUTHENTICATED: 401,
   UNAUTHORIZED_FIELD_OR_TYPE: 200,

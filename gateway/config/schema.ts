@@ -28,6 +28,8 @@ const subscriptionsSchema = z
     enabled: z.boolean().default(true),
     /** Subscriptions one client (JWT subject, API-key client, else address) may run at once; more are refused with RATE_LIMITED. */
     maxPerClient: z.number().int().min(1).default(50),
+    /** Events a subscription may have waiting (received from the subgraph, not yet handled); past it the subscription ends with SUBSCRIPTION_TOO_SLOW. */
+    maxQueuedEvents: z.number().int().min(1).default(100),
     /** WebSocket ping interval; a socket that did not answer the previous ping is closed. 0 turns it off. */
     keepAliveMs: z.number().int().min(0).default(12_000),
   })

@@ -47,6 +47,8 @@ export interface SubgraphDataSourceOptions {
    * signing). Same shape as the auth plugin's `signSubgraphRequest`; its headers join the dedup key.
    */
   signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
+  /** Events a subscription to this subgraph may have waiting (subscriptions.maxQueuedEvents). */
+  maxQueuedEvents?: number;
   /** Told about every query-plan fetch: `ok`, or the code the client saw first (metrics). */
   onFetch?: (subgraph: string, outcome: string, seconds: number) => void;
 }
@@ -72,6 +74,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
   private readonly traffic: SubgraphTraffic;
   private readonly mergeCacheControl: boolean;
   private readonly signRequest: SubgraphDataSourceOptions['signRequest'];
+  private readonly maxQueuedEvents: number;
   private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
 
   constructor(options: SubgraphDataSourceOptions) {
@@ -82,6 +85,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     this.traffic = options.client.register(options.name, options.url);
     this.mergeCacheControl = options.mergeCacheControl ?? true;
     this.signRequest = options.signRequest;
+    this.maxQueuedEvents = options.maxQueuedEvents ?? 100;
     this.onFetch = options.onFetch;
   }
 
@@ -111,7 +115,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const headers = this.headersFor(context);
     delete headers['content-type'];
     if (this.signRequest) Object.assign(headers, this.signRequest('', headers));
-    return subscribeToSubgraph(this.url!, headers, payload, context.signal);
+    return subscribeToSubgraph(this.url!, headers, payload, context.signal, this.maxQueuedEvents);
   }
 
   private collect(context: SubgraphRequestContext | undefined, response: SubgraphResponse | undefined): void {

@@ -1,18 +1,30 @@
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/** The subscription fell too far behind its subgraph: more events waited than the bound allows. */
+export class SubscriptionTooSlowError extends Error {
+  constructor(readonly maxQueuedEvents: number) {
+    super(`The subscription fell more than ${maxQueuedEvents} events behind; subscribe again.`);
+  }
+}
+
+type Event = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
 /**
  * One subscription to a subgraph over GraphQL over WebSocket (graphql-transport-ws), its own
  * connection, opened with the headers a query fetch would carry (identity, forwarded, signature).
- * `return()` — or the signal — closes it at once; a connection that fails or closes ends the
- * iteration with an error.
+ * Events wait in a queue of at most `maxQueuedEvents` until the gateway has handled the previous one
+ * (its entity fetches, the client's socket): past it the subscription ends with
+ * SubscriptionTooSlowError. `return()` — or the signal — closes it at once; a connection that fails
+ * or closes ends the iteration with an error.
  */
 export function subscribeToSubgraph(
   url: string,
   headers: Record<string, string>,
   payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
   signal: AbortSignal | undefined,
-): AsyncIterableIterator<FormattedExecutionResult<Record<string, unknown>, unknown>> {
+  maxQueuedEvents: number,
+): AsyncIterableIterator<Event> {
   const client = createClient({
     url: url.replace(/^http/, 'ws'),
     // Node's `ws` takes request headers, which browsers' WebSocket cannot.
@@ -24,28 +36,62 @@ export function subscribeToSubgraph(
     lazy: true,
     retryAttempts: 0,
   });
-  const iterator = client.iterate<Record<string, unknown>>(payload);
+  const queue: Event[] = [];
+  let failure: unknown;
+  let done = false;
+  let wake: (() => void) | undefined;
+  const settle = () => {
+    wake?.();
+    wake = undefined;
+  };
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    void iterator.return?.();
+    done = true;
+    unsubscribe();
     void client.dispose();
+    settle();
   };
+  const unsubscribe = client.subscribe<Record<string, unknown>>(payload, {
+    next(event) {
+      if (closed) return;
+      if (queue.length >= maxQueuedEvents) {
+        failure = new SubscriptionTooSlowError(maxQueuedEvents);
+        queue.length = 0;
+        close();
+        return;
+      }
+      queue.push(event);
+      settle();
+    },
+    error(error) {
+      failure ??= error;
+      close();
+    },
+    complete() {
+      close();
+    },
+  });
   signal?.addEventListener('abort', close, { once: true });
   return {
     async next() {
-      try {
-        const step = await iterator.next();
-        if (step.done) close();
-        return step;
-      } catch (error) {
-        close();
-        throw error;
+      for (;;) {
+        const event = queue.shift();
+        if (event) return { done: false, value: event };
+        if (failure !== undefined) {
+          const error = failure;
+          failure = undefined;
+          throw error;
+        }
+        if (done) return { done: true, value: undefined };
+        await new Promise<void>((resolve) => (wake = resolve));
       }
     },
     async return() {
       close();
+      queue.length = 0;
+      failure = undefined;
       return { done: true, value: undefined };
     },
     [Symbol.asyncIterator]() {

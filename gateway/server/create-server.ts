@@ -167,6 +167,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
             client: subgraphClient,
             mergeCacheControl: config.subgraphs.mergeCacheControl,
             signRequest,
+            maxQueuedEvents: config.subscriptions.maxQueuedEvents,
             onFetch: metrics?.observeSubgraphFetch,
           });
           dataSources.set(name, dataSource);

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../request-context.js';
@@ -50,8 +51,11 @@ export async function writeEventStream(
   try {
     for await (const event of deliverEvents(stream, context, options.formatError, () => options.tracker.countEvent(subgraph))) {
       if (response.destroyed) break;
-      response.write(`event: next\ndata: ${JSON.stringify(event)}\n\n`);
+      const written = response.write(`event: next\ndata: ${JSON.stringify(event)}\n\n`);
       flush(response);
+      // Backpressure: a client not reading stops the next event here, so events wait in the
+      // subscription's bounded queue (subscriptions.maxQueuedEvents) instead of this buffer.
+      if (!written && !response.destroyed) await Promise.race([once(response, 'drain'), once(response, 'close')]);
     }
     if (!response.destroyed) response.end('event: complete\ndata:\n\n');
   } finally {

@@ -29,6 +29,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { SubgraphDataSource, type SubgraphRequestContext } from '../subgraph-data-source.js';
+import { SubscriptionTooSlowError } from '../subgraph-subscription.js';
 import { deepMerge, isPrefix, type Json } from './data-tree.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
@@ -494,6 +495,9 @@ function withoutDefer(document: DocumentNode): DocumentNode {
 
 /** A subgraph subscription that failed or closed, as the client is told (then the stream completes). */
 function streamEnded(serviceName: string, error: unknown): GraphQLError {
+  if (error instanceof SubscriptionTooSlowError) {
+    return new GraphQLError(error.message, { extensions: { code: 'SUBSCRIPTION_TOO_SLOW', subgraph: serviceName } });
+  }
   const reason = error instanceof Error ? '' : ` (close code ${String((error as { code?: unknown })?.code ?? 'unknown')})`;
   return new GraphQLError(`The subscription to subgraph "${serviceName}" ended${reason}; subscribe again.`, {
     extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: serviceName },

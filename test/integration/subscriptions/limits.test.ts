@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
 import { readMetric } from '../../helpers/metrics.js';
-import { createCloseStack, startSubgraphs } from '../../helpers/subgraphs.js';
+import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
+import { mintToken, secretBytes } from '../../helpers/tokens.js';
 import type { RunningSubgraphs } from '../../../subgraphs/index.js';
 
 /** subscriptions.maxPerClient, the keep-alive that drops dead peers, and the subscription metrics. */
@@ -78,5 +79,49 @@ describe('subscription limits and metrics', () => {
     // A peer gone without a close frame: nothing it receives is read, so no pong comes back.
     (socket as unknown as { _socket: { pause(): void } })._socket.pause();
     await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the dead peer to be dropped');
+  });
+});
+
+describe('a subscription that falls behind', () => {
+  const SECRET = 'slow-subscriber-secret-0123456789abcdef01234567';
+  let slow: StartedGateway;
+  beforeAll(async () => {
+    slow = await startGateway({
+      subgraphUrls: subgraphs.urls,
+      config: { logging: { level: 'warn' }, rateLimit: { enabled: false }, subscriptions: { maxQueuedEvents: 2 } },
+      env: { SWITCHYARD_JWT_SECRET: SECRET },
+    });
+    closeStack.push(slow.close);
+  });
+
+  it('more than maxQueuedEvents waiting ends it with SUBSCRIPTION_TOO_SLOW, then complete, and the subgraph subscription closes', async () => {
+    const client = createClient({ url: slow.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    closeStack.push(async () => void (await client.dispose()));
+    const events: Array<{ errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }> = [];
+    let completed = false;
+    client.subscribe(
+      { query: 'subscription { reviewAdded { body product { name } } }' },
+      { next: (event) => void events.push(event), error: () => {}, complete: () => void (completed = true) },
+    );
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 1, 10_000, 'the subgraph subscription');
+    // Each event needs a products fetch, made slow: events arrive faster than they can be handled.
+    subgraphs.byName.products.setFaults({ delayMs: 300 });
+    try {
+      const token = await mintToken(secretBytes(SECRET), { sub: '9' });
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          postGraphQL(slow.url, `mutation { addReview(input: { productUpc: "1", body: "burst ${i}", rating: 2 }) { id } }`, {
+            headers: { authorization: `Bearer ${token}` },
+          }),
+        ),
+      );
+      await waitFor(() => completed, 15_000, 'the subscription to end');
+    } finally {
+      subgraphs.byName.products.setFaults({});
+    }
+    const last = events.at(-1)!;
+    expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'SUBSCRIPTION_TOO_SLOW', subgraph: 'reviews' });
+    expect(events.length).toBeLessThan(8);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to close');
   });
 });
