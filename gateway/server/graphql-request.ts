@@ -121,3 +121,24 @@ export function withResolvedDocument(method: string, search: URLSearchParams, bo
   // Apollo refuses an `extensions` key that is present but not an object.
   return { search: search.size ? `?${search}` : '', body: kept === undefined ? { ...rest, query } : { ...rest, query, extensions: kept } };
 }
+
+/** A GET request's GraphQL parameters as the JSON body of the same request by POST. */
+export function getParamsAsBody(params: URLSearchParams, query: string | undefined): Record<string, unknown> {
+  const json = (name: string) => {
+    const raw = params.get(name);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  };
+  const body: Record<string, unknown> = { query };
+  const operationName = params.get('operationName');
+  if (operationName) body.operationName = operationName;
+  const variables = json('variables');
+  if (variables !== undefined) body.variables = variables;
+  const extensions = json('extensions');
+  if (extensions !== undefined) body.extensions = extensions;
+  return body;
+}

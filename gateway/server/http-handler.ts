@@ -8,7 +8,7 @@ import { ERROR_STATUS, GatewayErrorCode, type ClientErrorCode } from '../errors.
 import type { GatewayPlugin } from '../plugins/plugin.js';
 import type { GatewayContext } from '../request-context.js';
 import { applySubgraphResponseHeaders, createSubgraphResponseCollector, RequestDeadlineError } from '../engine/index.js';
-import { readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
+import { getParamsAsBody, readGraphQLRequest, withResolvedDocument } from './graphql-request.js';
 import { BodyTooLargeError, discardBody, readBody } from './http-body.js';
 import type { GatewayDocumentStore } from './document-store.js';
 import type { OperationLimiter } from './operation-limits.js';
@@ -82,27 +82,6 @@ function writeError(response: ServerResponse, answer: ErrorAnswer, headers: Reco
 function sendError(response: ServerResponse, answer: ErrorAnswer, headers: Record<string, string>): void {
   writeError(response, answer, headers);
   response.end();
-}
-
-/** A GET request's GraphQL parameters as the JSON body of the same request by POST. */
-function getParamsAsBody(params: URLSearchParams, query: string | undefined): Record<string, unknown> {
-  const json = (name: string) => {
-    const raw = params.get(name);
-    if (!raw) return undefined;
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      return raw;
-    }
-  };
-  const body: Record<string, unknown> = { query };
-  const operationName = params.get('operationName');
-  if (operationName) body.operationName = operationName;
-  const variables = json('variables');
-  if (variables !== undefined) body.variables = variables;
-  const extensions = json('extensions');
-  if (extensions !== undefined) body.extensions = extensions;
-  return body;
 }
 
 function toHeaderMap(request: IncomingMessage): HeaderMap {

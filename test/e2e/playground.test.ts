@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { REPO_ROOT, startGateway, waitFor, type StartedGateway } from '../helpers/gateway.js';
@@ -31,6 +31,16 @@ beforeAll(async () => {
 });
 afterAll(() => closeStack.drain());
 
+/** Replaces the operation in GraphiQL's editor (once the editor has loaded). */
+async function typeQuery(page: Page, query: string): Promise<void> {
+  const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+  await editor.waitFor({ timeout: 15_000 });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(query);
+}
+
 describe('playground in a real browser', () => {
   it('runs a query spanning two subgraphs, shows the result, and never leaves localhost', async () => {
     const page = await browser.newPage();
@@ -43,12 +53,7 @@ describe('playground in a real browser', () => {
     page.on('pageerror', (error) => problems.push(error.message));
 
     await page.goto(gateway.url);
-    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
-    await editor.waitFor({ timeout: 15_000 });
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(QUERY);
+    await typeQuery(page, QUERY);
     const answered = page.waitForResponse(
       (r) => r.url().endsWith('/graphql') && r.request().method() === 'POST' && r.request().postData()!.includes('topProducts'),
     );
@@ -83,12 +88,7 @@ describe('playground in a real browser', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(gateway.url);
-    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
-    await editor.waitFor({ timeout: 15_000 });
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('subscription { reviewAdded { body product { name } author { username } } }');
+    await typeQuery(page, 'subscription { reviewAdded { body product { name } author { username } } }');
     const streaming = page.waitForResponse((r) => r.url().includes('/graphql') && (r.headers()['content-type'] ?? '').includes('text/event-stream'));
     await page.locator('.graphiql-execute-button').click();
     expect((await streaming).status()).toBe(200);
@@ -118,12 +118,7 @@ describe('playground in a real browser', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(gateway.url);
-    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
-    await editor.waitFor({ timeout: 15_000 });
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('{ topProducts(first: 2) { upc ... @defer(label: "later") { name reviews { rating } } } }');
+    await typeQuery(page, '{ topProducts(first: 2) { upc ... @defer(label: "later") { name reviews { rating } } } }');
     const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().postData()?.includes('@defer') === true);
     await page.locator('.graphiql-execute-button').click();
     const response = await answered;

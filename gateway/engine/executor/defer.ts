@@ -1,5 +1,18 @@
 import type { DeferNode, DeferredNode, PlanNode } from '@apollo/query-planner';
-import { GraphQLError, isCompositeType, parse, type GraphQLCompositeType, type GraphQLSchema } from 'graphql';
+import {
+  DirectiveLocation,
+  GraphQLBoolean,
+  GraphQLDirective,
+  GraphQLError,
+  GraphQLNonNull,
+  GraphQLString,
+  isCompositeType,
+  parse,
+  visit,
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+} from 'graphql';
 import type { IncrementalItem, SubsequentPayload } from '../incremental.js';
 import { compileSelectionShape, UnsupportedOperation, type FieldShape, type OperationShape, type SelectionShape } from './compile-shape.js';
 import { collectAtPath, isPrefix } from './data-tree.js';
@@ -264,4 +277,16 @@ async function runBlock(defer: DeferRun, block: DeferredBlock): Promise<void> {
   if (block.inner) defer.channel.expect(block.inner.blocks.length);
   defer.channel.deliver(items);
   if (block.inner) startDeferredBlocks(defer, block.inner, true);
+}
+
+/** `@defer` as the incremental delivery RFC (and Apollo Router's API schema) declares it. */
+export const DEFER_DIRECTIVE = new GraphQLDirective({
+  name: 'defer',
+  locations: [DirectiveLocation.FRAGMENT_SPREAD, DirectiveLocation.INLINE_FRAGMENT],
+  args: { label: { type: GraphQLString }, if: { type: new GraphQLNonNull(GraphQLBoolean), defaultValue: true } },
+});
+
+/** The document with every `@defer` removed (the fragments stay, delivered with the rest). */
+export function withoutDefer(document: DocumentNode): DocumentNode {
+  return visit(document, { Directive: (directive) => (directive.name.value === 'defer' ? null : undefined) });
 }

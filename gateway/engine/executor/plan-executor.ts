@@ -9,17 +9,10 @@ import type {
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
 import {
-  DirectiveLocation,
   getVariableValues,
-  GraphQLBoolean,
-  GraphQLDirective,
   GraphQLError,
-  GraphQLNonNull,
   GraphQLSchema as GraphQLSchemaClass,
-  GraphQLString,
   Kind,
-  visit,
-  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -28,14 +21,21 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { SubgraphDataSource, type SubgraphRequestContext } from '../subgraph-data-source.js';
-import { SubscriptionTooSlowError } from '../subgraph-subscription.js';
-import { deepMerge, isPrefix, type Json } from './data-tree.js';
+import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
 import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
-import { shapeResponse, ShapingFailure } from './response-shape.js';
-import { compileDeferPlans, IncrementalChannel, startDeferredBlocks, throughConditions, type DeferPlan } from './defer.js';
+import { shapeResponse, ShapingFailure, withCompletionErrors } from './response-shape.js';
+import {
+  compileDeferPlans,
+  DEFER_DIRECTIVE,
+  IncrementalChannel,
+  startDeferredBlocks,
+  throughConditions,
+  withoutDefer,
+  type DeferPlan,
+} from './defer.js';
+import { subscriptionEvents } from './subscription-events.js';
 
 /** Why an operation went to Apollo's executor (the metric's label; README lists them). */
 export type FallbackReason = 'introspection' | 'subscription' | 'context' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
@@ -97,13 +97,6 @@ interface SupergraphState {
   overrideLabels: readonly string[];
 }
 
-/** `@defer` as the incremental delivery RFC (and Apollo Router's API schema) declares it. */
-const DEFER_DIRECTIVE = new GraphQLDirective({
-  name: 'defer',
-  locations: [DirectiveLocation.FRAGMENT_SPREAD, DirectiveLocation.INLINE_FRAGMENT],
-  args: { label: { type: GraphQLString }, if: { type: new GraphQLNonNull(GraphQLBoolean), defaultValue: true } },
-});
-
 const PERCENT_LABEL = /^percent\((\d+(?:\.\d+)?)\)$/;
 
 /** The labels of progressive `@override`s, read from the supergraph's `join__field(overrideLabel:)`. */
@@ -140,20 +133,6 @@ function unsupportedNode(node: PlanNode | undefined): FallbackReason | undefined
     case 'Fetch':
       return node.contextRewrites?.length ? 'context' : undefined;
   }
-}
-
-/**
- * A non-null field that completes to null (or a leaf of the wrong type) is a field error with that
- * field's path (GraphQL spec 6.4.4), unless a subgraph error already covers it (at that path or an
- * ancestor): Apollo's executor only reports these in extensions.valueCompletion, or not at all.
- */
-function withCompletionErrors(fetchErrors: GraphQLError[], completionErrors: readonly GraphQLError[]): GraphQLError[] {
-  if (completionErrors.length === 0) return fetchErrors;
-  const located = fetchErrors.filter((error) => error.path);
-  for (const error of completionErrors) {
-    if (!located.some((fetchError) => isPrefix(fetchError.path!, error.path!))) fetchErrors.push(error);
-  }
-  return fetchErrors;
 }
 
 /**
@@ -345,7 +324,14 @@ export class PlanExecutingGateway implements GatewayInterface {
     if (compiled.kind === 'subscription') {
       // Only a WebSocket (or SSE) transport reads a stream; plain HTTP refused it before planning.
       if (!context.subscription) return this.runFallback('subscription', requestContext);
-      context.subscription.stream = this.subscriptionEvents(state, compiled, requestContext, variables, context);
+      context.subscription.stream = subscriptionEvents({
+        node: compiled.node as SubscriptionNode,
+        dataSource: this.options.dataSource,
+        variables,
+        context,
+        newRun: (data) => this.newRun(state, compiled, requestContext, variables, context, data),
+        shape: (data) => shapeResponse(state.apiSchemaJs, compiled.shape, data, variables),
+      });
       context.subscription.subgraph = (compiled.node as SubscriptionNode).primary.serviceName;
       return { data: {} };
     }
@@ -362,68 +348,6 @@ export class PlanExecutingGateway implements GatewayInterface {
         Object.assign(Object.create(context) as SubgraphRequestContext, { signal, subgraphResponse: collector }),
       ),
     );
-  }
-
-  /**
-   * The events of a subscription: the plan's primary fetch is the subgraph subscription; for each
-   * event the rest of the plan runs on its data (entity fetches to other subgraphs, with the subgraph
-   * client's policies), then the compiled shape reads the client's answer out of it.
-   */
-  private async *subscriptionEvents(
-    state: SupergraphState,
-    compiled: CompiledOperation,
-    requestContext: GatewayGraphQLRequestContext,
-    variables: Record<string, unknown>,
-    context: SubgraphRequestContext,
-  ): AsyncGenerator<GatewayExecutionResult> {
-    const node = compiled.node as SubscriptionNode;
-    const primary = node.primary;
-    const dataSource = this.options.dataSource(primary.serviceName);
-    if (!(dataSource instanceof SubgraphDataSource)) {
-      yield { errors: [streamEnded(primary.serviceName, new Error('no data source'))] };
-      return;
-    }
-    const fetchVariables: Record<string, unknown> = {};
-    for (const name of primary.variableUsages ?? [])
-      if (Object.prototype.hasOwnProperty.call(variables, name)) fetchVariables[name] = variables[name];
-    const source = dataSource.subscribe({ query: primary.operation, variables: fetchVariables, operationName: primary.operationName }, context);
-    try {
-      for (;;) {
-        let step: IteratorResult<{
-          data?: Record<string, unknown> | null;
-          errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
-        }>;
-        try {
-          step = await source.next();
-        } catch (error) {
-          yield { errors: [streamEnded(primary.serviceName, error)] };
-          return;
-        }
-        if (step.done) return;
-        const data: Record<string, unknown> = {};
-        if (step.value.data) deepMerge(data, step.value.data as Json);
-        const run = this.newRun(state, compiled, requestContext, variables, context, data);
-        for (const error of step.value.errors ?? []) {
-          const code = error.extensions?.code;
-          run.errors.push(
-            new GraphQLError(error.message, {
-              path: error.path,
-              extensions: {
-                ...error.extensions,
-                code: code === undefined || code === 'INTERNAL_SERVER_ERROR' ? 'SUBGRAPH_ERROR' : code,
-                subgraph: primary.serviceName,
-              },
-            }),
-          );
-        }
-        if (node.rest) await executePlanNode(run, node.rest, [], [data]);
-        const shaped = shapeResponse(state.apiSchemaJs, compiled.shape, data, variables);
-        const errors = withCompletionErrors(run.errors, shaped.errors);
-        yield errors.length ? { data: shaped.data, errors } : { data: shaped.data };
-      }
-    } finally {
-      await source.return?.();
-    }
   }
 
   private newRun(
@@ -486,22 +410,6 @@ export class PlanExecutingGateway implements GatewayInterface {
       return { errors: [new GraphQLError(error.message)] };
     }
   }
-}
-
-/** The document with every `@defer` removed (the fragments stay, delivered with the rest). */
-function withoutDefer(document: DocumentNode): DocumentNode {
-  return visit(document, { Directive: (directive) => (directive.name.value === 'defer' ? null : undefined) });
-}
-
-/** A subgraph subscription that failed or closed, as the client is told (then the stream completes). */
-function streamEnded(serviceName: string, error: unknown): GraphQLError {
-  if (error instanceof SubscriptionTooSlowError) {
-    return new GraphQLError(error.message, { extensions: { code: 'SUBSCRIPTION_TOO_SLOW', subgraph: serviceName } });
-  }
-  const reason = error instanceof Error ? '' : ` (close code ${String((error as { code?: unknown })?.code ?? 'unknown')})`;
-  return new GraphQLError(`The subscription to subgraph "${serviceName}" ended${reason}; subscribe again.`, {
-    extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: serviceName },
-  });
 }
 
 const documentIds = new WeakMap<object, number>();

@@ -9,6 +9,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { GatewayErrorCode } from '../../errors.js';
+import { isPrefix } from './data-tree.js';
 import { LeafCheck, type OperationShape, type SelectionShape, type SkipCondition, type TypeShape } from './compile-shape.js';
 
 /**
@@ -261,4 +262,18 @@ export function shapeSelectionAt(
   const data: Record<string, unknown> = {};
   const ok = applySelection(run, input, selection, data, type);
   return { data: ok ? data : null, errors: run.errors };
+}
+
+/**
+ * A non-null field that completes to null (or a leaf of the wrong type) is a field error with that
+ * field's path (GraphQL spec 6.4.4), unless a subgraph error already covers it (at that path or an
+ * ancestor): Apollo's executor only reports these in extensions.valueCompletion, or not at all.
+ */
+export function withCompletionErrors(fetchErrors: GraphQLError[], completionErrors: readonly GraphQLError[]): GraphQLError[] {
+  if (completionErrors.length === 0) return fetchErrors;
+  const located = fetchErrors.filter((error) => error.path);
+  for (const error of completionErrors) {
+    if (!located.some((fetchError) => isPrefix(fetchError.path!, error.path!))) fetchErrors.push(error);
+  }
+  return fetchErrors;
 }
