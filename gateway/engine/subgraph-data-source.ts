@@ -31,7 +31,12 @@ export interface SubgraphRequestContext {
   /** The request's OpenTelemetry trace (tracing on): each fetch is a client span below it. */
   trace?: RequestTrace;
   /** Present for a subscription taken over WebSocket: the executor puts its event stream here. */
-  subscription?: { stream?: AsyncIterableIterator<GatewayExecutionResult>; subgraph?: string };
+  subscription?: {
+    stream?: AsyncIterableIterator<GatewayExecutionResult>;
+    subgraph?: string;
+    /** Aborted at shutdown: the subgraph subscription closes and the events already received are still delivered. */
+    stop?: AbortSignal;
+  };
 }
 
 export interface SubgraphDataSourceOptions {
@@ -115,7 +120,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const headers = this.headersFor(context);
     delete headers['content-type'];
     if (this.signRequest) Object.assign(headers, this.signRequest('', headers));
-    return subscribeToSubgraph(this.url!, headers, payload, context.signal, this.maxQueuedEvents);
+    return subscribeToSubgraph(this.url!, headers, payload, { signal: context.signal, stop: context.subscription?.stop }, this.maxQueuedEvents);
   }
 
   private collect(context: SubgraphRequestContext | undefined, response: SubgraphResponse | undefined): void {

@@ -15,14 +15,15 @@ type Event = FormattedExecutionResult<Record<string, unknown>, unknown>;
  * connection, opened with the headers a query fetch would carry (identity, forwarded, signature).
  * Events wait in a queue of at most `maxQueuedEvents` until the gateway has handled the previous one
  * (its entity fetches, the client's socket): past it the subscription ends with
- * SubscriptionTooSlowError. `return()` — or the signal — closes it at once; a connection that fails
- * or closes ends the iteration with an error.
+ * SubscriptionTooSlowError. `return()` — or `signal` — closes it at once; `stop` closes the
+ * subgraph side only, and the events already queued are still read before the iteration ends (a
+ * graceful shutdown). A connection that fails or closes ends the iteration with an error.
  */
 export function subscribeToSubgraph(
   url: string,
   headers: Record<string, string>,
   payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
-  signal: AbortSignal | undefined,
+  signals: { signal?: AbortSignal; stop?: AbortSignal },
   maxQueuedEvents: number,
 ): AsyncIterableIterator<Event> {
   const client = createClient({
@@ -66,6 +67,8 @@ export function subscribeToSubgraph(
       settle();
     },
     error(error) {
+      // Closing it ourselves (stop, return) is not a failure to report.
+      if (closed) return;
       failure ??= error;
       close();
     },
@@ -73,7 +76,10 @@ export function subscribeToSubgraph(
       close();
     },
   });
-  signal?.addEventListener('abort', close, { once: true });
+  for (const signal of [signals.signal, signals.stop]) {
+    if (signal?.aborted) close();
+    else signal?.addEventListener('abort', close, { once: true });
+  }
   return {
     async next() {
       for (;;) {

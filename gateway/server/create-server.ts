@@ -310,15 +310,19 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
           throw new GatewayError(GatewayErrorCode.CONFIG_INVALID, (error as Error).message);
         }
       }
+      await tracing?.ready;
       await apollo.start();
       ready = true;
     },
     async stop() {
       ready = false;
       stopping = true;
-      // Sockets are closed first (1001): the HTTP server's close would wait for them.
-      await subscriptionServer?.dispose().catch((error: unknown) => logger.warn({ err: error }, 'closing subscription sockets failed'));
       const graceEnds = Date.now() + config.server.shutdownGraceMs;
+      // Subscriptions end first: their subgraph sides close, the events already received are
+      // delivered and each stream completes (within the grace); then the sockets close with 1001,
+      // which the HTTP server's close would otherwise wait for.
+      await subscriptionTracker.drain(config.server.shutdownGraceMs);
+      await subscriptionServer?.dispose().catch((error: unknown) => logger.warn({ err: error }, 'closing subscription sockets failed'));
       // Apollo's drain plugin stops accepting, lets in-flight requests finish within the grace, then
       // closes the connections left.
       await apollo.stop().catch((error: unknown) => logger.warn({ err: error }, 'apollo stop failed'));

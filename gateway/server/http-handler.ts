@@ -297,7 +297,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Incomi
       const client = subscriptionClientOf(context);
       if (events.tracker.full(client))
         return refuse({ status: 429, code: 'RATE_LIMITED', message: tooManySubscriptions(events.maxPerClient).message }, false);
-      context.subscription = {};
+      context.subscription = { stop: events.tracker.stopSignal };
       context.incremental ??= { patches: [] };
       headers.set('accept', `${headers.get('accept')}, application/json`);
     }

@@ -16,6 +16,13 @@ export interface SubscriptionTracker {
   full(client: string): boolean;
   /** Counts one running subscription; `end()` (idempotent) when it stops. */
   begin(client: string, subgraph: string): () => void;
+  /**
+   * Aborted when the gateway shuts down: every subgraph subscription closes, the events already
+   * received are still handled and delivered, then each stream completes.
+   */
+  readonly stopSignal: AbortSignal;
+  /** Stops every subscription (stopSignal) and waits until they all ended, or `timeoutMs` passed. */
+  drain(timeoutMs: number): Promise<void>;
 }
 
 export function createSubscriptionTracker(
@@ -23,10 +30,14 @@ export function createSubscriptionTracker(
   metrics?: Pick<GatewayMetrics, 'addActiveSubscriptions' | 'countSubscriptionEvent'>,
 ): SubscriptionTracker & { countEvent(subgraph: string): void } {
   const perClient = new Map<string, number>();
+  const stop = new AbortController();
+  let running = 0;
+  let drained: (() => void) | undefined;
   return {
     full: (client) => (perClient.get(client) ?? 0) >= maxPerClient,
     begin(client, subgraph) {
       perClient.set(client, (perClient.get(client) ?? 0) + 1);
+      running++;
       metrics?.addActiveSubscriptions(subgraph, 1);
       let ended = false;
       return () => {
@@ -36,9 +47,24 @@ export function createSubscriptionTracker(
         if (left > 0) perClient.set(client, left);
         else perClient.delete(client);
         metrics?.addActiveSubscriptions(subgraph, -1);
+        if (--running === 0) drained?.();
       };
     },
     countEvent: (subgraph) => metrics?.countSubscriptionEvent(subgraph),
+    stopSignal: stop.signal,
+    async drain(timeoutMs) {
+      stop.abort();
+      if (running === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timer);
+      // graphql-ws counts a subscription ended before it writes the `complete` message: let those
+      // writes reach the sockets before anything closes them.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
   };
 }
 

@@ -42,7 +42,7 @@ export interface SubscriptionServerOptions {
 }
 
 export interface SubscriptionServer {
-  /** Closes every socket (1001 Going Away) and ends their subscriptions. */
+  /** Closes every socket (1001 Going Away) and ends their subscriptions (the tracker drained them first). */
   dispose(): Promise<void>;
 }
 
@@ -119,7 +119,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       subgraphResponse: createSubgraphResponseCollector(),
       signal,
       incremental: { patches: [] },
-      subscription: {},
+      subscription: { stop: options.tracker.stopSignal },
     };
   }
 

@@ -197,19 +197,40 @@ describe('when the subgraph stream or the gateway goes away', () => {
     expect(subscription.events[0]!.data!.reviewAdded).toEqual({ body: 'after the reload', product: { upc: '2' } });
   });
 
-  it('gateway shutdown closes the sockets with 1001', async () => {
+  it('gateway shutdown delivers the events already received, completes each subscription, then closes the sockets with 1001', async () => {
     const client = clientOf(ownGateway.url);
-    let closeCode: number | undefined;
-    client.on('closed', (event) => void (closeCode = (event as { code?: number }).code));
-    const subscription = collect(client, '{ topProducts(first: 1) { upc } }', 1);
-    await subscription.until();
-    // Open a long-lived subscription so the socket stays up, then stop the gateway.
-    collect(client, 'subscription { reviewAdded { body } }', 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await ownGateway.gateway.stop();
-    stopped = true;
-    await waitFor(() => closeCode !== undefined, 5_000, 'the socket to close');
-    expect(closeCode).toBe(1001);
+    const seen: string[] = [];
+    // Each event needs a products fetch, made slow: the events are still being handled when the gateway stops.
+    // Other tests' subscriptions may still run on the shared subgraphs: wait for this one's.
+    const before = own.byName.reviews.stats.subscriptions;
+    const subscription = collect(client, 'subscription { reviewAdded { body product { name } } }', 2);
+    await waitFor(() => own.byName.reviews.stats.subscriptions > before, 10_000, 'the subgraph subscription');
+    client.on('closed', (event) => void seen.push(`closed ${(event as { code?: number }).code}`));
+    own.byName.products.setFaults({ delayMs: 400 });
+    try {
+      for (const body of ['in flight 1', 'in flight 2']) {
+        const added = await postGraphQL(own.urls.reviews!, `mutation { addReview(input: { productUpc: "1", body: "${body}", rating: 3 }) { id } }`, {
+          headers: { 'x-user-id': '1' },
+        });
+        expect(added.body.errors).toBeUndefined();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(subscription.events).toHaveLength(0);
+      const stopping = ownGateway.gateway.stop();
+      stopped = true;
+      await waitFor(() => seen.length > 0, 10_000, 'the socket to close');
+      await stopping;
+    } finally {
+      own.byName.products.setFaults({});
+    }
+    expect(subscription.events.map((event) => event.data?.reviewAdded)).toEqual([
+      { body: 'in flight 1', product: { name: expect.any(String) } },
+      { body: 'in flight 2', product: { name: expect.any(String) } },
+    ]);
+    expect(subscription.failure).toBeUndefined();
+    expect(subscription.completed).toBe(true);
+    expect(seen).toEqual(['closed 1001']);
+    await waitFor(() => own.byName.reviews.stats.subscriptions === before, 5_000, 'the subgraph subscription to close');
   });
   it('the subgraph closing mid-stream is an error event with SUBGRAPH_UNAVAILABLE, then the subscription completes', async () => {
     const second = await startGateway({ subgraphUrls: own.urls, config: { logging: { level: 'warn' }, rateLimit: { enabled: false } } });

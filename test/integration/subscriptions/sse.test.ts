@@ -120,3 +120,47 @@ describe('subscriptions over SSE', () => {
     await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to end');
   });
 });
+
+describe('gateway shutdown with SSE subscribers', () => {
+  it('delivers the events already received, then ends each stream with `complete`', async () => {
+    const stopping = await startGateway({ subgraphUrls: subgraphs.urls, config: { logging: { level: 'warn' }, rateLimit: { enabled: false } } });
+    let stopped = false;
+    closeStack.push(() => (stopped ? Promise.resolve() : stopping.close()));
+    const client = createClient({ url: stopping.url, singleConnection: false, retryAttempts: 0 });
+    closeStack.push(async () => client.dispose());
+    const events: Array<{ data?: Record<string, any> | null }> = [];
+    const state: { failure?: unknown; completed: boolean } = { completed: false };
+    const before = subgraphs.byName.reviews.stats.subscriptions;
+    client.subscribe(
+      { query: 'subscription { reviewAdded { body product { name } } }' },
+      {
+        next: (event) => void events.push(event as (typeof events)[number]),
+        error: (error) => void (state.failure = error),
+        complete: () => void (state.completed = true),
+      },
+    );
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > before, 10_000, 'the subgraph subscription');
+    // The event's products fetch is slow: it is still being handled when the gateway stops.
+    subgraphs.byName.products.setFaults({ delayMs: 400 });
+    try {
+      const added = await postGraphQL(
+        subgraphs.urls.reviews!,
+        'mutation { addReview(input: { productUpc: "3", body: "in flight", rating: 2 }) { id } }',
+        {
+          headers: { 'x-user-id': '1' },
+        },
+      );
+      expect(added.body.errors).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(events).toHaveLength(0);
+      stopped = true;
+      await stopping.gateway.stop();
+    } finally {
+      subgraphs.byName.products.setFaults({});
+    }
+    await waitFor(() => state.completed || state.failure !== undefined, 5_000, 'the stream to end');
+    expect(state.failure).toBeUndefined();
+    expect(events).toEqual([{ data: { reviewAdded: { body: 'in flight', product: { name: expect.any(String) } } } }]);
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === before, 5_000, 'the subgraph subscription to close');
+  });
+});
