@@ -1,16 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-node';
+import type { Attributes } from '@opentelemetry/api';
 
 /**
  * OpenTelemetry traces (off unless `tracing.enabled`): a server span per GraphQL request, child
  * spans for parse, validate, plan and execute, and a client span per subgraph fetch whose W3C
  * `traceparent` goes to the subgraph. Exported over OTLP/HTTP (JSON) in batches. The provider is
  * the gateway's own, not the process-global one: several gateways (tests, workers) never share
- * state, and parents are passed explicitly, so no async context manager runs per request.
+ * state, and parents are passed explicitly, so no async context manager runs per request. The
+ * OpenTelemetry SDK (otel-tracing.ts) is imported only when tracing is on: a gateway without traces
+ * does not carry its modules.
  */
 
 export interface TracingOptions {
@@ -49,68 +47,25 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-const propagator = new W3CTraceContextPropagator();
-const headerGetter = {
-  get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
-  keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
-};
-const recordSetter = { set: (carrier: Record<string, string>, key: string, value: string) => (carrier[key] = value) };
-
-function wrap(span: Span, context: Context): TraceSpan {
-  let ended = false;
-  return {
-    setAttributes: (attributes) => span.setAttributes(attributes),
-    fail(code, message) {
-      span.setAttribute('switchyard.error.code', code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? code });
-    },
-    end() {
-      if (ended) return;
-      ended = true;
-      span.end();
-    },
-    traceparent() {
-      const carrier: Record<string, string> = {};
-      propagator.inject(context, carrier, recordSetter);
-      return carrier.traceparent;
-    },
-  };
+export interface LoadingTracing extends Tracing {
+  /** Settles once the SDK is loaded; the gateway awaits it before serving. */
+  readonly ready: Promise<void>;
 }
 
-function requestTrace(tracer: Tracer, parent: Context, method: string, path: string): RequestTrace {
-  const span = tracer.startSpan(
-    `${method} ${path}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
-    parent,
-  );
-  const context = trace.setSpan(parent, span);
-  return {
-    traceId: span.spanContext().traceId,
-    server: wrap(span, context),
-    startSpan(name, options = {}) {
-      const child = tracer.startSpan(
-        name,
-        { kind: options.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: options.attributes },
-        context,
-      );
-      return wrap(child, trace.setSpan(context, child));
-    },
-  };
-}
-
-export function createTracing(options: TracingOptions): Tracing {
-  const exporter = new OTLPTraceExporter(options.endpoint ? { url: options.endpoint } : {});
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.exportDelayMs, maxQueueSize: 4096 })],
+export function createTracing(options: TracingOptions): LoadingTracing {
+  let loaded: Tracing | undefined;
+  const ready = import('./otel-tracing.js').then(({ createOtelTracing }) => {
+    loaded = createOtelTracing(options);
   });
-  const tracer = provider.getTracer('switchyard');
   return {
+    ready,
     startRequest(method, path, headers) {
-      const parent = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
-      return requestTrace(tracer, parent, method, path);
+      if (!loaded) throw new Error('tracing used before the gateway started');
+      return loaded.startRequest(method, path, headers);
     },
-    shutdown: () => provider.shutdown(),
+    shutdown: async () => {
+      await ready;
+      await loaded?.shutdown();
+    },
   };
 }
