@@ -1,6 +1,6 @@
 import type { FetchNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
-import { deepMerge, isObject, isObjectOfType, type Json } from './data-tree.js';
+import { applyRewrites, deepMerge, isObject, isObjectOfType, type Json } from './data-tree.js';
 
 /** Entity representations an entity fetch sends: built from the `requires` selection, recognised when repeated. */
 
@@ -29,14 +29,13 @@ export function selectRepresentation(schema: GraphQLSchema, source: unknown, sel
  * and key fields). Their representations are flat, so a duplicate is recognised from its values
  * without building it.
  */
-export interface FlatRequires {
+interface FlatRequires {
   fragments: Array<{ typeCondition: string; keys: string[] }>;
 }
 
 const flatRequiresCache = new WeakMap<FetchNode, FlatRequires | null>();
-export const SKIP = '\u0000skip';
 
-export function flatRequiresOf(fetch: FetchNode): FlatRequires | undefined {
+function flatRequiresOf(fetch: FetchNode): FlatRequires | undefined {
   let flat = flatRequiresCache.get(fetch);
   if (flat === undefined) {
     flat = { fragments: [] };
@@ -55,25 +54,72 @@ export function flatRequiresOf(fetch: FetchNode): FlatRequires | undefined {
   return flat ?? undefined;
 }
 
+const hasOwn = (value: Json, key: string): boolean => Object.prototype.hasOwnProperty.call(value, key);
+
 /**
- * The identity of a flat representation: its fragment and typed values. SKIP when the entity has no
- * representation (no fragment applies, a required field missing); undefined when it is not flat after
- * all (a value is an object, several fragments apply) and must be built and compared as JSON.
+ * The distinct representations of one entity fetch and the entities that share each. A flat
+ * representation is recognised from its raw values through one map per key field (Map compares
+ * `1` and `"1"` apart, as JSON does), so a repeated entity costs lookups and no string; any other
+ * is built and compared by its JSON.
  */
-export function flatKey(schema: GraphQLSchema, flat: FlatRequires, entity: Json): string | undefined {
-  let matched = -1;
-  for (let f = 0; f < flat.fragments.length; f++) {
-    if (!isObjectOfType(schema, entity, flat.fragments[f]!.typeCondition)) continue;
-    if (matched !== -1) return undefined;
-    matched = f;
+export class DistinctRepresentations {
+  readonly representations: unknown[] = [];
+  /** For each representation, the indexes of the entities it stands for. */
+  readonly entitiesOf: number[][] = [];
+  private readonly flat: FlatRequires | undefined;
+  private readonly byValues: Array<Map<unknown, unknown> | undefined> = [];
+  private byJson: Map<string, number> | undefined;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fetch: FetchNode,
+  ) {
+    this.flat = fetch.inputRewrites?.length ? undefined : flatRequiresOf(fetch);
   }
-  if (matched === -1) return SKIP;
-  let key = String(matched);
-  for (const name of flat.fragments[matched]!.keys) {
-    const value = Object.prototype.hasOwnProperty.call(entity, name) ? entity[name] : undefined;
-    if (value === undefined) return SKIP;
-    if (value !== null && typeof value === 'object') return undefined;
-    key += `\u0001${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'o'}${String(value)}`;
+
+  /** Adds the entity at `index` (an entity with no representation is left out). */
+  add(entity: unknown, index: number): void {
+    if (this.flat && isObject(entity) && this.addFlat(this.flat, entity, index)) return;
+    const representation = selectRepresentation(this.schema, entity, this.fetch.requires!);
+    if (!isObject(representation) || !representation.__typename) return;
+    applyRewrites(this.schema, this.fetch.inputRewrites, representation);
+    const key = JSON.stringify(representation);
+    const map = (this.byJson ??= new Map());
+    const known = map.get(key);
+    if (known !== undefined) this.entitiesOf[known]!.push(index);
+    else map.set(key, this.push(representation, index));
   }
-  return key;
+
+  /** False when the entity is not flat after all (an object value, several fragments apply). */
+  private addFlat(flat: FlatRequires, entity: Json, index: number): boolean {
+    let matched = -1;
+    for (let f = 0; f < flat.fragments.length; f++) {
+      if (!isObjectOfType(this.schema, entity, flat.fragments[f]!.typeCondition)) continue;
+      if (matched !== -1) return false;
+      matched = f;
+    }
+    if (matched === -1) return true;
+    const keys = flat.fragments[matched]!.keys;
+    let node = (this.byValues[matched] ??= new Map());
+    let value: unknown;
+    for (let k = 0; k < keys.length; k++) {
+      value = hasOwn(entity, keys[k]!) ? entity[keys[k]!] : undefined;
+      if (value === undefined) return true;
+      if (value !== null && typeof value === 'object') return false;
+      if (k === keys.length - 1) break;
+      let next = node.get(value) as Map<unknown, unknown> | undefined;
+      if (!next) node.set(value, (next = new Map()));
+      node = next;
+    }
+    const known = node.get(value) as number | undefined;
+    if (known !== undefined) this.entitiesOf[known]!.push(index);
+    else node.set(value, this.push(selectRepresentation(this.schema, entity, this.fetch.requires!), index));
+    return true;
+  }
+
+  private push(representation: unknown, index: number): number {
+    this.representations.push(representation);
+    this.entitiesOf.push([index]);
+    return this.representations.length - 1;
+  }
 }

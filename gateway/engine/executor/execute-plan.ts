@@ -5,7 +5,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_ERROR_PATHS_PER_FETCH } from '../error-paths.js';
 import { isRequestDeadline } from '../failure.js';
 import { applyRewrites, collectAtPath, deepMerge, isObject, type Json } from './data-tree.js';
-import { flatKey, flatRequiresOf, selectRepresentation, SKIP } from './entity-representations.js';
+import { DistinctRepresentations } from './entity-representations.js';
 
 /**
  * Runs the nodes of one Apollo query plan: fetches in parallel where the plan says so, each answer
@@ -56,33 +56,9 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
 
   // Entity fetches repeat representations (the benchmark's heavy query: 465 per request, 27 distinct):
   // each distinct one is sent once and its answer merged into every entity that had it.
-  const representations: unknown[] = [];
-  const entitiesOf: number[][] = [];
-  const indexByKey = new Map<string, number>();
-  const flat = fetch.inputRewrites?.length ? undefined : flatRequiresOf(fetch);
-  for (let i = 0; i < entities.length; i++) {
-    const entity = entities[i];
-    let key: string | undefined;
-    let representation: unknown;
-    if (flat && isObject(entity)) {
-      key = flatKey(schema, flat, entity);
-      if (key === SKIP) continue;
-    }
-    if (key === undefined) {
-      representation = selectRepresentation(schema, entity, fetch.requires);
-      if (!isObject(representation) || !representation.__typename) continue;
-      applyRewrites(schema, fetch.inputRewrites, representation);
-      key = JSON.stringify(representation);
-    }
-    const known = indexByKey.get(key);
-    if (known !== undefined) {
-      entitiesOf[known]!.push(i);
-      continue;
-    }
-    indexByKey.set(key, representations.length);
-    representations.push(representation ?? selectRepresentation(schema, entity, fetch.requires));
-    entitiesOf.push([i]);
-  }
+  const distinct = new DistinctRepresentations(schema, fetch);
+  for (let i = 0; i < entities.length; i++) distinct.add(entities[i], i);
+  const { representations, entitiesOf } = distinct;
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   variables.representations = representations;
