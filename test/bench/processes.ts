@@ -36,6 +36,8 @@ export interface SpawnServerOptions {
   readyTimeoutMs?: number;
   /** Node/V8 flags before the script (the gateway runs with GATEWAY_NODE_FLAGS, as `npm run gateway` does). */
   nodeArgs?: readonly string[];
+  /** A compiled script runs without tsx's loader (which holds every transpiled source and source map). */
+  compiled?: boolean;
 }
 
 /** Banners printed once a gateway serves, with the URL it bound (the gateways start on port 0). */
@@ -50,11 +52,15 @@ export function graphqlUrlFromBanner(match: RegExpExecArray): string {
 /** Starts a server child process and waits until it says it is ready. */
 export async function spawnServer<T = unknown>(options: SpawnServerOptions): Promise<Child & { ready: T }> {
   const out = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...NODE_ARGS, join(REPO_ROOT, options.script), ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'production', ...options.env },
-    stdio: ['ignore', out, 'pipe', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), ...(options.compiled ? [] : NODE_ARGS), join(REPO_ROOT, options.script), ...(options.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'production', ...options.env },
+      stdio: ['ignore', out, 'pipe', 'ipc'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));

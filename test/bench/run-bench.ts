@@ -20,6 +20,10 @@ import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
 
 /** B's and C's config; SWITCHYARD_BENCH_CONFIG swaps it (e.g. plugins off, to measure their overhead). */
 const SWITCHYARD_CONFIG = process.env.SWITCHYARD_BENCH_CONFIG || 'test/bench/switchyard-bench.yaml';
+/** B's and C's Node flags: GATEWAY_NODE_FLAGS, as shipped; SWITCHYARD_BENCH_NODE_FLAGS (space-separated) swaps them to compare. */
+const SWITCHYARD_NODE_FLAGS = process.env.SWITCHYARD_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? GATEWAY_NODE_FLAGS;
+/** Where `test/bench/tsconfig.json` compiles the gateways to (B and C, and A's script). */
+const BUILD_FOLDER = 'dist/bench';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 interface Setup {
@@ -43,6 +47,7 @@ async function startGateway(id: GatewayId, setup: Setup, round: number): Promise
     const url = `http://127.0.0.1:${port}/graphql`;
     const child = await spawnServer({
       script: hiveGatewayBin(),
+      compiled: true,
       args: ['supergraph', setup.supergraphPath, '--config-path', HIVE_CONFIG, '--port', String(port), '--host', '127.0.0.1'],
       logFile,
       // Hive Gateway announces itself on stdout (the log file): ask it instead.
@@ -54,14 +59,16 @@ async function startGateway(id: GatewayId, setup: Setup, round: number): Promise
   const child =
     id === 'A'
       ? await spawnServer<RegExpExecArray>({
-          script: 'test/bench/plain-gateway.ts',
+          script: `${BUILD_FOLDER}/test/bench/plain-gateway.js`,
+          compiled: true,
           args: [setup.supergraphPath, '0'],
           logFile,
           readyPattern: PLAIN_GATEWAY_READY,
         })
       : await spawnServer<RegExpExecArray>({
-          script: 'gateway/cli/main.ts',
-          nodeArgs: GATEWAY_NODE_FLAGS,
+          script: `${BUILD_FOLDER}/gateway/cli/main.js`,
+          compiled: true,
+          nodeArgs: SWITCHYARD_NODE_FLAGS,
           args: ['--config', SWITCHYARD_CONFIG, '--supergraph', setup.supergraphPath, '--port', '0', '--host', '127.0.0.1'],
           env: { SWITCHYARD_WORKERS: id === 'B' ? '1' : 'auto', SWITCHYARD_JWT_SECRET: setup.secret },
           logFile,
@@ -162,11 +169,27 @@ function describeSample(s: RoundSample): string {
   );
 }
 
+/**
+ * Compiles the gateways the bench runs (test/bench/tsconfig.json), every run: what is measured is
+ * the source as it is now, compiled as `npm run build` compiles it.
+ */
+function buildGateways(): void {
+  log(`building the gateways into ${BUILD_FOLDER} (tsc -p test/bench/tsconfig.json)…`);
+  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/bench/tsconfig.json'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0) throw new Error('tsc -p test/bench/tsconfig.json failed: the bench measures only code that compiles');
+}
+
 async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2));
+  buildGateways();
   const folder = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() };
-  log(`switchyard bench: ${JSON.stringify(options)} (B/C config ${SWITCHYARD_CONFIG})\nmachine: ${JSON.stringify(machine)}\nlogs: ${folder}`);
+  log(
+    `switchyard bench: ${JSON.stringify(options)} (B/C config ${SWITCHYARD_CONFIG}, node ${SWITCHYARD_NODE_FLAGS.join(' ')})\nmachine: ${JSON.stringify(machine)}\nlogs: ${folder}`,
+  );
 
   const subgraphs = await spawnServer<{ urls: Record<string, string> }>({
     script: 'test/bench/subgraphs-process.ts',
