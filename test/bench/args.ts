@@ -4,8 +4,18 @@ import { parseArgs } from 'node:util';
 export type GatewayId = 'A' | 'B' | 'C' | 'H';
 export const GATEWAY_IDS: readonly GatewayId[] = ['A', 'B', 'C', 'H'];
 
-/** Defaults: 3 rounds × 4 gateways × (3 s warm-up + 2 workloads × 8 s) ≈ 4–5 minutes on 2 cores. */
-export const DEFAULT_BENCH_OPTIONS = { durationSeconds: 8, warmupSeconds: 3, connections: 50, rounds: 3 } as const;
+/**
+ * Defaults: 3 rounds × 4 gateways × (3 s warm-up + 2 workloads × 8 s), then the subscription workload
+ * (B, C, H × 3 rounds, ~15 s each) ≈ 6–7 minutes on 2 cores.
+ */
+export const DEFAULT_BENCH_OPTIONS = {
+  durationSeconds: 8,
+  warmupSeconds: 3,
+  connections: 50,
+  rounds: 3,
+  subscribers: 1000,
+  eventsPerSecond: 1,
+} as const;
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -13,17 +23,22 @@ export interface BenchOptions {
   connections: number;
   rounds: number;
   only: GatewayId[];
+  /** Concurrent subscriptions of the subscription workload; 0 skips it. */
+  subscribers: number;
+  /** Events published per second during the subscription workload (each goes to every subscriber). */
+  eventsPerSecond: number;
   jsonPath?: string;
 }
 
 export const BENCH_USAGE =
-  'Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [--only <A|B|C|H>[,…]] [--json <file>]';
+  'Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [--only <A|B|C|H>[,…]]\n' +
+  '       [--subscribers <n, 0: none>] [--events-per-second <m>] [--json <file>]';
 
 function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   const ok = integer ? Number.isInteger(value) && value > 0 : Number.isFinite(value) && value >= 0;
-  if (!ok) throw new Error(`--${name}: "${raw}" is not a ${integer ? 'positive integer' : 'number of seconds'}.\n${BENCH_USAGE}`);
+  if (!ok) throw new Error(`--${name}: "${raw}" is not a ${integer ? 'positive integer' : 'number'}.\n${BENCH_USAGE}`);
   return value;
 }
 
@@ -37,6 +52,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       connections: { type: 'string' },
       rounds: { type: 'string' },
       only: { type: 'string' },
+      subscribers: { type: 'string' },
+      'events-per-second': { type: 'string' },
       json: { type: 'string' },
     },
     strict: true,
@@ -47,12 +64,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   const durationSeconds = positive('duration', values.duration, DEFAULT_BENCH_OPTIONS.durationSeconds, false);
   if (durationSeconds === 0) throw new Error(`--duration must be above 0.\n${BENCH_USAGE}`);
+  const subscribers = values.subscribers === '0' ? 0 : positive('subscribers', values.subscribers, DEFAULT_BENCH_OPTIONS.subscribers, true);
+  const eventsPerSecond = positive('events-per-second', values['events-per-second'], DEFAULT_BENCH_OPTIONS.eventsPerSecond, false);
+  if (eventsPerSecond === 0) throw new Error(`--events-per-second must be above 0.\n${BENCH_USAGE}`);
   return {
     durationSeconds,
     warmupSeconds: positive('warmup', values.warmup, DEFAULT_BENCH_OPTIONS.warmupSeconds, false),
     connections: positive('connections', values.connections, DEFAULT_BENCH_OPTIONS.connections, true),
     rounds: positive('rounds', values.rounds, DEFAULT_BENCH_OPTIONS.rounds, true),
     only: GATEWAY_IDS.filter((id) => only.includes(id)),
+    subscribers,
+    eventsPerSecond,
     jsonPath: values.json,
   };
 }

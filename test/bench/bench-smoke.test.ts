@@ -19,9 +19,12 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 }
 
 describe('npm run bench (smoke: one very short round, not a measurement)', () => {
-  it('runs A and B on the heavy query, verifies every response, and reports the ratio line and JSON', async () => {
+  it('runs A and B on the heavy query and B on subscriptions, verifies every response and event, and reports the ratio line and JSON', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'switchyard-bench-smoke-')), 'bench.json');
-    const result = await runBench(['--duration', '2', '--warmup', '0', '--connections', '4', '--rounds', '1', '--only', 'A,B', '--json', json]);
+    const result = await runBench([
+      ...['--duration', '2', '--warmup', '0', '--connections', '4', '--rounds', '1', '--only', 'A,B'],
+      ...['--subscribers', '20', '--events-per-second', '2', '--json', json],
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines.at(-1)).toMatch(/^ratio B\/A=\d+\.\d\d B\/H=n\/a C\/A=n\/a \(unique identity\)$/);
@@ -44,6 +47,22 @@ describe('npm run bench (smoke: one very short round, not a measurement)', () =>
       expect(sample.gatewayUsage.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
       if (sample.workload === 'unique') expect(sample.load.tokensUsed).toBeGreaterThanOrEqual(sample.load.responses);
     }
+    // Subscriptions: B only (plain Apollo Gateway refuses them); every subscriber got every event.
+    expect(result.stdout).toMatch(/^\| B Switchyard \| 20 \| 2 \| 80 \/ 80 \| 0 \| 0 \|/m);
+    expect(result.stdout).toMatch(/^subscriptions B\/H p99=n\/a RSS=n\/a \(lower is better\)$/m);
+    expect(report.subscriptions.samples).toHaveLength(1);
+    const [subscriptions] = report.subscriptions.samples;
+    expect(subscriptions.gateway).toBe('B');
+    expect(subscriptions.result, subscriptions.result.firstFailure).toMatchObject({
+      subscribers: 20,
+      events: 4,
+      expected: 80,
+      delivered: 80,
+      missing: 0,
+      bad: 0,
+    });
+    expect(subscriptions.result.p99Ms).toBeGreaterThan(0);
+    expect(subscriptions.gatewayUsage.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
     // B again with and without Accept-Encoding: every answer decoded and checked; brotli shrinks it.
     expect(result.stdout).toMatch(/^compression \(B, unique identity, same load\): identity .+ \| br .+$/m);
     expect(report.compression).toHaveLength(2);

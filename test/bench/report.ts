@@ -1,6 +1,7 @@
 import { GATEWAY_IDS, type GatewayId } from './args.js';
 import type { LoadResult } from './load.js';
 import type { ProcessUsage } from './proc-sampler.js';
+import type { SubscriptionLoadResult } from './subscriptions.js';
 
 export type Workload = 'identical' | 'unique';
 export const WORKLOADS: readonly Workload[] = ['identical', 'unique'];
@@ -105,4 +106,82 @@ export function ratioLine(rows: readonly SummaryRow[]): string {
     return base && x !== undefined ? (x / base).toFixed(2) : 'n/a';
   };
   return `ratio B/A=${ratio('B', 'A')} B/H=${ratio('B', 'H')} C/A=${ratio('C', 'A')} (unique identity)`;
+}
+
+/** The subscription workload on one gateway in one round. */
+export interface SubscriptionSample {
+  gateway: GatewayId;
+  round: number;
+  result: SubscriptionLoadResult;
+  gatewayUsage: ProcessUsage;
+  subgraphUsage: ProcessUsage;
+}
+
+export interface SubscriptionSummaryRow {
+  gateway: GatewayId;
+  rounds: number;
+  subscribers: number;
+  eventsPerSecond: number;
+  /** Summed over rounds. */
+  expected: number;
+  delivered: number;
+  missing: number;
+  bad: number;
+  p50Ms: Spread;
+  p99Ms: Spread;
+  cpuPercent: Spread;
+  peakRssMb: Spread;
+  subgraphCpuPercent: Spread;
+}
+
+export function summarizeSubscriptions(samples: readonly SubscriptionSample[], eventsPerSecond: number): SubscriptionSummaryRow[] {
+  const rows: SubscriptionSummaryRow[] = [];
+  for (const gateway of GATEWAY_IDS) {
+    const mine = samples.filter((s) => s.gateway === gateway);
+    if (!mine.length) continue;
+    const sum = (pick: (r: SubscriptionLoadResult) => number) => mine.reduce((total, s) => total + pick(s.result), 0);
+    rows.push({
+      gateway,
+      rounds: mine.length,
+      subscribers: mine[0].result.subscribers,
+      eventsPerSecond,
+      expected: sum((r) => r.expected),
+      delivered: sum((r) => r.delivered),
+      missing: sum((r) => r.missing),
+      bad: sum((r) => r.bad),
+      p50Ms: spread(mine.map((s) => s.result.p50Ms)),
+      p99Ms: spread(mine.map((s) => s.result.p99Ms)),
+      cpuPercent: spread(mine.map((s) => s.gatewayUsage.cpuPercent)),
+      peakRssMb: spread(mine.map((s) => s.gatewayUsage.peakRssBytes / 1048576)),
+      subgraphCpuPercent: spread(mine.map((s) => s.subgraphUsage.cpuPercent)),
+    });
+  }
+  return rows;
+}
+
+/** The subscription table: delivery latency medians with (min–max) over rounds. */
+export function formatSubscriptionTable(rows: readonly SubscriptionSummaryRow[]): string {
+  const lines = [
+    '| gateway | subscriptions | events/s | delivered / expected | missing | bad | p50 ms | p99 ms | gateway CPU % | peak RSS MB | subgraph CPU % |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${GATEWAY_LABELS[r.gateway]} | ${r.subscribers} | ${r.eventsPerSecond} | ${r.delivered} / ${r.expected} | ${r.missing} | ${r.bad} | ` +
+        `${cell(r.p50Ms, 1)} | ${cell(r.p99Ms, 1)} | ${cell(r.cpuPercent)} | ${cell(r.peakRssMb)} | ${cell(r.subgraphCpuPercent)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** B's delivery p99 and peak RSS against Hive Gateway's (the peer that serves subscriptions). */
+export function subscriptionRatioLine(rows: readonly SubscriptionSummaryRow[]): string {
+  const b = rows.find((r) => r.gateway === 'B');
+  const h = rows.find((r) => r.gateway === 'H');
+  const ratio = (x: number | undefined, base: number | undefined) => (x !== undefined && base ? (x / base).toFixed(2) : 'n/a');
+  const missing = rows.filter((r) => r.missing > 0).map((r) => `${r.gateway} missed ${r.missing} of ${r.expected}`);
+  return (
+    `subscriptions B/H p99=${ratio(b?.p99Ms.median, h?.p99Ms.median)} RSS=${ratio(b?.peakRssMb.median, h?.peakRssMb.median)} (lower is better)` +
+    (missing.length ? `; ${missing.join(', ')} deliveries (its latencies count only those delivered)` : '')
+  );
 }

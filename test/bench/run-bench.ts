@@ -1,5 +1,6 @@
-// `npm run bench`: plain Apollo Gateway (A) vs Switchyard (B, one process; C, one worker per core) on the
-// public federation benchmark's heavy query, alternated A B C A B C … so machine drift cancels.
+// `npm run bench`: plain Apollo Gateway (A) vs Switchyard (B, one process; C, one worker per core) vs Hive
+// Gateway (H) on the public federation benchmark's heavy query, alternated A B C H A B C H … so machine
+// drift cancels; then the subscription workload (subscriptions.ts) on B, C and H, alternated the same way.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -14,7 +15,19 @@ import { runLoad, type Reference } from './load.js';
 import { sampleUsage } from './proc-sampler.js';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/cli/node-flags.js';
 import { graphqlUrlFromBanner, PLAIN_GATEWAY_READY, spawnServer, stopAllServers, SWITCHYARD_READY, type Child } from './processes.js';
-import { formatTable, GATEWAY_LABELS, ratioLine, summarize, WORKLOADS, type RoundSample } from './report.js';
+import {
+  formatSubscriptionTable,
+  formatTable,
+  GATEWAY_LABELS,
+  ratioLine,
+  subscriptionRatioLine,
+  summarize,
+  summarizeSubscriptions,
+  WORKLOADS,
+  type RoundSample,
+  type SubscriptionSample,
+} from './report.js';
+import { runSubscriptionLoad } from './subscriptions.js';
 import { readSettledSubgraphRequests, readSubgraphRequests, requestsBetween } from './subgraphs-control.js';
 import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
 
@@ -40,8 +53,8 @@ interface Setup {
  * could be taken by another process (tests run beside the smoke bench) before it listens. Hive
  * Gateway's banner does not say which port 0 became, so H gets a free port picked just before.
  */
-async function startGateway(id: GatewayId, setup: Setup, round: number): Promise<Child & { url: string }> {
-  const logFile = join(setup.folder, `gateway-${id}-round-${round}.log`);
+async function startGateway(id: GatewayId, setup: Setup, round: number, session = 'round'): Promise<Child & { url: string }> {
+  const logFile = join(setup.folder, `gateway-${id}-${session}-${round}.log`);
   if (id === 'H') {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -157,6 +170,39 @@ async function runSession(id: GatewayId, round: number, setup: Setup, reference:
   return samples;
 }
 
+/**
+ * The subscription workload on one gateway in one round, on a fresh gateway (so its peak RSS is the
+ * subscriptions', not what the query workloads left). A cannot run it: plain Apollo Gateway refuses
+ * subscriptions.
+ */
+async function runSubscriptionSession(id: GatewayId, round: number, setup: Setup): Promise<SubscriptionSample> {
+  const { options } = setup;
+  const gateway = await startGateway(id, setup, round, 'subscriptions');
+  try {
+    const gatewaySampler = sampleUsage(gateway.pid);
+    const subgraphSampler = sampleUsage(setup.subgraphs.pid);
+    const result = await runSubscriptionLoad({
+      url: gateway.url,
+      publishUrl: setup.subgraphs.ready.urls.reviews,
+      subscribers: options.subscribers,
+      eventsPerSecond: options.eventsPerSecond,
+      durationSeconds: options.durationSeconds,
+      tokens: setup.tokens,
+    });
+    const sample: SubscriptionSample = { gateway: id, round, result, gatewayUsage: gatewaySampler.stop(), subgraphUsage: subgraphSampler.stop() };
+    const r = result;
+    log(
+      `  round ${round} ${GATEWAY_LABELS[id].padEnd(16)} subscriptions=${r.subscribers} events=${r.events} delivered=${r.delivered}/${r.expected} ` +
+        `missing=${r.missing} bad=${r.bad} p50=${r.p50Ms}ms p99=${r.p99Ms}ms max=${r.maxMs}ms ready=${r.readyMs}ms ` +
+        `cpu=${sample.gatewayUsage.cpuPercent.toFixed(0)}% rss=${(sample.gatewayUsage.peakRssBytes / 1048576).toFixed(0)}MB ` +
+        `subgraphs cpu=${sample.subgraphUsage.cpuPercent.toFixed(0)}%${r.firstFailure ? ` first failure: ${r.firstFailure}` : ''}`,
+    );
+    return sample;
+  } finally {
+    await gateway.stop();
+  }
+}
+
 function describeSample(s: RoundSample): string {
   const errors =
     (s.load.errors ? ` errors=${s.load.errors} ${JSON.stringify(s.load.breakdown)}` : ' errors=0') +
@@ -220,6 +266,15 @@ async function main(): Promise<void> {
       }
     }
 
+    // Subscriptions: B, C and H (A refuses them), alternated like the query workloads.
+    const subscriptionSamples: SubscriptionSample[] = [];
+    const subscribing = options.subscribers > 0 ? options.only.filter((id) => id !== 'A') : [];
+    if (subscribing.length)
+      log(`subscriptions: ${options.subscribers} subscribers, ${options.eventsPerSecond} events/s for ${options.durationSeconds} s`);
+    for (let round = 1; round <= options.rounds && subscribing.length; round++) {
+      for (const id of subscribing) subscriptionSamples.push(await runSubscriptionSession(id, round, setup));
+    }
+
     // Compression: B again, the same load with and without Accept-Encoding (bytes and CPU).
     let compression: CompressionSample[] | undefined;
     if (options.only.includes('B')) {
@@ -259,15 +314,32 @@ async function main(): Promise<void> {
     const rows = summarize(samples);
     const table = formatTable(rows);
     const ratio = ratioLine(rows);
+    const subscriptionRows = summarizeSubscriptions(subscriptionSamples, options.eventsPerSecond);
+    const subscriptionReport = subscriptionRows.length
+      ? `${formatSubscriptionTable(subscriptionRows)}\n\n${subscriptionRatioLine(subscriptionRows)}\n\n`
+      : '';
     if (options.jsonPath) {
       const { text: _text, parsed: _parsed, ...referenceInfo } = reference;
       writeFileSync(
         options.jsonPath,
-        JSON.stringify({ machine, options, reference: referenceInfo, summary: rows, samples, compression, ratio }, null, 2),
+        JSON.stringify(
+          {
+            machine,
+            options,
+            reference: referenceInfo,
+            summary: rows,
+            samples,
+            subscriptions: { summary: subscriptionRows, samples: subscriptionSamples },
+            compression,
+            ratio,
+          },
+          null,
+          2,
+        ),
       );
       log(`wrote ${options.jsonPath}`);
     }
-    process.stdout.write(`\n${table}\n\n${compression ? `${compressionLine(compression)}\n` : ''}${ratio}\n`);
+    process.stdout.write(`\n${table}\n\n${subscriptionReport}${compression ? `${compressionLine(compression)}\n` : ''}${ratio}\n`);
   } finally {
     await stopAllServers();
   }

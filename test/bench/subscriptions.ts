@@ -1,0 +1,208 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/**
+ * The subscription workload of `npm run bench`: `subscribers` graphql-ws clients on one gateway, one
+ * socket and one JWT each (credentials in connection_init), all subscribed to `reviewAdded` with
+ * fields from three subgraphs; a publisher adds reviews straight at the reviews subgraph at
+ * `eventsPerSecond`. Every event goes to every subscriber, and every delivery needs its own product
+ * and author fetches (distinct identities: nothing may be shared between subscribers).
+ */
+export const SUBSCRIPTION_QUERY = 'subscription { reviewAdded { body rating product { upc name } author { username } } }';
+const ADD_REVIEW = 'mutation ($input: AddReviewInput!) { addReview(input: $input) { id } }';
+/** The reviewed product; its name and the publisher's username are what every event must carry. */
+const PRODUCT_UPC = '1';
+/** Sockets opened at once while connecting (a thousand at once is a connection storm, not the workload). */
+const CONNECT_CONCURRENCY = 50;
+/** How long every subscriber may take to see its first event before the workload gives up. */
+const WARM_TIMEOUT_MS = 60_000;
+/** How long deliveries may trail the last publish; those not there by then count as missing. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
+export interface SubscriptionLoadOptions {
+  /** The gateway's GraphQL URL (http://…; the socket goes to ws://… on the same path). */
+  url: string;
+  /** The reviews subgraph's URL: the publisher posts addReview there, not through the gateway under test. */
+  publishUrl: string;
+  subscribers: number;
+  eventsPerSecond: number;
+  durationSeconds: number;
+  /** Subscriber i sends `authorization: Bearer tokens[i]` in connection_init. */
+  tokens: readonly string[];
+}
+
+export interface SubscriptionLoadResult {
+  subscribers: number;
+  /** Measured events published (warm-up events not counted). */
+  events: number;
+  /** subscribers × events: what a gateway losing nothing delivers. */
+  expected: number;
+  delivered: number;
+  /**
+   * Expected deliveries not there SETTLE_TIMEOUT_MS after the last publish: lost, or so late (a gateway
+   * behind its events) that the latencies below, taken over the delivered ones, flatter it.
+   */
+  missing: number;
+  /** Deliveries with errors, a wrong shape or a wrong value; one is enough to make the run wrong. */
+  bad: number;
+  /** Publish (just before the POST to the subgraph) to arrival at the subscriber, over every delivery. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Time to open every socket and see every subscriber's first (warm-up) event. */
+  readyMs: number;
+  firstFailure?: string;
+}
+
+interface Subscriber {
+  client: Client;
+  warmed: boolean;
+  ended?: string;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await sleep(stepMs);
+  }
+  return true;
+}
+
+export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Promise<SubscriptionLoadResult> {
+  const { subscribers: count, eventsPerSecond, durationSeconds, tokens } = options;
+  if (tokens.length < count) throw new Error(`the subscription workload needs ${count} tokens, has ${tokens.length}`);
+  const wsUrl = options.url.replace(/^http/, 'ws');
+  const publishedAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let bad = 0;
+  let firstFailure: string | undefined;
+  let expectedValues: { name: unknown; username: unknown } | undefined;
+  const fail = (why: string): void => {
+    bad++;
+    firstFailure ??= why.slice(0, 500);
+  };
+
+  const onEvent = (subscriber: Subscriber, event: { data?: any; errors?: unknown }): void => {
+    const arrived = performance.now();
+    const review = event.data?.reviewAdded;
+    if (event.errors || typeof review?.body !== 'string') return fail(`event ${JSON.stringify(event)}`);
+    const values = { name: review.product?.name, username: review.author?.username };
+    expectedValues ??= values;
+    if (typeof values.name !== 'string' || typeof values.username !== 'string' || review.product.upc !== PRODUCT_UPC)
+      return fail(`event without its entity fields: ${JSON.stringify(event)}`);
+    if (values.name !== expectedValues.name || values.username !== expectedValues.username)
+      return fail(`event with other values: ${JSON.stringify(event)}`);
+    const [kind, seq] = review.body.split(' ');
+    if (kind === 'warm') {
+      subscriber.warmed = true;
+      return;
+    }
+    const sent = publishedAt.get(Number(seq));
+    if (sent === undefined) return fail(`event for an unknown publish: ${review.body}`);
+    latencies.push(arrived - sent);
+  };
+
+  const subscribers: Subscriber[] = [];
+  const subscribe = (index: number): Promise<void> =>
+    new Promise((resolve) => {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${tokens[index]}` },
+        retryAttempts: 0,
+        lazy: true,
+        on: { connected: () => resolve(), closed: () => resolve() },
+      });
+      const subscriber: Subscriber = { client, warmed: false };
+      subscribers.push(subscriber);
+      client.subscribe(
+        { query: SUBSCRIPTION_QUERY },
+        {
+          next: (event) => onEvent(subscriber, event),
+          error: (error) => {
+            subscriber.ended = `error: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
+            resolve();
+          },
+          complete: () => void (subscriber.ended ??= 'complete'),
+        },
+      );
+    });
+
+  let seq = 0;
+  const publish = async (kind: 'warm' | 'event'): Promise<void> => {
+    const id = ++seq;
+    if (kind === 'event') publishedAt.set(id, performance.now());
+    const response = await fetch(options.publishUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': '1' },
+      body: JSON.stringify({ query: ADD_REVIEW, variables: { input: { productUpc: PRODUCT_UPC, body: `${kind} ${id}`, rating: 5 } } }),
+    });
+    const text = await response.text();
+    if (!response.ok || text.includes('"errors"'))
+      throw new Error(`publishing to the reviews subgraph failed: ${response.status} ${text.slice(0, 300)}`);
+  };
+
+  const started = performance.now();
+  try {
+    for (let next = 0; next < count;) {
+      const batch: Promise<void>[] = [];
+      for (; next < count && batch.length < CONNECT_CONCURRENCY; next++) batch.push(subscribe(next));
+      await Promise.all(batch);
+    }
+    // graphql-ws has no "subscribed" message: warm-up events until every subscriber has seen one.
+    const warmedAll = () => subscribers.every((s) => s.warmed || s.ended);
+    const deadline = Date.now() + WARM_TIMEOUT_MS;
+    while (!warmedAll() && Date.now() < deadline) {
+      await publish('warm');
+      await until(warmedAll, 250);
+    }
+    const notReady = subscribers.filter((s) => !s.warmed);
+    if (notReady.length) {
+      const why = notReady.find((s) => s.ended)?.ended ?? 'no event within the warm-up';
+      throw new Error(`${notReady.length} of ${count} subscribers never got an event (${why})`);
+    }
+    const readyMs = performance.now() - started;
+    // Deliveries of warm-up events still in flight must not be mistaken for measured ones.
+    await sleep(500);
+
+    const events = Math.max(1, Math.round(durationSeconds * eventsPerSecond));
+    const publishStart = performance.now();
+    const publishes: Promise<void>[] = [];
+    for (let i = 0; i < events; i++) {
+      const wait = publishStart + (i * 1000) / eventsPerSecond - performance.now();
+      if (wait > 0) await sleep(wait);
+      publishes.push(publish('event'));
+    }
+    await Promise.all(publishes);
+    const expected = count * events;
+    await until(() => latencies.length + bad >= expected, SETTLE_TIMEOUT_MS, 100);
+    const ended = subscribers.filter((s) => s.ended);
+    if (ended.length) firstFailure ??= `${ended.length} subscriptions ended early (${ended[0].ended})`;
+
+    const sorted = latencies.slice().sort((a, b) => a - b);
+    const round1 = (ms: number) => Math.round(ms * 10) / 10;
+    return {
+      subscribers: count,
+      events,
+      expected,
+      delivered: latencies.length,
+      missing: Math.max(0, expected - latencies.length - bad),
+      bad,
+      p50Ms: round1(percentile(sorted, 50)),
+      p99Ms: round1(percentile(sorted, 99)),
+      maxMs: round1(sorted.at(-1) ?? 0),
+      readyMs: Math.round(readyMs),
+      ...(firstFailure ? { firstFailure } : {}),
+    };
+  } finally {
+    await Promise.all(subscribers.map((s) => s.client.dispose()));
+  }
+}
