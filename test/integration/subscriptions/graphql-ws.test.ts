@@ -5,6 +5,7 @@ import { startGateway, waitFor, writeSupergraphYaml, type StartedGateway } from 
 import { dirname } from 'node:path';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
+import { createReviewsSubgraph } from '../../../subgraphs/reviews/index.js';
 import type { RunningSubgraphs } from '../../../subgraphs/index.js';
 
 /**
@@ -232,16 +233,35 @@ describe('when the subgraph stream or the gateway goes away', () => {
     expect(seen).toEqual(['closed 1001']);
     await waitFor(() => own.byName.reviews.stats.subscriptions === before, 5_000, 'the subgraph subscription to close');
   });
-  it('the subgraph closing mid-stream is an error event with SUBGRAPH_UNAVAILABLE, then the subscription completes', async () => {
+  it('a subgraph restarted mid-stream: an error event with SUBGRAPH_UNAVAILABLE, then complete; subscribing again once it is back gets events', async () => {
     const second = await startGateway({ subgraphUrls: own.urls, config: { logging: { level: 'warn' }, rateLimit: { enabled: false } } });
     stack.push(second.close);
-    const subscription = collect(clientOf(second.url), 'subscription { reviewAdded { body } }', 1);
+    const client = clientOf(second.url);
+    const subscription = collect(client, 'subscription { reviewAdded { body } }', 1);
     await waitFor(() => own.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    const { port } = own.byName.reviews;
     await own.byName.reviews.close();
     await subscription.until();
     await waitFor(() => subscription.completed || subscription.failure !== undefined, 5_000, 'the subscription to end');
     expect(subscription.events).toHaveLength(1);
     expect(subscription.events[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'reviews' });
     expect(subscription.completed).toBe(true);
+
+    // The same process comes back on the same port: the client subscribes again on the same socket.
+    const restarted = await createReviewsSubgraph().listen({ port });
+    stack.push(restarted.close);
+    const again = collect(client, 'subscription { reviewAdded { body product { name } } }', 1);
+    await waitFor(() => restarted.stats.subscriptions > 0, 10_000, 'the subgraph subscription after the restart');
+    const added = await postGraphQL(
+      restarted.url,
+      'mutation { addReview(input: { productUpc: "1", body: "after the restart", rating: 5 }) { id } }',
+      {
+        headers: { 'x-user-id': '1' },
+      },
+    );
+    expect(added.body.errors).toBeUndefined();
+    await again.until();
+    expect(again.failure).toBeUndefined();
+    expect(again.events[0]).toEqual({ data: { reviewAdded: { body: 'after the restart', product: { name: expect.any(String) } } } });
   });
 });

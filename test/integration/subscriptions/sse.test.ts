@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL, startSubgraphs } from '../../helpers/subgraphs.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
+import { createReviewsSubgraph } from '../../../subgraphs/reviews/index.js';
 import type { RunningSubgraphs } from '../../../subgraphs/index.js';
 
 /**
@@ -162,5 +163,55 @@ describe('gateway shutdown with SSE subscribers', () => {
     expect(state.failure).toBeUndefined();
     expect(events).toEqual([{ data: { reviewAdded: { body: 'in flight', product: { name: expect.any(String) } } } }]);
     await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === before, 5_000, 'the subgraph subscription to close');
+  });
+});
+
+describe('a subgraph restarted under SSE subscribers', () => {
+  it('the stream gets SUBGRAPH_UNAVAILABLE and ends; subscribing again once the subgraph is back gets events, with auth', async () => {
+    const own = await startSubgraphs();
+    closeStack.push(own.close);
+    const ownGateway = await startGateway({
+      subgraphUrls: own.urls,
+      config: { logging: { level: 'warn' }, rateLimit: { enabled: false } },
+      env: { SWITCHYARD_JWT_SECRET: SECRET },
+    });
+    closeStack.push(ownGateway.close);
+    const client = createClient({ url: ownGateway.url, singleConnection: false, retryAttempts: 0, headers: { authorization: `Bearer ${token}` } });
+    closeStack.push(async () => client.dispose());
+    const follow = (query: string) => {
+      const events: Array<{ data?: Record<string, any> | null; errors?: Array<{ extensions?: Record<string, unknown> }> }> = [];
+      const state: { failure?: unknown; completed: boolean } = { completed: false };
+      client.subscribe(
+        { query },
+        {
+          next: (event) => void events.push(event as (typeof events)[number]),
+          error: (error) => void (state.failure = error),
+          complete: () => void (state.completed = true),
+        },
+      );
+      return { events, state };
+    };
+
+    const first = follow('subscription { reviewAdded { body } }');
+    await waitFor(() => own.byName.reviews.stats.subscriptions > 0, 10_000, 'the subgraph subscription');
+    const { port } = own.byName.reviews;
+    await own.byName.reviews.close();
+    await waitFor(() => first.state.completed || first.state.failure !== undefined, 10_000, 'the stream to end');
+    expect(first.state.failure).toBeUndefined();
+    expect(first.events).toHaveLength(1);
+    expect(first.events[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'reviews' });
+
+    const restarted = await createReviewsSubgraph().listen({ port });
+    closeStack.push(restarted.close);
+    // The signed-in caller (sub 5) may read the author's email: auth holds on the new stream too.
+    const again = follow('subscription { reviewAdded { body author { email } } }');
+    await waitFor(() => restarted.stats.subscriptions > 0, 10_000, 'the subgraph subscription after the restart');
+    const added = await postGraphQL(restarted.url, 'mutation { addReview(input: { productUpc: "2", body: "back again", rating: 4 }) { id } }', {
+      headers: { 'x-user-id': '5' },
+    });
+    expect(added.body.errors).toBeUndefined();
+    await waitFor(() => again.events.length > 0 || again.state.failure !== undefined, 10_000, 'an event after the restart');
+    expect(again.state.failure).toBeUndefined();
+    expect(again.events[0]).toEqual({ data: { reviewAdded: { body: 'back again', author: { email: expect.stringContaining('@') } } } });
   });
 });
