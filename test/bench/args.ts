@@ -23,6 +23,8 @@ export interface BenchOptions {
   connections: number;
   rounds: number;
   only: GatewayId[];
+  /** Only the subscription workload: no query rounds, no compression phase. */
+  subscriptionsOnly: boolean;
   /** Concurrent subscriptions of the subscription workload; 0 skips it. */
   subscribers: number;
   /** Events published per second during the subscription workload (each goes to every subscriber). */
@@ -32,7 +34,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE =
   'Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [--only <A|B|C|H>[,…]]\n' +
-  '       [--subscribers <n, 0: none>] [--events-per-second <m>] [--json <file>]';
+  '       [--subscribers <n, 0: none>] [--events-per-second <m>] [--subscriptions-only] [--json <file>]';
 
 function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
@@ -54,6 +56,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       only: { type: 'string' },
       subscribers: { type: 'string' },
       'events-per-second': { type: 'string' },
+      'subscriptions-only': { type: 'boolean' },
       json: { type: 'string' },
     },
     strict: true,
@@ -67,12 +70,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const subscribers = values.subscribers === '0' ? 0 : positive('subscribers', values.subscribers, DEFAULT_BENCH_OPTIONS.subscribers, true);
   const eventsPerSecond = positive('events-per-second', values['events-per-second'], DEFAULT_BENCH_OPTIONS.eventsPerSecond, false);
   if (eventsPerSecond === 0) throw new Error(`--events-per-second must be above 0.\n${BENCH_USAGE}`);
+  if (values['subscriptions-only'] && subscribers === 0)
+    throw new Error(`--subscriptions-only with --subscribers 0 measures nothing.\n${BENCH_USAGE}`);
   return {
     durationSeconds,
     warmupSeconds: positive('warmup', values.warmup, DEFAULT_BENCH_OPTIONS.warmupSeconds, false),
     connections: positive('connections', values.connections, DEFAULT_BENCH_OPTIONS.connections, true),
     rounds: positive('rounds', values.rounds, DEFAULT_BENCH_OPTIONS.rounds, true),
     only: GATEWAY_IDS.filter((id) => only.includes(id)),
+    subscriptionsOnly: values['subscriptions-only'] ?? false,
     subscribers,
     eventsPerSecond,
     jsonPath: values.json,

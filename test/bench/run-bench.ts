@@ -28,7 +28,7 @@ import {
   type SubscriptionSample,
 } from './report.js';
 import { runSubscriptionLoad } from './subscriptions.js';
-import { readSettledSubgraphRequests, readSubgraphRequests, requestsBetween } from './subgraphs-control.js';
+import { readSettledSubgraphRequests, readSubgraphRequests, readSubgraphSubscriptions, requestsBetween } from './subgraphs-control.js';
 import { DEFAULT_BENCH_SECRET, mintTokens } from './tokens.js';
 
 /** B's and C's config; SWITCHYARD_BENCH_CONFIG swaps it (e.g. plugins off, to measure their overhead). */
@@ -188,6 +188,7 @@ async function runSubscriptionSession(id: GatewayId, round: number, setup: Setup
       eventsPerSecond: options.eventsPerSecond,
       durationSeconds: options.durationSeconds,
       tokens: setup.tokens,
+      subgraphSubscriptions: () => readSubgraphSubscriptions(setup.subgraphs.process),
     });
     const sample: SubscriptionSample = { gateway: id, round, result, gatewayUsage: gatewaySampler.stop(), subgraphUsage: subgraphSampler.stop() };
     const r = result;
@@ -254,12 +255,12 @@ async function main(): Promise<void> {
     // Minting (CPU in this process) overlaps gateway A's start-up (CPU in its own).
     const [tokens, { reference, gateway: firstA }] = await Promise.all([mintTokens(secret), takeReference(setup)]);
     setup.tokens = tokens;
-    let reusableA: RunningGateway | undefined = options.only[0] === 'A' ? firstA : undefined;
+    let reusableA: RunningGateway | undefined = options.only[0] === 'A' && !options.subscriptionsOnly ? firstA : undefined;
     if (!reusableA) await firstA.stop();
     log(`reference (gateway A): ${(reference.bytes / 1024).toFixed(1)} KB, ${reference.fetches} subgraph fetches per query`);
 
     const samples: RoundSample[] = [];
-    for (let round = 1; round <= options.rounds; round++) {
+    for (let round = 1; round <= options.rounds && !options.subscriptionsOnly; round++) {
       for (const id of options.only) {
         samples.push(...(await runSession(id, round, setup, reference, id === 'A' ? reusableA : undefined)));
         if (id === 'A') reusableA = undefined;
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
 
     // Compression: B again, the same load with and without Accept-Encoding (bytes and CPU).
     let compression: CompressionSample[] | undefined;
-    if (options.only.includes('B')) {
+    if (options.only.includes('B') && !options.subscriptionsOnly) {
       const gateway = await startGateway('B', setup, 0);
       try {
         if (options.warmupSeconds > 0) {

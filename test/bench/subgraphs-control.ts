@@ -2,20 +2,32 @@ import type { ChildProcess } from 'node:child_process';
 
 export type SubgraphRequestCounts = Record<string, number>;
 
-/** Asks the subgraphs process (subgraphs-process.ts) how many requests each subgraph has served. */
-export function readSubgraphRequests(child: ChildProcess): Promise<SubgraphRequestCounts> {
+interface SubgraphStatsMessage {
+  type?: string;
+  requests?: SubgraphRequestCounts;
+  subscriptions?: number;
+}
+
+/** Asks the subgraphs process (subgraphs-process.ts) for its counters. */
+function readStats(child: ChildProcess): Promise<SubgraphStatsMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('subgraphs process did not answer "stats"')), 5_000);
-    const onMessage = (message: { type?: string; requests?: SubgraphRequestCounts }): void => {
+    const onMessage = (message: SubgraphStatsMessage): void => {
       if (message?.type !== 'stats') return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve(message.requests ?? {});
+      resolve(message);
     };
     child.on('message', onMessage);
     child.send({ type: 'stats' });
   });
 }
+
+/** How many requests each subgraph has served. */
+export const readSubgraphRequests = async (child: ChildProcess): Promise<SubgraphRequestCounts> => (await readStats(child)).requests ?? {};
+
+/** The reviews subgraph's open subscriptions (operations, whatever sockets they share). */
+export const readSubgraphSubscriptions = async (child: ChildProcess): Promise<number> => (await readStats(child)).subscriptions ?? 0;
 
 /** Total subgraph requests between two readings. */
 export function requestsBetween(before: SubgraphRequestCounts, after: SubgraphRequestCounts): number {

@@ -16,6 +16,10 @@ const PRODUCT_UPC = '1';
 const CONNECT_CONCURRENCY = 50;
 /** How long every subscriber may take to see its first event before the workload gives up. */
 const WARM_TIMEOUT_MS = 60_000;
+/** How long a warm-up event may take to reach every subscriber before another is published. */
+const WARM_EVENT_WAIT_MS = 10_000;
+/** The quiet after the warm-up (no event arriving) before the measured events start. */
+const QUIET_MS = 1_000;
 /** How long deliveries may trail the last publish; those not there by then count as missing. */
 const SETTLE_TIMEOUT_MS = 10_000;
 
@@ -29,6 +33,8 @@ export interface SubscriptionLoadOptions {
   durationSeconds: number;
   /** Subscriber i sends `authorization: Bearer tokens[i]` in connection_init. */
   tokens: readonly string[];
+  /** The reviews subgraph's open subscriptions: the warm-up waits for ours before its first event. */
+  subgraphSubscriptions(): Promise<number>;
 }
 
 export interface SubscriptionLoadResult {
@@ -90,8 +96,10 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
     firstFailure ??= why.slice(0, 500);
   };
 
+  let lastArrival = 0;
   const onEvent = (subscriber: Subscriber, event: { data?: any; errors?: unknown }): void => {
     const arrived = performance.now();
+    lastArrival = arrived;
     const review = event.data?.reviewAdded;
     if (event.errors || typeof review?.body !== 'string') return fail(`event ${JSON.stringify(event)}`);
     const values = { name: review.product?.name, username: review.author?.username };
@@ -151,18 +159,23 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
   };
 
   const started = performance.now();
+  const subscribedBefore = await options.subgraphSubscriptions();
   try {
     for (let next = 0; next < count;) {
       const batch: Promise<void>[] = [];
       for (; next < count && batch.length < CONNECT_CONCURRENCY; next++) batch.push(subscribe(next));
       await Promise.all(batch);
     }
-    // graphql-ws has no "subscribed" message: warm-up events until every subscriber has seen one.
+    // graphql-ws has no "subscribed" message: the gateway's subgraph subscriptions are counted at the
+    // subgraph, then a warm-up event, and another only if some subscriber missed it, so a slow gateway
+    // is not handed a backlog of warm-ups.
+    const subscribedBy = Date.now() + WARM_TIMEOUT_MS;
+    while ((await options.subgraphSubscriptions()) < subscribedBefore + count && Date.now() < subscribedBy) await sleep(100);
     const warmedAll = () => subscribers.every((s) => s.warmed || s.ended);
     const deadline = Date.now() + WARM_TIMEOUT_MS;
     while (!warmedAll() && Date.now() < deadline) {
       await publish('warm');
-      await until(warmedAll, 250);
+      await until(warmedAll, WARM_EVENT_WAIT_MS);
     }
     const notReady = subscribers.filter((s) => !s.warmed);
     if (notReady.length) {
@@ -170,8 +183,8 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
       throw new Error(`${notReady.length} of ${count} subscribers never got an event (${why})`);
     }
     const readyMs = performance.now() - started;
-    // Deliveries of warm-up events still in flight must not be mistaken for measured ones.
-    await sleep(500);
+    // Deliveries of warm-up events still in flight must not be mistaken for measured ones, nor delay them.
+    await until(() => performance.now() - lastArrival > QUIET_MS, WARM_TIMEOUT_MS);
 
     const events = Math.max(1, Math.round(durationSeconds * eventsPerSecond));
     const publishStart = performance.now();
