@@ -50,6 +50,9 @@ export function subscribeToSubgraph(
     if (closed) return;
     closed = true;
     done = true;
+    // The stop signal is the gateway's, shared by every subscription: a listener left on it would keep
+    // this subscription (its client, its queue) alive until shutdown.
+    for (const signal of [signals.signal, signals.stop]) signal?.removeEventListener('abort', close);
     unsubscribe();
     void client.dispose();
     settle();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayMetrics } from '../observability/index.js';
@@ -31,6 +32,8 @@ export function createSubscriptionTracker(
 ): SubscriptionTracker & { countEvent(subgraph: string): void } {
   const perClient = new Map<string, number>();
   const stop = new AbortController();
+  // One listener per running subscription, by design (each removes its own when it ends): no warning at 11.
+  setMaxListeners(0, stop.signal);
   let running = 0;
   let drained: (() => void) | undefined;
   return {
