@@ -340,7 +340,9 @@ async function main(): Promise<void> {
       );
       log(`wrote ${options.jsonPath}`);
     }
-    process.stdout.write(`\n${table}\n\n${subscriptionReport}${compression ? `${compressionLine(compression)}\n` : ''}${ratio}\n`);
+    const queryReport = options.subscriptionsOnly ? '' : `${table}\n\n`;
+    const tail = options.subscriptionsOnly ? '' : `${compression ? `${compressionLine(compression)}\n` : ''}${ratio}\n`;
+    process.stdout.write(`\n${queryReport}${subscriptionReport}${tail}`);
   } finally {
     await stopAllServers();
   }
