@@ -107,6 +107,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         }, options.limits.keepAliveMs).unref()
       : undefined;
 
+  /** A close reason fits in 123 bytes (RFC 6455); longer messages are cut. */
+  const closeReason = (message: string): string => (Buffer.byteLength(message) <= 123 ? message : `${message.slice(0, 119)}…`);
+
   function newContext(extra: Extra, params: Readonly<Record<string, unknown>> | undefined, signal: AbortSignal): GatewayContext {
     const requestId = `ws-${process.pid}-${++counter}`;
     return {
@@ -141,9 +144,14 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       async onConnect(ctx) {
         const probe = newContext(ctx.extra, ctx.connectionParams, new AbortController().signal);
         const refused = await admit(probe);
-        if (refused) probe.logger.info({ code: refused.extensions.code }, 'subscription connection refused');
-        // 4403 Forbidden: the client sees why in the close reason (graphql-ws's convention).
-        return refused ? false : true;
+        if (!refused) return true;
+        probe.logger.info({ code: refused.extensions.code }, 'subscription connection refused');
+        // Too many connection attempts: 4429, the private-range echo of HTTP 429 (graphql-ws itself
+        // closes with 4429 for too many init requests), so a client backs off instead of thinking its
+        // credentials bad.
+        if (refused.extensions.code === 'RATE_LIMITED') ctx.extra.socket.close(4429, closeReason(refused.message));
+        // Any other refusal: 4403 Forbidden (graphql-ws's convention for a false onConnect).
+        return false;
       },
       async onSubscribe(ctx, id, payload) {
         const controller = new AbortController();

@@ -125,3 +125,54 @@ describe('a subscription that falls behind', () => {
     await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 0, 10_000, 'the subgraph subscription to close');
   });
 });
+
+describe('connection attempts and cost', () => {
+  it('connection attempts count against the rate limit: past it the socket is closed with 4429 and the reason', async () => {
+    const limited = await startGateway({
+      subgraphUrls: subgraphs.urls,
+      config: {
+        logging: { level: 'warn' },
+        rateLimit: { enabled: true, tiers: { anonymous: { points: 3, durationSeconds: 60 }, authenticated: { points: 3, durationSeconds: 60 } } },
+      },
+    });
+    closeStack.push(limited.close);
+    const attempt = () =>
+      new Promise<{ code?: number; reason?: string } | 'connected'>((resolve) => {
+        const client = createClient({
+          url: limited.url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: false,
+          on: {
+            connected: () => resolve('connected'),
+            closed: (event) => resolve({ code: (event as { code?: number }).code, reason: (event as { reason?: string }).reason }),
+          },
+          onNonLazyError: () => {},
+        });
+        closeStack.push(async () => void (await client.dispose()));
+      });
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await attempt());
+    expect(outcomes.slice(0, 3)).toEqual(['connected', 'connected', 'connected']);
+    expect(outcomes[3]).toEqual({ code: 4429, reason: expect.stringMatching(/^Rate limit exceeded; retry after \d+ s\.$/) });
+  });
+
+  it('demand control applies on subscribe: a subscription over cost.maxCost is an error message and never reaches the subgraph', async () => {
+    const costly = await startGateway({
+      subgraphUrls: subgraphs.urls,
+      config: { logging: { level: 'warn' }, rateLimit: { enabled: false }, cost: { maxCost: 2 } },
+    });
+    closeStack.push(costly.close);
+    const client = createClient({ url: costly.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    closeStack.push(async () => void (await client.dispose()));
+    const before = subgraphs.byName.reviews.stats.subscriptions;
+    const failure = await new Promise<unknown>((resolve) => {
+      client.subscribe(
+        { query: 'subscription { reviewAdded { body product { name } author { username } } }' },
+        { next: () => resolve('an event'), error: resolve, complete: () => resolve('complete') },
+      );
+    });
+    expect((failure as Array<{ extensions?: Record<string, unknown> }>)[0]!.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', maxCost: 2 });
+    expect(subgraphs.byName.reviews.stats.subscriptions).toBe(before);
+  });
+});
