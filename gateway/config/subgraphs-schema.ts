@@ -56,6 +56,18 @@ const trafficFields = {
   maxResponseBytes: positiveInt.optional(),
   maxErrors: z.number().int().min(0).optional(),
   errorExtensions: z.array(z.string().min(1)).optional(),
+  /** How the gateway subscribes to this subgraph's `Subscription` fields. */
+  subscription: z
+    .object({
+      protocol: z.enum(['graphql-ws', 'sse']).optional(),
+      /** Replaces the path of the routing URL (or of each replica URL). */
+      path: z.string().startsWith('/').optional(),
+      /** The whole URL instead (http(s) or ws(s)); then `path` must be absent. */
+      url: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+    })
+    .strict()
+    .refine((s) => !(s.path && s.url), { message: 'give `path` or `url`, not both' })
+    .optional(),
 };
 
 /**
@@ -90,7 +102,12 @@ const trafficSchema = z.object(trafficFields).strict();
 /** `subgraphs`: how the gateway talks to subgraphs (see README "Subgraph traffic"). */
 export const subgraphsSchema = z
   .object({
-    defaults: trafficSchema.default({}),
+    defaults: trafficSchema
+      .refine((d) => d.subscription?.url === undefined, {
+        path: ['subscription', 'url'],
+        message: 'a subscription URL names one subgraph: set it in subgraphs.overrides.<name>.subscription.url',
+      })
+      .default({}),
     /** Per subgraph name (as in supergraph.yaml); `urls` lists replicas and replaces the routing URL. */
     overrides: z
       .record(

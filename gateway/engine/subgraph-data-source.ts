@@ -119,9 +119,31 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
   ): AsyncIterableIterator<FormattedExecutionResult<Record<string, unknown>, unknown>> {
     const headers = this.headersFor(context);
     delete headers['content-type'];
+    const { protocol } = this.traffic.subscription;
+    const signals = { signal: context.signal, stop: context.subscription?.stop };
+    if (protocol === 'sse') {
+      headers.accept = 'text/event-stream';
+      // Signed over the exact body graphql-sse's client sends, as a query fetch is.
+      const sign = this.signRequest && ((body: string) => this.signRequest!(body, headers));
+      return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers, sign }, payload, signals, this.maxQueuedEvents);
+    }
+    // A WebSocket upgrade has no body: the signature is over an empty one.
     if (this.signRequest) Object.assign(headers, this.signRequest('', headers));
-    return subscribeToSubgraph(this.url!, headers, payload, { signal: context.signal, stop: context.subscription?.stop }, this.maxQueuedEvents);
+    return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers }, payload, signals, this.maxQueuedEvents);
   }
+
+  /** subgraphs.*.subscription: its `url`, else the routing URL (or the next replica's) with its `path`. */
+  private subscriptionUrl(): string {
+    const { url, path } = this.traffic.subscription;
+    if (url) return url;
+    const urls = this.traffic.urls;
+    const base = urls[this.nextReplica++ % urls.length] ?? this.url!;
+    if (!path) return base;
+    const target = new URL(base);
+    target.pathname = path;
+    return target.toString();
+  }
+  private nextReplica = 0;
 
   private collect(context: SubgraphRequestContext | undefined, response: SubgraphResponse | undefined): void {
     const collector = context?.subgraphResponse;

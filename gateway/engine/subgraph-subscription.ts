@@ -1,3 +1,4 @@
+import { createClient as createSseClient } from 'graphql-sse';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -10,24 +11,44 @@ export class SubscriptionTooSlowError extends Error {
 
 type Event = FormattedExecutionResult<Record<string, unknown>, unknown>;
 
-/**
- * One subscription to a subgraph over GraphQL over WebSocket (graphql-transport-ws), its own
- * connection, opened with the headers a query fetch would carry (identity, forwarded, signature).
- * Events wait in a queue of at most `maxQueuedEvents` until the gateway has handled the previous one
- * (its entity fetches, the client's socket): past it the subscription ends with
- * SubscriptionTooSlowError. `return()` — or `signal` — closes it at once; `stop` closes the
- * subgraph side only, and the events already queued are still read before the iteration ends (a
- * graceful shutdown). A connection that fails or closes ends the iteration with an error.
- */
-export function subscribeToSubgraph(
-  url: string,
-  headers: Record<string, string>,
-  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
-  signals: { signal?: AbortSignal; stop?: AbortSignal },
-  maxQueuedEvents: number,
-): AsyncIterableIterator<Event> {
-  const client = createClient({
-    url: url.replace(/^http/, 'ws'),
+/** Where and how to subscribe: the protocol, its URL (http(s) or ws(s), either is converted) and headers. */
+export interface SubgraphSubscriptionTarget {
+  protocol: 'graphql-ws' | 'sse';
+  url: string;
+  headers: Record<string, string>;
+  /** SSE only: headers computed over the exact request body (request signing). */
+  sign?: (body: string) => Record<string, string>;
+}
+
+/** What both protocols' clients (graphql-ws, graphql-sse) offer. */
+interface ProtocolClient {
+  subscribe<T>(payload: SubscriptionPayload, sink: Sink<FormattedExecutionResult<T, unknown>>): () => void;
+  dispose(): void | Promise<void>;
+}
+type SubscriptionPayload = { query: string; variables?: Record<string, unknown>; operationName?: string };
+interface Sink<T> {
+  next(value: T): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+function protocolClient(target: SubgraphSubscriptionTarget): ProtocolClient {
+  const { headers, sign } = target;
+  if (target.protocol === 'sse') {
+    return createSseClient({
+      url: target.url.replace(/^ws/, 'http'),
+      singleConnection: false,
+      retryAttempts: 0,
+      headers,
+      // The client builds the body; signing needs the very bytes it sends.
+      fetchFn: sign
+        ? (input: RequestInfo | URL, init?: RequestInit) =>
+            fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...sign(String(init?.body ?? '')) } })
+        : undefined,
+    }) as unknown as ProtocolClient;
+  }
+  return createClient({
+    url: target.url.replace(/^http/, 'ws'),
     // Node's `ws` takes request headers, which browsers' WebSocket cannot.
     webSocketImpl: class extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
@@ -36,7 +57,25 @@ export function subscribeToSubgraph(
     },
     lazy: true,
     retryAttempts: 0,
-  });
+  }) as unknown as ProtocolClient;
+}
+
+/**
+ * One subscription to a subgraph, its own connection — GraphQL over WebSocket (graphql-transport-ws)
+ * or over SSE (distinct connections) — opened with the headers a query fetch would carry (identity,
+ * forwarded, signature). Events wait in a queue of at most `maxQueuedEvents` until the gateway has
+ * handled the previous one (its entity fetches, the client's socket): past it the subscription ends
+ * with SubscriptionTooSlowError. `return()` — or `signal` — closes it at once; `stop` closes the
+ * subgraph side only, and the events already queued are still read before the iteration ends (a
+ * graceful shutdown). A connection that fails or closes ends the iteration with an error.
+ */
+export function subscribeToSubgraph(
+  target: SubgraphSubscriptionTarget,
+  payload: SubscriptionPayload,
+  signals: { signal?: AbortSignal; stop?: AbortSignal },
+  maxQueuedEvents: number,
+): AsyncIterableIterator<Event> {
+  const client = protocolClient(target);
   const queue: Event[] = [];
   let failure: unknown;
   let done = false;

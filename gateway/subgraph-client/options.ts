@@ -60,7 +60,20 @@ export const DEFAULT_SUBGRAPH_TRAFFIC = Object.freeze({
    * 1 KB of JSON and 4 levels deep, else dropped. Default none: custom keys may carry internals.
    */
   errorExtensions: Object.freeze([]) as readonly string[],
+  /**
+   * Subscriptions to this subgraph: `graphql-ws` (GraphQL over WebSocket, graphql-transport-ws) or
+   * `sse` (GraphQL over SSE, distinct connections), at the routing URL (or each replica's, in
+   * turn) with `path` replacing its path, or at `url`.
+   */
+  subscription: Object.freeze({ protocol: 'graphql-ws' as SubgraphSubscriptionProtocol }) as SubgraphSubscriptionSettings,
 });
+
+export type SubgraphSubscriptionProtocol = 'graphql-ws' | 'sse';
+export interface SubgraphSubscriptionSettings {
+  protocol: SubgraphSubscriptionProtocol;
+  path?: string;
+  url?: string;
+}
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Partial<T[K]> : T[K] };
 
@@ -90,6 +103,7 @@ export interface SubgraphTraffic {
   maxResponseBytes: number;
   maxErrors: number;
   errorExtensions: readonly string[];
+  subscription: SubgraphSubscriptionSettings;
   /** Replica URLs; the supergraph's routing URL when none are configured. */
   urls: readonly string[];
 }
@@ -116,6 +130,7 @@ export function resolveSubgraphTraffic(config: SubgraphsSettings | undefined, na
     maxResponseBytes: override.maxResponseBytes ?? defaults.maxResponseBytes ?? base.maxResponseBytes,
     maxErrors: override.maxErrors ?? defaults.maxErrors ?? base.maxErrors,
     errorExtensions: override.errorExtensions ?? defaults.errorExtensions ?? base.errorExtensions,
+    subscription: { ...base.subscription, ...defaults.subscription, ...override.subscription },
     urls: override.urls ?? [routingUrl],
   };
 }

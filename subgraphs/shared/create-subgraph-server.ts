@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { createHandler as createSseHandler } from 'graphql-sse';
 import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
@@ -38,6 +39,18 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function headerValue(value: string | string[] | undefined): string | null {
   return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A request as graphql-http's and graphql-sse's handlers take it (the body already read). */
+function handlerRequest(req: IncomingMessage, method: string, bodyText: string) {
+  return {
+    method,
+    url: req.url ?? '/',
+    headers: { get: (key: string) => headerValue(req.headers[key.toLowerCase()]) },
+    body: bodyText,
+    raw: req,
+    context: undefined,
+  };
 }
 
 /** The request log shows a JSON body parsed, anything else as it came (graphql-http answers it). */
@@ -149,20 +162,41 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       }
 
       if (url.pathname !== GRAPHQL_PATH) return send(res, 404, 'text/plain', 'Not Found');
+      if (req.headers.accept?.includes('text/event-stream')) return streamSse(req, res, method, bodyText);
       const memoKey = memo && method === 'POST' && !isMutation(bodyText) ? `${req.headers.accept ?? ''}\n${bodyText}` : undefined;
       const replay = memoKey === undefined ? undefined : memo!.get(memoKey);
       if (replay) return send(res, 200, replay.contentType, replay.body, faults.responseHeaders);
-      const [responseBody, init] = await graphql({
-        method,
-        url: req.url ?? '/',
-        headers: { get: (key) => headerValue(req.headers[key.toLowerCase()]) },
-        body: bodyText,
-        raw: req,
-        context: undefined,
-      });
+      const [responseBody, init] = await graphql(handlerRequest(req, method, bodyText));
       const { 'content-type': contentType = 'text/plain', ...headers } = (init.headers ?? {}) as Record<string, string>;
       if (memoKey !== undefined && init.status === 200 && responseBody) memo!.set(memoKey, { contentType, body: responseBody });
       send(res, init.status, contentType, responseBody ?? '', init.status === 200 ? { ...headers, ...faults.responseHeaders } : headers);
+    }
+
+    // Subscriptions over SSE too (graphql-sse's distinct connections mode), on the same path with
+    // `Accept: text/event-stream`, as Hive Gateway subscribes by default; signed like any request.
+    const sse = createSseHandler<IncomingMessage, undefined, SubgraphContext<L> & Record<PropertyKey, unknown>>({
+      schema,
+      context: (req) => ({
+        loaders: createLoaders(),
+        identity: readIdentity(req.raw.headers),
+        requestId: readRequestId(req.raw.headers),
+      }),
+    });
+    async function streamSse(req: IncomingMessage, res: ServerResponse, method: string, bodyText: string): Promise<void> {
+      const [body, init] = await sse(handlerRequest(req, method, bodyText));
+      res.writeHead(init.status, init.statusText, init.headers as Record<string, string>);
+      if (!body || typeof body === 'string') return void res.end(body);
+      stats.subscriptions++;
+      res.once('close', () => void body.return?.(undefined));
+      try {
+        for await (const chunk of body) {
+          if (!res.writable) break;
+          await new Promise<void>((resolve, reject) => res.write(chunk, (error) => (error ? reject(error) : resolve())));
+        }
+      } finally {
+        stats.subscriptions--;
+        res.end();
+      }
     }
 
     const server = createServer((req, res) => {

@@ -88,7 +88,13 @@ describe('subscriptions leave nothing behind', () => {
     // Every subscription listens to the gateway's one stop signal; one that ended and stayed on it
     // would be kept alive (its socket client, its queue) until shutdown.
     const stop = new AbortController();
-    const open = () => subscribeToSubgraph(subgraphs.urls.reviews, {}, { query: 'subscription { reviewAdded { body } }' }, { stop: stop.signal }, 10);
+    const open = () =>
+      subscribeToSubgraph(
+        { protocol: 'graphql-ws', url: subgraphs.urls.reviews, headers: {} },
+        { query: 'subscription { reviewAdded { body } }' },
+        { stop: stop.signal },
+        10,
+      );
     const streams = [open(), open(), open()];
     expect(getEventListeners(stop.signal, 'abort')).toHaveLength(3);
     await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === 3, 10_000, 'the subgraph subscriptions');
