@@ -132,18 +132,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers }, payload, signals, this.maxQueuedEvents);
   }
 
-  /** subgraphs.*.subscription: its `url`, else the routing URL (or the next replica's) with its `path`. */
+  /** subgraphs.*.subscription: its `url`, else the next healthy replica's (the routing URL) with its `path`. */
   private subscriptionUrl(): string {
     const { url, path } = this.traffic.subscription;
     if (url) return url;
-    const urls = this.traffic.urls;
-    const base = urls[this.nextReplica++ % urls.length] ?? this.url!;
+    const base = this.client.pickUrl(this.name);
     if (!path) return base;
     const target = new URL(base);
     target.pathname = path;
     return target.toString();
   }
-  private nextReplica = 0;
 
   private collect(context: SubgraphRequestContext | undefined, response: SubgraphResponse | undefined): void {
     const collector = context?.subgraphResponse;

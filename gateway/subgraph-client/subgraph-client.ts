@@ -40,6 +40,8 @@ export interface SubgraphClient {
   send(request: SubgraphRequest): Promise<SubgraphResponse>;
   /** Declares a subgraph and its routing URL (again on supergraph reload); returns its resolved settings. */
   register(subgraph: string, routingUrl: string): SubgraphTraffic;
+  /** The URL of the replica the next request would go to (healthy ones first): where a subscription connects. */
+  pickUrl(subgraph: string): string;
   /**
    * Forgets every subgraph not in `names` (it left the supergraph) and closes its pools once their
    * in-flight requests finish; a later `send` to it fails instead of opening a new pool.
@@ -175,6 +177,9 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
   }
 
   return {
+    pickUrl(subgraph) {
+      return stateOf(subgraph).replicas.pick().url.toString();
+    },
     register(subgraph, routingUrl) {
       const existing = states.get(subgraph);
       if (existing && existing.routingUrl === routingUrl) return existing.traffic;
