@@ -1,5 +1,6 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
+import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import WebSocket from 'ws';
 
 /** The subscription fell too far behind its subgraph: more events waited than the bound allows. */
@@ -19,6 +20,12 @@ export interface SubgraphSubscriptionTarget {
   /** SSE only: headers computed over the exact request body (request signing). */
   sign?: (body: string) => Record<string, string>;
 }
+
+/**
+ * An SSE subscription stays open for as long as the subgraph has events, however rare: no body
+ * timeout (Node's fetch would end it after 300 s of quiet); headers must come within 30 s.
+ */
+const sseDispatcher = new Agent({ bodyTimeout: 0, headersTimeout: 30_000 });
 
 /** What both protocols' clients (graphql-ws, graphql-sse) offer. */
 interface ProtocolClient {
@@ -40,11 +47,15 @@ function protocolClient(target: SubgraphSubscriptionTarget): ProtocolClient {
       singleConnection: false,
       retryAttempts: 0,
       headers,
-      // The client builds the body; signing needs the very bytes it sends.
-      fetchFn: sign
-        ? (input: RequestInfo | URL, init?: RequestInit) =>
-            fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...sign(String(init?.body ?? '')) } })
-        : undefined,
+      // The client builds the body; signing needs the very bytes it sends. Its headers are a plain object.
+      fetchFn: (input: RequestInfo | URL, init?: RequestInit) =>
+        undiciFetch(input as string, {
+          ...(init as UndiciRequestInit),
+          headers: sign
+            ? { ...(init?.headers as Record<string, string>), ...sign(String(init?.body ?? '')) }
+            : (init?.headers as Record<string, string>),
+          dispatcher: sseDispatcher,
+        }),
     }) as unknown as ProtocolClient;
   }
   return createClient({

@@ -104,7 +104,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
     const memo = memoizeResponses > 0 ? new LRUCache<string, MemoizedAnswer>({ max: memoizeResponses }) : undefined;
     let faults: SubgraphFaults = { ...options.faults };
     let flakyFailures = 0;
-    const stats: SubgraphStats = { requests: 0, abandoned: 0, requestLog: [], subscriptions: 0 };
+    const stats: SubgraphStats = { requests: 0, abandoned: 0, requestLog: [], subscriptions: 0, subscriptionsOpened: 0 };
     const activeBySocket = new WeakMap<object, Set<string>>();
 
     function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string | string[]> = {}) {
@@ -183,10 +183,16 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
       }),
     });
     async function streamSse(req: IncomingMessage, res: ServerResponse, method: string, bodyText: string): Promise<void> {
-      const [body, init] = await sse(handlerRequest(req, method, bodyText));
+      // graphql-sse streams only for `Accept: text/event-stream` exactly; a list that names it is routed here too.
+      const request = handlerRequest(req, method, bodyText);
+      const [body, init] = await sse({
+        ...request,
+        headers: { get: (key: string) => (key.toLowerCase() === 'accept' ? 'text/event-stream' : request.headers.get(key)) },
+      });
       res.writeHead(init.status, init.statusText, init.headers as Record<string, string>);
       if (!body || typeof body === 'string') return void res.end(body);
       stats.subscriptions++;
+      stats.subscriptionsOpened++;
       res.once('close', () => void body.return?.(undefined));
       try {
         for await (const chunk of body) {
@@ -229,6 +235,7 @@ export function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Subg
           if (!active) activeBySocket.set(ctx.extra.socket, (active = new Set()));
           active.add(id);
           stats.subscriptions++;
+          stats.subscriptionsOpened++;
         },
         onComplete(ctx, id) {
           if (activeBySocket.get(ctx.extra.socket)?.delete(id)) stats.subscriptions--;

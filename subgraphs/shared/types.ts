@@ -63,6 +63,8 @@ export interface SubgraphStats {
   requestLog: SubgraphRequestLogEntry[];
   /** Subscriptions running now over WebSocket (an ended one, by the client or the socket, is not counted). */
   subscriptions: number;
+  /** Subscriptions ever started (both protocols), for tests that must tell "never subscribed" apart. */
+  subscriptionsOpened: number;
 }
 
 export interface RunningSubgraph {

@@ -10,23 +10,34 @@ import type { RunningSubgraphs } from '../../../subgraphs/index.js';
 
 /**
  * Subscriptions leave nothing behind: after many subscribe → event → leave cycles over both
- * transports, this process (gateway, subgraphs and clients all live in it) holds no more sockets,
+ * transports on both sides (client ↔ gateway, gateway ↔ subgraph), this process (gateway, subgraphs and clients all live in it) holds no more sockets,
  * timers or handles than before, and no emitter or signal collected enough listeners for Node to warn.
  */
 const closeStack = createCloseStack();
 let subgraphs: RunningSubgraphs;
 let gateway: StartedGateway;
+/** Subscribes to the subgraph over SSE (subgraphs.*.subscription.protocol), the other gateway over WebSocket. */
+let sseGateway: StartedGateway;
 
 beforeAll(async () => {
   subgraphs = await startSubgraphs();
   closeStack.push(subgraphs.close);
   gateway = await startGateway({ subgraphUrls: subgraphs.urls, config: { logging: { level: 'warn' }, rateLimit: { enabled: false } } });
   closeStack.push(gateway.close);
+  sseGateway = await startGateway({
+    subgraphUrls: subgraphs.urls,
+    config: {
+      logging: { level: 'warn' },
+      rateLimit: { enabled: false },
+      subgraphs: { overrides: { reviews: { subscription: { protocol: 'sse' } } } },
+    },
+  });
+  closeStack.push(sseGateway.close);
 });
 afterAll(() => closeStack.drain());
 
 let published = 0;
-async function cycle(transport: 'ws' | 'sse'): Promise<void> {
+async function cycle(transport: 'ws' | 'sse', gateway: StartedGateway): Promise<void> {
   const body = `cycle ${++published}`;
   const events: unknown[] = [];
   let failure: unknown;
@@ -58,19 +69,21 @@ function resources(): Record<string, number> {
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 describe('subscriptions leave nothing behind', () => {
-  it('40 subscribe → event → leave cycles over graphql-ws and SSE: no sockets, timers or listeners pile up', async () => {
+  it('40 subscribe → event → leave cycles, clients and subgraphs over graphql-ws and SSE: no sockets, timers or listeners pile up', async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message} ${warning.stack}`);
     process.on('warning', onWarning);
     try {
       // Warm up: the gateway's pools to the subgraphs exist before the baseline is taken.
-      await cycle('ws');
-      await cycle('sse');
+      const cycles = async () => {
+        for (const through of [gateway, sseGateway]) {
+          await cycle('ws', through);
+          await cycle('sse', through);
+        }
+      };
+      await cycles();
       const before = resources();
-      for (let i = 0; i < 20; i++) {
-        await cycle('ws');
-        await cycle('sse');
-      }
+      for (let i = 0; i < 10; i++) await cycles();
       // Each cycle opened at least four sockets (client ↔ gateway, gateway ↔ subgraph): a leak of one
       // per cycle would be 40 more. Pooled keep-alive sockets may come and go, hence the small slack.
       const settled = await waitFor(() => total(resources()) <= total(before) + 4, 5_000, 'the handles to settle').then(

@@ -165,7 +165,7 @@ describe('connection attempts and cost', () => {
     closeStack.push(costly.close);
     const client = createClient({ url: costly.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     closeStack.push(async () => void (await client.dispose()));
-    const before = subgraphs.byName.reviews.stats.subscriptions;
+    const before = subgraphs.byName.reviews.stats.subscriptionsOpened;
     const failure = await new Promise<unknown>((resolve) => {
       client.subscribe(
         { query: 'subscription { reviewAdded { body product { name } author { username } } }' },
@@ -173,6 +173,6 @@ describe('connection attempts and cost', () => {
       );
     });
     expect((failure as Array<{ extensions?: Record<string, unknown> }>)[0]!.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', maxCost: 2 });
-    expect(subgraphs.byName.reviews.stats.subscriptions).toBe(before);
+    expect(subgraphs.byName.reviews.stats.subscriptionsOpened).toBe(before);
   });
 });

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../gateway/config/index.js';
 import { startAllSubgraphs, type RunningSubgraphs } from '../../../subgraphs/index.js';
+import { createReviewsSubgraph } from '../../../subgraphs/reviews/index.js';
 import { startGateway, waitFor, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack, postGraphQL } from '../../helpers/subgraphs.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
@@ -109,6 +110,37 @@ describe('subgraph subscription protocols and addresses', () => {
     expect(viaWs.event).toEqual(expected('url ws'));
     const viaSse = await firstEvent(await gatewayWith({ protocol: 'sse', url: subgraphs.urls.reviews }, elsewhere), publisher, 'url sse');
     expect(viaSse.event).toEqual(expected('url sse'));
+  });
+
+  it('protocol: sse, the subgraph restarted mid-stream: SUBGRAPH_UNAVAILABLE, then complete; subscribing again once it is back gets events', async () => {
+    const gateway = await gatewayWith({ protocol: 'sse' });
+    const client = connect(gateway);
+    const first: { events: Array<{ errors?: Array<{ extensions?: Record<string, unknown> }> }>; completed: boolean; failure?: unknown } = {
+      events: [],
+      completed: false,
+    };
+    client.subscribe(
+      { query: 'subscription { reviewAdded { body } }' },
+      {
+        next: (event) => void first.events.push(event as never),
+        error: (error) => void (first.failure = error),
+        complete: () => void (first.completed = true),
+      },
+    );
+    await waitFor(() => subgraphs.byName.reviews.stats.subscriptions > 0, 10_000, 'the SSE subgraph subscription');
+    const { port } = subgraphs.byName.reviews;
+    await subgraphs.byName.reviews.close();
+    await waitFor(() => first.completed || first.failure !== undefined, 10_000, 'the subscription to end');
+    expect(first.failure).toBeUndefined();
+    expect(first.events).toHaveLength(1);
+    expect(first.events[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'reviews' });
+
+    const restarted = await createReviewsSubgraph().listen({ port, signingSecret: SIGNING_SECRET });
+    closeStack.push(restarted.close);
+    subgraphs.byName.reviews = restarted;
+    const { event, failure } = await firstEvent(gateway, gateway, 'after the restart');
+    expect(failure).toBeUndefined();
+    expect(event).toEqual(expected('after the restart'));
   });
 
   it('invalid subscription settings fail at start, naming the key', () => {
