@@ -108,7 +108,16 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       : undefined;
 
   /** A close reason fits in 123 bytes (RFC 6455); longer messages are cut. */
-  const closeReason = (message: string): string => (Buffer.byteLength(message) <= 123 ? message : `${message.slice(0, 119)}…`);
+  const closeReason = (message: string): string => {
+    if (Buffer.byteLength(message) <= 123) return message;
+    // Cut by bytes (a reason over 123 bytes makes `ws` throw), then drop a split character.
+    return (
+      Buffer.from(message)
+        .subarray(0, 118)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '') + '…'
+    );
+  };
 
   function newContext(extra: Extra, params: Readonly<Record<string, unknown>> | undefined, signal: AbortSignal): GatewayContext {
     const requestId = `ws-${process.pid}-${++counter}`;

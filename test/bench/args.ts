@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_TOKEN_POOL_SIZE } from './tokens.js';
 
 /** A: plain Apollo Gateway, B: Switchyard, C: Switchyard with a worker per core, H: Hive Gateway. */
 export type GatewayId = 'A' | 'B' | 'C' | 'H';
@@ -70,6 +71,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const subscribers = values.subscribers === '0' ? 0 : positive('subscribers', values.subscribers, DEFAULT_BENCH_OPTIONS.subscribers, true);
   const eventsPerSecond = positive('events-per-second', values['events-per-second'], DEFAULT_BENCH_OPTIONS.eventsPerSecond, false);
   if (eventsPerSecond === 0) throw new Error(`--events-per-second must be above 0.\n${BENCH_USAGE}`);
+  if (subscribers > DEFAULT_TOKEN_POOL_SIZE)
+    throw new Error(`--subscribers: at most ${DEFAULT_TOKEN_POOL_SIZE} (one minted token each).\n${BENCH_USAGE}`);
   if (values['subscriptions-only'] && subscribers === 0)
     throw new Error(`--subscriptions-only with --subscribers 0 measures nothing.\n${BENCH_USAGE}`);
   return {

@@ -45,8 +45,8 @@ export interface SubscriptionLoadResult {
   expected: number;
   delivered: number;
   /**
-   * Expected deliveries not there SETTLE_TIMEOUT_MS after the last publish: lost, or so late (a gateway
-   * behind its events) that the latencies below, taken over the delivered ones, flatter it.
+   * (subscriber, event) pairs never delivered SETTLE_TIMEOUT_MS after the last publish: lost, or so
+   * late (a gateway behind its events) that the latencies below, taken over the delivered ones, flatter it.
    */
   missing: number;
   /** Deliveries with errors, a wrong shape or a wrong value; one is enough to make the run wrong. */
@@ -63,6 +63,8 @@ export interface SubscriptionLoadResult {
 interface Subscriber {
   client: Client;
   warmed: boolean;
+  /** The measured events this subscriber got (a second delivery of one is bad, not counted twice). */
+  seen: Set<number>;
   ended?: string;
 }
 
@@ -72,6 +74,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function untilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
 
 async function until(condition: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -89,10 +100,12 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
   const publishedAt = new Map<number, number>();
   const latencies: number[] = [];
   let bad = 0;
+  let measuring = false;
   let firstFailure: string | undefined;
   let expectedValues: { name: unknown; username: unknown } | undefined;
+  // A bad warm-up event is only reported (that subscriber never warms up, which fails the run).
   const fail = (why: string): void => {
-    bad++;
+    if (measuring) bad++;
     firstFailure ??= why.slice(0, 500);
   };
 
@@ -113,8 +126,11 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
       subscriber.warmed = true;
       return;
     }
-    const sent = publishedAt.get(Number(seq));
+    const id = Number(seq);
+    const sent = publishedAt.get(id);
     if (sent === undefined) return fail(`event for an unknown publish: ${review.body}`);
+    if (subscriber.seen.has(id)) return fail(`event ${id} delivered twice to one subscriber`);
+    subscriber.seen.add(id);
     latencies.push(arrived - sent);
   };
 
@@ -129,7 +145,7 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
         lazy: true,
         on: { connected: () => resolve(), closed: () => resolve() },
       });
-      const subscriber: Subscriber = { client, warmed: false };
+      const subscriber: Subscriber = { client, warmed: false, seen: new Set() };
       subscribers.push(subscriber);
       client.subscribe(
         { query: SUBSCRIPTION_QUERY },
@@ -159,7 +175,9 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
   };
 
   const started = performance.now();
-  const subscribedBefore = await options.subgraphSubscriptions();
+  // The previous gateway's subgraph subscriptions must be gone, or counting ours below means nothing.
+  if (!(await untilAsync(async () => (await options.subgraphSubscriptions()) === 0, WARM_TIMEOUT_MS)))
+    throw new Error(`the reviews subgraph still has ${await options.subgraphSubscriptions()} subscriptions from before`);
   try {
     for (let next = 0; next < count;) {
       const batch: Promise<void>[] = [];
@@ -169,8 +187,8 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
     // graphql-ws has no "subscribed" message: the gateway's subgraph subscriptions are counted at the
     // subgraph, then a warm-up event, and another only if some subscriber missed it, so a slow gateway
     // is not handed a backlog of warm-ups.
-    const subscribedBy = Date.now() + WARM_TIMEOUT_MS;
-    while ((await options.subgraphSubscriptions()) < subscribedBefore + count && Date.now() < subscribedBy) await sleep(100);
+    if (!(await untilAsync(async () => (await options.subgraphSubscriptions()) >= count, WARM_TIMEOUT_MS)))
+      throw new Error(`only ${await options.subgraphSubscriptions()} of ${count} subscriptions reached the reviews subgraph`);
     const warmedAll = () => subscribers.every((s) => s.warmed || s.ended);
     const deadline = Date.now() + WARM_TIMEOUT_MS;
     while (!warmedAll() && Date.now() < deadline) {
@@ -187,6 +205,7 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
     await until(() => performance.now() - lastArrival > QUIET_MS, WARM_TIMEOUT_MS);
 
     const events = Math.max(1, Math.round(durationSeconds * eventsPerSecond));
+    measuring = true;
     const publishStart = performance.now();
     const publishes: Promise<void>[] = [];
     for (let i = 0; i < events; i++) {
@@ -196,7 +215,8 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
     }
     await Promise.all(publishes);
     const expected = count * events;
-    await until(() => latencies.length + bad >= expected, SETTLE_TIMEOUT_MS, 100);
+    await until(() => subscribers.every((s) => s.seen.size === events), SETTLE_TIMEOUT_MS, 100);
+    const missing = subscribers.reduce((sum, s) => sum + events - s.seen.size, 0);
     const ended = subscribers.filter((s) => s.ended);
     if (ended.length) firstFailure ??= `${ended.length} subscriptions ended early (${ended[0].ended})`;
 
@@ -207,7 +227,7 @@ export async function runSubscriptionLoad(options: SubscriptionLoadOptions): Pro
       events,
       expected,
       delivered: latencies.length,
-      missing: Math.max(0, expected - latencies.length - bad),
+      missing,
       bad,
       p50Ms: round1(percentile(sorted, 50)),
       p99Ms: round1(percentile(sorted, 99)),

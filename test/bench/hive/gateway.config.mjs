@@ -5,7 +5,8 @@
 //   two callers. Over WebSocket it comes from connection_init (Hive merges those params into
 //   `context.headers`; the upgrade request has none).
 // - the reviews subgraph's subscriptions go over graphql-ws, as Switchyard subscribes to subgraphs
-//   (Hive's default is HTTP, which the example subgraphs do not serve subscriptions on).
+//   (Hive's default is GraphQL over SSE, which the example subgraphs serve too; one protocol for both
+//   keeps the subscription workload like for like).
 import { defineConfig } from '@graphql-hive/gateway';
 
 export const gatewayConfig = defineConfig({
