@@ -56,9 +56,9 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
 
   // Entity fetches repeat representations (the benchmark's heavy query: 465 per request, 27 distinct):
   // each distinct one is sent once and its answer merged into every entity that had it.
-  const distinct = new DistinctRepresentations(schema, fetch);
+  const distinct = new DistinctRepresentations(schema, fetch, entities.length);
   for (let i = 0; i < entities.length; i++) distinct.add(entities[i], i);
-  const { representations, entitiesOf } = distinct;
+  const { representations, representationOf } = distinct;
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   variables.representations = representations;
@@ -77,7 +77,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
     const index = errorPath[1];
     // An error at one representation belongs to every entity that had it; one at `_entities` as a
     // whole to every entity the fetch was for.
-    const owners = typeof index === 'number' ? (entitiesOf[index] ?? []) : entitiesOf.flat();
+    const owners = distinct.entitiesOf(typeof index === 'number' ? index : undefined);
     const rest = typeof index === 'number' ? errorPath.slice(2) : [];
     return owners.slice(0, MAX_ERROR_PATHS_PER_FETCH).map((entity) => [...pathOfEntity(entity), ...rest]);
   };
@@ -86,14 +86,14 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
   const received = response._entities;
   if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
   if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-  for (let u = 0; u < received.length; u++) {
+  for (let index = 0; index < entities.length; index++) {
+    const u = representationOf[index]!;
+    if (u === -1) continue;
     const answer = received[u];
-    for (const index of entitiesOf[u]!) {
-      const entity = entities[index] as Json;
-      if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
-      applyRewrites(schema, fetch.outputRewrites, answer);
-      deepMerge(entity, answer);
-    }
+    const entity = entities[index] as Json;
+    if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
+    applyRewrites(schema, fetch.outputRewrites, answer);
+    deepMerge(entity, answer);
   }
 }
 
