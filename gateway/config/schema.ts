@@ -32,6 +32,8 @@ const subscriptionsSchema = z
     maxQueuedEvents: z.number().int().min(1).default(100),
     /** WebSocket ping interval; a socket that did not answer the previous ping is closed. 0 turns it off. */
     keepAliveMs: z.number().int().min(0).default(12_000),
+    /** Identical subscriptions (document, variables, every header reaching the subgraph but the per-request ones) share one subgraph subscription. */
+    deduplicate: z.boolean().default(true),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import type { GatewayExecutionResult, GatewayGraphQLResponse } from '@apollo/ser
 import type { Logger } from 'pino';
 import type { IncrementalDelivery } from './incremental.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
+import { createSharedSubscriptions, type SharedSubscriptions } from './shared-subscriptions.js';
 import { subscribeToSubgraph } from './subgraph-subscription.js';
 import type { RequestTrace, TraceSpan } from '../observability/index.js';
 import { dedupeRepresentations, expandEntitiesResponse, type DedupedRepresentations } from './representations.js';
@@ -14,6 +15,9 @@ import { operationKindOf } from './operation-kind.js';
 import { moreErrorsError, readSubgraphAnswer, sanitizeError } from './subgraph-answer.js';
 import type { SubgraphResponseCollector } from './response-collector.js';
 import type { SubgraphClient, SubgraphResponse, SubgraphTraffic } from '../subgraph-client/index.js';
+
+/** Headers of one request only: they do not keep two subscriptions from sharing a subgraph subscription. */
+const PER_REQUEST_HEADERS = new Set(['x-request-id', 'traceparent', 'tracestate']);
 
 /** What the data source needs from the per-request context the server builds. */
 export interface SubgraphRequestContext {
@@ -54,6 +58,8 @@ export interface SubgraphDataSourceOptions {
   signRequest?: (body: string, headers: Readonly<Record<string, string>>) => Record<string, string>;
   /** Events a subscription to this subgraph may have waiting (subscriptions.maxQueuedEvents). */
   maxQueuedEvents?: number;
+  /** Identical subscriptions to this subgraph share one (subscriptions.deduplicate). Default false. */
+  deduplicateSubscriptions?: boolean;
   /** Told about every query-plan fetch: `ok`, or the code the client saw first (metrics). */
   onFetch?: (subgraph: string, outcome: string, seconds: number) => void;
 }
@@ -80,6 +86,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
   private readonly mergeCacheControl: boolean;
   private readonly signRequest: SubgraphDataSourceOptions['signRequest'];
   private readonly maxQueuedEvents: number;
+  /** subscriptions.deduplicate: identical subgraph subscriptions share one. */
+  private readonly sharedSubscriptions: SharedSubscriptions | undefined;
   private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
 
   constructor(options: SubgraphDataSourceOptions) {
@@ -91,6 +99,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     this.mergeCacheControl = options.mergeCacheControl ?? true;
     this.signRequest = options.signRequest;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 100;
+    this.sharedSubscriptions = options.deduplicateSubscriptions ? createSharedSubscriptions() : undefined;
     this.onFetch = options.onFetch;
   }
 
@@ -120,16 +129,24 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const headers = this.headersFor(context);
     delete headers['content-type'];
     const { protocol } = this.traffic.subscription;
-    const signals = { signal: context.signal, stop: context.subscription?.stop };
-    if (protocol === 'sse') {
-      headers.accept = 'text/event-stream';
-      // Signed over the exact body graphql-sse's client sends, as a query fetch is.
-      const sign = this.signRequest && ((body: string) => this.signRequest!(body, headers));
-      return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers, sign }, payload, signals, this.maxQueuedEvents);
-    }
-    // A WebSocket upgrade has no body: the signature is over an empty one.
-    if (this.signRequest) Object.assign(headers, this.signRequest('', headers));
-    return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers }, payload, signals, this.maxQueuedEvents);
+    if (protocol === 'sse') headers.accept = 'text/event-stream';
+    const open = (signal: AbortSignal | undefined) => {
+      const signals = { signal, stop: context.subscription?.stop };
+      if (protocol === 'sse') {
+        // Signed over the exact body graphql-sse's client sends, as a query fetch is.
+        const sign = this.signRequest && ((body: string) => this.signRequest!(body, headers));
+        return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers, sign }, payload, signals, this.maxQueuedEvents);
+      }
+      // A WebSocket upgrade has no body: the signature is over an empty one.
+      if (this.signRequest) Object.assign(headers, this.signRequest('', headers));
+      return subscribeToSubgraph({ protocol, url: this.subscriptionUrl(), headers }, payload, signals, this.maxQueuedEvents);
+    };
+    if (!this.sharedSubscriptions) return open(context.signal);
+    // Everything that reaches the subgraph but what is per request (its id, its trace).
+    const shared: Record<string, string> = {};
+    for (const name of Object.keys(headers).sort()) if (!PER_REQUEST_HEADERS.has(name)) shared[name] = headers[name]!;
+    const key = JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null, shared]);
+    return this.sharedSubscriptions.join(key, () => open(undefined), context.signal, this.maxQueuedEvents);
   }
 
   /** subgraphs.*.subscription: its `url`, else the next healthy replica's (the routing URL) with its `path`. */

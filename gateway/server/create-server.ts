@@ -168,6 +168,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
             mergeCacheControl: config.subgraphs.mergeCacheControl,
             signRequest,
             maxQueuedEvents: config.subscriptions.maxQueuedEvents,
+            deduplicateSubscriptions: config.subscriptions.deduplicate,
             onFetch: metrics?.observeSubgraphFetch,
           });
           dataSources.set(name, dataSource);

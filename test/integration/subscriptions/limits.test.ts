@@ -18,7 +18,7 @@ beforeAll(async () => {
   closeStack.push(subgraphs.close);
   gateway = await startGateway({
     subgraphUrls: subgraphs.urls,
-    config: { logging: { level: 'warn' }, rateLimit: { enabled: false }, subscriptions: { maxPerClient: 2, keepAliveMs: 100 } },
+    config: { logging: { level: 'warn' }, rateLimit: { enabled: false }, subscriptions: { maxPerClient: 2, keepAliveMs: 100, deduplicate: false } },
   });
   closeStack.push(gateway.close);
   metricsUrl = gateway.url.replace('/graphql', '/metrics');

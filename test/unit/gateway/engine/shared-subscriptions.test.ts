@@ -1,0 +1,126 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createSharedSubscriptions } from '../../../../gateway/engine/shared-subscriptions.js';
+import { SubscriptionTooSlowError } from '../../../../gateway/engine/subgraph-subscription.js';
+
+type Event = { data?: Record<string, unknown> };
+
+/** A subgraph stream driven by the test: `emit` an event, `fail` it, see whether it was closed. */
+function source() {
+  const pending: Array<(step: IteratorResult<Event>) => void> = [];
+  const queued: Event[] = [];
+  let failure: unknown;
+  const state = { opened: 0, closed: false };
+  const iterator: AsyncIterableIterator<Event> = {
+    next: () =>
+      new Promise<IteratorResult<Event>>((resolve, reject) => {
+        if (failure !== undefined) return reject(failure);
+        if (state.closed) return resolve({ done: true, value: undefined });
+        const event = queued.shift();
+        if (event) resolve({ done: false, value: event });
+        else pending.push(resolve);
+      }),
+    return: async () => {
+      state.closed = true;
+      for (const resolve of pending.splice(0)) resolve({ done: true, value: undefined });
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return {
+    state,
+    open: () => {
+      state.opened++;
+      return iterator as never;
+    },
+    emit(event: Event) {
+      const resolve = pending.shift();
+      if (resolve) resolve({ done: false, value: event });
+      else queued.push(event);
+    },
+    fail(error: unknown) {
+      failure = error;
+      for (const resolve of pending.splice(0)) resolve(Promise.reject(error) as never);
+    },
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('shared subgraph subscriptions', () => {
+  it('subscribers with one key share one subgraph subscription, each with its own copy of every event; the last one out closes it', async () => {
+    const shared = createSharedSubscriptions();
+    const stream = source();
+    const a = shared.join('k', stream.open, undefined, 10);
+    const b = shared.join('k', stream.open, undefined, 10);
+    const other = shared.join('other key', source().open, undefined, 10);
+    expect(stream.state.opened).toBe(1);
+    expect(shared.size).toBe(2);
+    stream.emit({ data: { reviewAdded: { body: 'one' } } });
+    const [first, second] = await Promise.all([a.next(), b.next()]);
+    expect(first.value).toEqual({ data: { reviewAdded: { body: 'one' } } });
+    expect(second.value).toEqual(first.value);
+    expect(second.value).not.toBe(first.value);
+    await a.return!();
+    expect(stream.state.closed).toBe(false);
+    stream.emit({ data: { reviewAdded: { body: 'two' } } });
+    expect((await b.next()).value).toEqual({ data: { reviewAdded: { body: 'two' } } });
+    await b.return!();
+    expect(stream.state.closed).toBe(true);
+    await tick();
+    expect(shared.size).toBe(1);
+    await other.return!();
+  });
+
+  it('one subscriber falling behind is ended with SubscriptionTooSlowError; the others and the stream go on', async () => {
+    const shared = createSharedSubscriptions();
+    const stream = source();
+    const reader = shared.join('k', stream.open, undefined, 2);
+    const laggard = shared.join('k', stream.open, undefined, 2);
+    for (let i = 0; i < 3; i++) {
+      stream.emit({ data: { n: i } });
+      expect((await reader.next()).value).toEqual({ data: { n: i } });
+    }
+    await expect(laggard.next()).rejects.toBeInstanceOf(SubscriptionTooSlowError);
+    expect((await laggard.next()).done).toBe(true);
+    stream.emit({ data: { n: 3 } });
+    expect((await reader.next()).value).toEqual({ data: { n: 3 } });
+    expect(stream.state.closed).toBe(false);
+    await reader.return!();
+    expect(stream.state.closed).toBe(true);
+  });
+
+  it('the stream failing ends every subscriber with its error, after the events queued for it', async () => {
+    const shared = createSharedSubscriptions();
+    const stream = source();
+    const a = shared.join('k', stream.open, undefined, 10);
+    const b = shared.join('k', stream.open, undefined, 10);
+    stream.emit({ data: { n: 1 } });
+    expect((await a.next()).value).toEqual({ data: { n: 1 } });
+    await tick();
+    const gone = new Error('subgraph closed');
+    stream.fail(gone);
+    await tick();
+    expect((await b.next()).value).toEqual({ data: { n: 1 } });
+    await expect(b.next()).rejects.toBe(gone);
+    await expect(a.next()).rejects.toBe(gone);
+    expect(shared.size).toBe(0);
+    // A new subscriber opens a new subgraph subscription.
+    shared.join('k', stream.open, undefined, 10);
+    expect(stream.state.opened).toBe(2);
+  });
+
+  it("a subscriber's aborted signal takes it out (and its listener off the signal)", async () => {
+    const shared = createSharedSubscriptions();
+    const stream = source();
+    const controller = new AbortController();
+    const a = shared.join('k', stream.open, controller.signal, 10);
+    const waiting = a.next();
+    controller.abort();
+    expect((await waiting).done).toBe(true);
+    expect(stream.state.closed).toBe(true);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
