@@ -36,7 +36,7 @@ describe('subgraph server HTTP', () => {
     expect(stats.requests).toBe(2);
     expect(stats.requestLog[0]).toMatchObject({ body: { query: QUERY }, headers: { 'x-request-id': 'req-1' } });
     all.byName.products.resetStats();
-    expect(stats).toEqual({ requests: 0, abandoned: 0, requestLog: [], subscriptions: 0 });
+    expect(stats).toEqual({ requests: 0, abandoned: 0, requestLog: [], subscriptions: 0, subscriptionsOpened: 0 });
   });
 
   it('answers GET queries and refuses mutations over GET', async () => {
