@@ -32,6 +32,8 @@ interface Subscriber {
 interface Hub {
   source: AsyncIterableIterator<Event>;
   subscribers: Set<Subscriber>;
+  /** Takes the hub out of the map (it is closing: a new subscriber must open another). */
+  retire(): void;
 }
 
 function wake(subscriber: Subscriber): void {
@@ -43,8 +45,11 @@ function leave(hub: Hub, subscriber: Subscriber): void {
   subscriber.done = true;
   subscriber.release();
   wake(subscriber);
-  // The last one out closes the subgraph subscription.
-  if (hub.subscribers.delete(subscriber) && hub.subscribers.size === 0) void hub.source.return?.();
+  // The last one out closes the subgraph subscription; one joining from now on opens a new one.
+  if (hub.subscribers.delete(subscriber) && hub.subscribers.size === 0) {
+    hub.retire();
+    void hub.source.return?.();
+  }
 }
 
 function deliver(hub: Hub, subscriber: Subscriber, event: Event): void {
@@ -62,7 +67,13 @@ export function createSharedSubscriptions(): SharedSubscriptions {
   const hubs = new Map<string, Hub>();
 
   function start(key: string, open: () => AsyncIterableIterator<Event>): Hub {
-    const hub: Hub = { source: open(), subscribers: new Set() };
+    const hub: Hub = {
+      source: open(),
+      subscribers: new Set(),
+      retire: () => {
+        if (hubs.get(key) === hub) hubs.delete(key);
+      },
+    };
     hubs.set(key, hub);
     void (async () => {
       let failure: unknown;
@@ -80,7 +91,7 @@ export function createSharedSubscriptions(): SharedSubscriptions {
       } catch (error) {
         failure = error;
       } finally {
-        if (hubs.get(key) === hub) hubs.delete(key);
+        hub.retire();
         // Ended for everyone: each still reads the events queued for it, then the failure (if any).
         for (const subscriber of hub.subscribers) {
           subscriber.done = true;

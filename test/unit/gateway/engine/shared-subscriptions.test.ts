@@ -5,45 +5,54 @@ import { SubscriptionTooSlowError } from '../../../../gateway/engine/subgraph-su
 
 type Event = { data?: Record<string, unknown> };
 
-/** A subgraph stream driven by the test: `emit` an event, `fail` it, see whether it was closed. */
+/** Subgraph streams driven by the test: each `open` starts one; `emit` and `fail` act on the latest. */
 function source() {
-  const pending: Array<(step: IteratorResult<Event>) => void> = [];
-  const queued: Event[] = [];
-  let failure: unknown;
   const state = { opened: 0, closed: false };
-  const iterator: AsyncIterableIterator<Event> = {
-    next: () =>
-      new Promise<IteratorResult<Event>>((resolve, reject) => {
-        if (failure !== undefined) return reject(failure);
-        if (state.closed) return resolve({ done: true, value: undefined });
-        const event = queued.shift();
-        if (event) resolve({ done: false, value: event });
-        else pending.push(resolve);
-      }),
-    return: async () => {
-      state.closed = true;
-      for (const resolve of pending.splice(0)) resolve({ done: true, value: undefined });
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
+  let latest: { emit(event: Event): void; fail(error: unknown): void } | undefined;
+  const open = () => {
+    state.opened++;
+    const pending: Array<{ resolve: (step: IteratorResult<Event>) => void; reject: (error: unknown) => void }> = [];
+    const queued: Event[] = [];
+    let failure: unknown;
+    let closed = false;
+    state.closed = false;
+    latest = {
+      emit(event) {
+        const waiter = pending.shift();
+        if (waiter) waiter.resolve({ done: false, value: event });
+        else queued.push(event);
+      },
+      fail(error) {
+        failure = error;
+        for (const waiter of pending.splice(0)) waiter.reject(error);
+      },
+    };
+    const iterator: AsyncIterableIterator<Event> = {
+      next: () =>
+        new Promise<IteratorResult<Event>>((resolve, reject) => {
+          if (failure !== undefined) return reject(failure);
+          if (closed) return resolve({ done: true, value: undefined });
+          const event = queued.shift();
+          if (event) resolve({ done: false, value: event });
+          else pending.push({ resolve, reject });
+        }),
+      return: async () => {
+        closed = true;
+        state.closed = true;
+        for (const waiter of pending.splice(0)) waiter.resolve({ done: true, value: undefined });
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    return iterator as never;
   };
   return {
     state,
-    open: () => {
-      state.opened++;
-      return iterator as never;
-    },
-    emit(event: Event) {
-      const resolve = pending.shift();
-      if (resolve) resolve({ done: false, value: event });
-      else queued.push(event);
-    },
-    fail(error: unknown) {
-      failure = error;
-      for (const resolve of pending.splice(0)) resolve(Promise.reject(error) as never);
-    },
+    open,
+    emit: (event: Event) => latest!.emit(event),
+    fail: (error: unknown) => latest!.fail(error),
   };
 }
 
@@ -110,6 +119,22 @@ describe('shared subgraph subscriptions', () => {
     // A new subscriber opens a new subgraph subscription.
     shared.join('k', stream.open, undefined, 10);
     expect(stream.state.opened).toBe(2);
+  });
+
+  it('a subscriber joining just after the last one left gets a new subgraph subscription, not the closing one', async () => {
+    const shared = createSharedSubscriptions();
+    const stream = source();
+    const a = shared.join('k', stream.open, undefined, 10);
+    const leaving = a.return!();
+    // In the same tick: the closing stream's pump has not seen it end yet, and must not be joined.
+    const b = shared.join('k', stream.open, undefined, 10);
+    await leaving;
+    expect(stream.state.opened).toBe(2);
+    const next = b.next();
+    await tick();
+    stream.emit({ data: { n: 1 } });
+    expect(await next).toEqual({ done: false, value: { data: { n: 1 } } });
+    await b.return!();
   });
 
   it("a subscriber's aborted signal takes it out (and its listener off the signal)", async () => {
