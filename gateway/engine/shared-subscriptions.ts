@@ -1,5 +1,5 @@
 import type { FormattedExecutionResult } from 'graphql-ws';
-import { SubscriptionTooSlowError } from './subgraph-subscription.js';
+import { createEventQueue, type EventQueue } from './event-queue.js';
 
 type Event = FormattedExecutionResult<Record<string, unknown>, unknown>;
 
@@ -19,14 +19,9 @@ export interface SharedSubscriptions {
 }
 
 interface Subscriber {
-  queue: Event[];
-  maxQueuedEvents: number;
-  failure?: unknown;
-  /** No more events will be queued (it left, fell behind, or the stream ended). */
-  done: boolean;
-  wake?: () => void;
-  /** Takes its listener off the caller's signal. */
-  release(): void;
+  queue: EventQueue<Event>;
+  /** Out of the hub, its listener off the caller's signal. */
+  detach(): void;
 }
 
 interface Hub {
@@ -34,33 +29,6 @@ interface Hub {
   subscribers: Set<Subscriber>;
   /** Takes the hub out of the map (it is closing: a new subscriber must open another). */
   retire(): void;
-}
-
-function wake(subscriber: Subscriber): void {
-  subscriber.wake?.();
-  subscriber.wake = undefined;
-}
-
-function leave(hub: Hub, subscriber: Subscriber): void {
-  subscriber.done = true;
-  subscriber.release();
-  wake(subscriber);
-  // The last one out closes the subgraph subscription; one joining from now on opens a new one.
-  if (hub.subscribers.delete(subscriber) && hub.subscribers.size === 0) {
-    hub.retire();
-    void hub.source.return?.();
-  }
-}
-
-function deliver(hub: Hub, subscriber: Subscriber, event: Event): void {
-  if (subscriber.queue.length >= subscriber.maxQueuedEvents) {
-    subscriber.queue.length = 0;
-    subscriber.failure = new SubscriptionTooSlowError(subscriber.maxQueuedEvents);
-    leave(hub, subscriber);
-    return;
-  }
-  subscriber.queue.push(event);
-  wake(subscriber);
 }
 
 export function createSharedSubscriptions(): SharedSubscriptions {
@@ -84,7 +52,8 @@ export function createSharedSubscriptions(): SharedSubscriptions {
           let first = true;
           for (const subscriber of hub.subscribers) {
             // Each subscriber's plan merges entity fields into its event in place: its own copy.
-            deliver(hub, subscriber, first ? step.value : structuredClone(step.value));
+            // One that fell behind is ended by its queue and leaves; the others go on.
+            if (!subscriber.queue.push(first ? step.value : structuredClone(step.value))) subscriber.detach();
             first = false;
           }
         }
@@ -93,13 +62,10 @@ export function createSharedSubscriptions(): SharedSubscriptions {
       } finally {
         hub.retire();
         // Ended for everyone: each still reads the events queued for it, then the failure (if any).
-        for (const subscriber of hub.subscribers) {
-          subscriber.done = true;
-          subscriber.failure ??= failure;
-          subscriber.release();
-          wake(subscriber);
+        for (const subscriber of [...hub.subscribers]) {
+          subscriber.detach();
+          subscriber.queue.end(failure);
         }
-        hub.subscribers.clear();
       }
     })();
     return hub;
@@ -111,43 +77,22 @@ export function createSharedSubscriptions(): SharedSubscriptions {
     },
     join(key, open, signal, maxQueuedEvents) {
       const hub = hubs.get(key) ?? start(key, open);
-      const onAbort = () => leaveNow();
+      const onAbort = () => void subscriber.queue.return!();
       const subscriber: Subscriber = {
-        queue: [],
-        maxQueuedEvents,
-        done: false,
-        release: () => signal?.removeEventListener('abort', onAbort),
-      };
-      const leaveNow = () => {
-        subscriber.queue.length = 0;
-        subscriber.failure = undefined;
-        leave(hub, subscriber);
-      };
-      hub.subscribers.add(subscriber);
-      if (signal?.aborted) leaveNow();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-      return {
-        async next() {
-          for (;;) {
-            const event = subscriber.queue.shift();
-            if (event) return { done: false, value: event };
-            if (subscriber.failure !== undefined) {
-              const error = subscriber.failure;
-              subscriber.failure = undefined;
-              throw error;
-            }
-            if (subscriber.done) return { done: true, value: undefined };
-            await new Promise<void>((resolve) => (subscriber.wake = resolve));
+        queue: createEventQueue<Event>(maxQueuedEvents, () => subscriber.detach()),
+        detach() {
+          signal?.removeEventListener('abort', onAbort);
+          // The last one out closes the subgraph subscription; one joining from now on opens a new one.
+          if (hub.subscribers.delete(subscriber) && hub.subscribers.size === 0) {
+            hub.retire();
+            hub.source.return?.().catch(() => undefined);
           }
         },
-        async return() {
-          leaveNow();
-          return { done: true, value: undefined };
-        },
-        [Symbol.asyncIterator]() {
-          return this;
-        },
       };
+      hub.subscribers.add(subscriber);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+      return subscriber.queue;
     },
   };
 }

@@ -2,13 +2,9 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import WebSocket from 'ws';
+import { createEventQueue } from './event-queue.js';
 
-/** The subscription fell too far behind its subgraph: more events waited than the bound allows. */
-export class SubscriptionTooSlowError extends Error {
-  constructor(readonly maxQueuedEvents: number) {
-    super(`The subscription fell more than ${maxQueuedEvents} events behind; subscribe again.`);
-  }
-}
+export { SubscriptionTooSlowError } from './event-queue.js';
 
 type Event = FormattedExecutionResult<Record<string, unknown>, unknown>;
 
@@ -87,42 +83,26 @@ export function subscribeToSubgraph(
   maxQueuedEvents: number,
 ): AsyncIterableIterator<Event> {
   const client = protocolClient(target);
-  const queue: Event[] = [];
-  let failure: unknown;
-  let done = false;
-  let wake: (() => void) | undefined;
-  const settle = () => {
-    wake?.();
-    wake = undefined;
-  };
+  const queue = createEventQueue<Event>(maxQueuedEvents, () => close());
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    done = true;
     // The stop signal is the gateway's, shared by every subscription: a listener left on it would keep
     // this subscription (its client, its queue) alive until shutdown.
     for (const signal of [signals.signal, signals.stop]) signal?.removeEventListener('abort', close);
     unsubscribe();
     void client.dispose();
-    settle();
+    queue.end();
   };
   const unsubscribe = client.subscribe<Record<string, unknown>>(payload, {
     next(event) {
-      if (closed) return;
-      if (queue.length >= maxQueuedEvents) {
-        failure = new SubscriptionTooSlowError(maxQueuedEvents);
-        queue.length = 0;
-        close();
-        return;
-      }
-      queue.push(event);
-      settle();
+      if (!queue.push(event)) close();
     },
     error(error) {
       // Closing it ourselves (stop, return) is not a failure to report.
       if (closed) return;
-      failure ??= error;
+      queue.end(error);
       close();
     },
     complete() {
@@ -133,28 +113,5 @@ export function subscribeToSubgraph(
     if (signal?.aborted) close();
     else signal?.addEventListener('abort', close, { once: true });
   }
-  return {
-    async next() {
-      for (;;) {
-        const event = queue.shift();
-        if (event) return { done: false, value: event };
-        if (failure !== undefined) {
-          const error = failure;
-          failure = undefined;
-          throw error;
-        }
-        if (done) return { done: true, value: undefined };
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    },
-    async return() {
-      close();
-      queue.length = 0;
-      failure = undefined;
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return queue;
 }

@@ -62,8 +62,8 @@ export const DEFAULT_SUBGRAPH_TRAFFIC = Object.freeze({
   errorExtensions: Object.freeze([]) as readonly string[],
   /**
    * Subscriptions to this subgraph: `graphql-ws` (GraphQL over WebSocket, graphql-transport-ws) or
-   * `sse` (GraphQL over SSE, distinct connections), at the routing URL (or each replica's, in
-   * turn) with `path` replacing its path, or at `url`.
+   * `sse` (GraphQL over SSE, distinct connections), at the routing URL (or the replica picked,
+   * healthy ones first) with `path` replacing its path, or at `url`.
    */
   subscription: Object.freeze({ protocol: 'graphql-ws' as SubgraphSubscriptionProtocol }) as SubgraphSubscriptionSettings,
 });
