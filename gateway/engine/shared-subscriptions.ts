@@ -13,7 +13,17 @@ type Event = FormattedExecutionResult<Record<string, unknown>, unknown>;
  * after the events already queued for it.
  */
 export interface SharedSubscriptions {
-  join(key: string, open: () => AsyncIterableIterator<Event>, signal: AbortSignal | undefined, maxQueuedEvents: number): AsyncIterableIterator<Event>;
+  /**
+   * `open` starts the subgraph subscription; it calls `onSubgraphClosed` as soon as the subgraph side
+   * ends (while the events already received may still be queued), so that a subscriber joining then
+   * opens a new one instead of reading a stream that has nothing more to give.
+   */
+  join(
+    key: string,
+    open: (onSubgraphClosed: () => void) => AsyncIterableIterator<Event>,
+    signal: AbortSignal | undefined,
+    maxQueuedEvents: number,
+  ): AsyncIterableIterator<Event>;
   /** Subgraph subscriptions running (for tests). */
   readonly size: number;
 }
@@ -34,15 +44,15 @@ interface Hub {
 export function createSharedSubscriptions(): SharedSubscriptions {
   const hubs = new Map<string, Hub>();
 
-  function start(key: string, open: () => AsyncIterableIterator<Event>): Hub {
-    const hub: Hub = {
-      source: open(),
-      subscribers: new Set(),
-      retire: () => {
-        if (hubs.get(key) === hub) hubs.delete(key);
-      },
+  function start(key: string, open: (onSubgraphClosed: () => void) => AsyncIterableIterator<Event>): Hub {
+    let retired = false;
+    const retire = () => {
+      retired = true;
+      if (hubs.get(key) === hub) hubs.delete(key);
     };
-    hubs.set(key, hub);
+    const hub: Hub = { source: open(retire), subscribers: new Set(), retire };
+    // open() may have reported the subgraph side closed already (the gateway is stopping).
+    if (!retired) hubs.set(key, hub);
     void (async () => {
       let failure: unknown;
       try {

@@ -130,8 +130,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     delete headers['content-type'];
     const { protocol } = this.traffic.subscription;
     if (protocol === 'sse') headers.accept = 'text/event-stream';
-    const open = (signal: AbortSignal | undefined) => {
-      const signals = { signal, stop: context.subscription?.stop };
+    const open = (signal: AbortSignal | undefined, onClose?: () => void) => {
+      const signals = { signal, stop: context.subscription?.stop, onClose };
       if (protocol === 'sse') {
         // Signed over the exact body graphql-sse's client sends, as a query fetch is.
         const sign = this.signRequest && ((body: string) => this.signRequest!(body, headers));
@@ -146,7 +146,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
     const shared: Record<string, string> = {};
     for (const name of Object.keys(headers).sort()) if (!PER_REQUEST_HEADERS.has(name)) shared[name] = headers[name]!;
     const key = JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null, shared]);
-    return this.sharedSubscriptions.join(key, () => open(undefined), context.signal, this.maxQueuedEvents);
+    return this.sharedSubscriptions.join(key, (onSubgraphClosed) => open(undefined, onSubgraphClosed), context.signal, this.maxQueuedEvents);
   }
 
   /** subgraphs.*.subscription: its `url`, else the next healthy replica's (the routing URL) with its `path`. */

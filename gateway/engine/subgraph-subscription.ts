@@ -74,12 +74,13 @@ function protocolClient(target: SubgraphSubscriptionTarget): ProtocolClient {
  * handled the previous one (its entity fetches, the client's socket): past it the subscription ends
  * with SubscriptionTooSlowError. `return()` — or `signal` — closes it at once; `stop` closes the
  * subgraph side only, and the events already queued are still read before the iteration ends (a
- * graceful shutdown). A connection that fails or closes ends the iteration with an error.
+ * graceful shutdown). A connection that fails or closes ends the iteration with an error. `onClose`
+ * hears the subgraph side end, whatever the reason, before the queued events are read.
  */
 export function subscribeToSubgraph(
   target: SubgraphSubscriptionTarget,
   payload: SubscriptionPayload,
-  signals: { signal?: AbortSignal; stop?: AbortSignal },
+  signals: { signal?: AbortSignal; stop?: AbortSignal; onClose?: () => void },
   maxQueuedEvents: number,
 ): AsyncIterableIterator<Event> {
   const client = protocolClient(target);
@@ -94,6 +95,7 @@ export function subscribeToSubgraph(
     unsubscribe();
     void client.dispose();
     queue.end();
+    signals.onClose?.();
   };
   const unsubscribe = client.subscribe<Record<string, unknown>>(payload, {
     next(event) {

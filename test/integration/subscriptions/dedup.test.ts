@@ -35,6 +35,7 @@ async function gatewayWith(subscriptions: Record<string, unknown> = {}): Promise
 }
 
 function subscriber(gateway: StartedGateway, sub: string, query = QUERY) {
+  const state = { completed: false, failure: undefined as unknown };
   const client: Client = createClient({
     url: gateway.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -44,8 +45,11 @@ function subscriber(gateway: StartedGateway, sub: string, query = QUERY) {
   });
   closeStack.push(async () => void (await client.dispose()));
   const events: unknown[] = [];
-  const unsubscribe = client.subscribe({ query }, { next: (event) => void events.push(event), error: () => {}, complete: () => {} });
-  return { events, unsubscribe };
+  const unsubscribe = client.subscribe(
+    { query },
+    { next: (event) => void events.push(event), error: (error) => void (state.failure = error), complete: () => void (state.completed = true) },
+  );
+  return { events, unsubscribe, state };
 }
 
 const publish = (gateway: StartedGateway, body: string) =>
@@ -69,6 +73,8 @@ describe('subscription deduplication', () => {
     await subgraphSubscriptions(1);
     expect((await publish(gateway, 'shared one')).body.errors).toBeUndefined();
     await waitFor(() => a.events.length === 1 && b.events.length === 1, 10_000, 'both events');
+    // Resolving each event (its own entity fetches) opened nothing more at the subgraph.
+    await subgraphSubscriptions(1);
     const expected = { data: { reviewAdded: { body: 'shared one', product: { name: expect.any(String) }, author: { username: 'user3' } } } };
     expect(a.events[0]).toEqual(expected);
     expect(b.events[0]).toEqual(expected);
@@ -101,6 +107,19 @@ describe('subscription deduplication', () => {
     await subgraphSubscriptions(2);
     first.unsubscribe();
     second.unsubscribe();
+    await subgraphSubscriptions(0);
+  });
+
+  it('gateway shutdown with a shared subscription completes every subscriber and closes the subgraph subscription', async () => {
+    const gateway = await gatewayWith();
+    const a = subscriber(gateway, '3');
+    const b = subscriber(gateway, '3');
+    await subgraphSubscriptions(1);
+    expect((await publish(gateway, 'before the stop')).body.errors).toBeUndefined();
+    await waitFor(() => a.events.length === 1 && b.events.length === 1, 10_000, 'both events');
+    await gateway.gateway.stop();
+    await waitFor(() => a.state.completed && b.state.completed, 10_000, 'both subscriptions to complete');
+    expect([a.state.failure, b.state.failure]).toEqual([undefined, undefined]);
     await subgraphSubscriptions(0);
   });
 });

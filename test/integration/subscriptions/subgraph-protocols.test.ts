@@ -112,6 +112,38 @@ describe('subgraph subscription protocols and addresses', () => {
     expect(viaSse.event).toEqual(expected('url sse'));
   });
 
+  it('identical subscriptions share one signed subgraph subscription over either protocol; each subscriber gets the event', async () => {
+    for (const protocol of ['graphql-ws', 'sse']) {
+      const gateway = await gatewayWith({ protocol });
+      const before = subgraphs.byName.reviews.stats.subscriptions;
+      const events: unknown[][] = [[], []];
+      const failures: unknown[] = [];
+      const unsubscribes = events.map((received) =>
+        connect(gateway).subscribe(
+          { query: 'subscription { reviewAdded { body product { name } author { username } } }' },
+          { next: (event) => void received.push(event), error: (error) => void failures.push(error), complete: () => {} },
+        ),
+      );
+      await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === before + 1, 10_000, `the ${protocol} subgraph subscription`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(subgraphs.byName.reviews.stats.subscriptions, protocol).toBe(before + 1);
+      const added = await postGraphQL(
+        gateway.url,
+        `mutation { addReview(input: { productUpc: "2", body: "shared ${protocol}", rating: 4 }) { id } }`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(added.body.errors).toBeUndefined();
+      await waitFor(() => events.every((received) => received.length > 0) || failures.length > 0, 10_000, 'both events');
+      expect(failures, protocol).toEqual([]);
+      for (const received of events) expect(received, protocol).toEqual([expected(`shared ${protocol}`)]);
+      expect(subgraphs.byName.reviews.stats.subscriptions, protocol).toBe(before + 1);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      await waitFor(() => subgraphs.byName.reviews.stats.subscriptions === before, 10_000, 'the shared subscription to end');
+    }
+  });
+
   it('protocol: sse, the subgraph restarted mid-stream: SUBGRAPH_UNAVAILABLE, then complete; subscribing again once it is back gets events', async () => {
     const gateway = await gatewayWith({ protocol: 'sse' });
     const client = connect(gateway);

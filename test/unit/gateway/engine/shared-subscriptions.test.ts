@@ -8,13 +8,14 @@ type Event = { data?: Record<string, unknown> };
 /** Subgraph streams driven by the test: each `open` starts one; `emit` and `fail` act on the latest. */
 function source() {
   const state = { opened: 0, closed: false };
-  let latest: { emit(event: Event): void; fail(error: unknown): void } | undefined;
-  const open = () => {
+  let latest: { emit(event: Event): void; fail(error: unknown): void; end(): void } | undefined;
+  const open = (onSubgraphClosed?: () => void) => {
     state.opened++;
     const pending: Array<{ resolve: (step: IteratorResult<Event>) => void; reject: (error: unknown) => void }> = [];
     const queued: Event[] = [];
     let failure: unknown;
     let closed = false;
+    let ended = false;
     state.closed = false;
     latest = {
       emit(event) {
@@ -26,6 +27,12 @@ function source() {
         failure = error;
         for (const waiter of pending.splice(0)) waiter.reject(error);
       },
+      // The subgraph ends the stream: reported at once, read after what is queued (as subscribeToSubgraph does).
+      end() {
+        ended = true;
+        onSubgraphClosed?.();
+        for (const waiter of pending.splice(0)) waiter.resolve({ done: true, value: undefined });
+      },
     };
     const iterator: AsyncIterableIterator<Event> = {
       next: () =>
@@ -34,6 +41,7 @@ function source() {
           if (closed) return resolve({ done: true, value: undefined });
           const event = queued.shift();
           if (event) resolve({ done: false, value: event });
+          else if (ended) resolve({ done: true, value: undefined });
           else pending.push({ resolve, reject });
         }),
       return: async () => {
@@ -53,6 +61,7 @@ function source() {
     open,
     emit: (event: Event) => latest!.emit(event),
     fail: (error: unknown) => latest!.fail(error),
+    end: () => latest!.end(),
   };
 }
 
@@ -119,6 +128,32 @@ describe('shared subgraph subscriptions', () => {
     // A new subscriber opens a new subgraph subscription.
     shared.join('k', stream.open, undefined, 10);
     expect(stream.state.opened).toBe(2);
+  });
+
+  it('the stream ending ends every subscriber after the events queued for it; one joining meanwhile opens a new subscription', async () => {
+    const shared = createSharedSubscriptions();
+    const stream = source();
+    const a = shared.join('k', stream.open, undefined, 10);
+    const b = shared.join('k', stream.open, undefined, 10);
+    stream.emit({ data: { n: 1 } });
+    stream.emit({ data: { n: 2 } });
+    stream.end();
+    // The subgraph side has ended while its last events are still on their way to a and b.
+    expect(shared.size).toBe(0);
+    const c = shared.join('k', stream.open, undefined, 10);
+    expect(stream.state.opened).toBe(2);
+    for (const subscriber of [a, b]) {
+      expect((await subscriber.next()).value).toEqual({ data: { n: 1 } });
+      expect((await subscriber.next()).value).toEqual({ data: { n: 2 } });
+      expect((await subscriber.next()).done).toBe(true);
+    }
+    const next = c.next();
+    await tick();
+    stream.emit({ data: { n: 3 } });
+    expect(await next).toEqual({ done: false, value: { data: { n: 3 } } });
+    expect(shared.size).toBe(1);
+    await c.return!();
+    expect(shared.size).toBe(0);
   });
 
   it('a subscriber joining just after the last one left gets a new subgraph subscription, not the closing one', async () => {
