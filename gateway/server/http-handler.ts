@@ -126,9 +126,12 @@ async function writeGraphQLResponse(
     return writeIncrementalResponse(response, result.body.string, context.incremental, formatError);
   }
   if (result.body.kind === 'complete') {
-    response.setHeader('content-length', Buffer.byteLength(result.body.string));
+    // Encoded once: JSON.stringify's output is a rope, and both Buffer.byteLength and node:http (which
+    // prepends the head to a string body) would each flatten a copy of it — two body-sized copies a request.
+    const body = Buffer.from(result.body.string, 'utf8');
+    response.setHeader('content-length', body.length);
     response.writeHead(status);
-    response.end(result.body.string);
+    response.end(body);
     return;
   }
   response.writeHead(status);
