@@ -64,6 +64,20 @@ const serverSchema = z
      * forwarded headers. Never with subgraph `responseHeaders` configured (they go back to one caller).
      */
     inboundDedup: z.boolean().default(true),
+    /**
+     * While the event loop is saturated (utilisation ≥ `busyAbove`; 0: always), at most `limit` plan executions
+     * run at once (0: no limit); the others wait in arrival order. An execution stops counting after
+     * `releaseAfterMs`, so a slow subgraph cannot hold the others back. Ends each request sooner on a
+     * CPU-bound gateway, so its data dies young (gateway/engine/executor/admission.ts).
+     */
+    executionConcurrency: z
+      .object({
+        limit: z.number().int().min(0).default(8),
+        busyAbove: z.number().min(0).max(1).default(0.9),
+        releaseAfterMs: z.number().int().min(1).default(100),
+      })
+      .strict()
+      .default({ limit: 8, busyAbove: 0.9, releaseAfterMs: 100 }),
     /** Answer the `Apollo-Query-Plan-Experimental` header with the query plan (development aid; leaks plans). */
     exposeQueryPlans: z.boolean().default(false),
     /**

@@ -16,6 +16,8 @@ export interface GatewayMetrics {
   setInFlight(count: number): void;
   /** One query that shared an identical one's execution (inbound deduplication). */
   countSharedExecution(): void;
+  /** One execution that waited for a slot (server.executionConcurrency). */
+  countQueuedExecution(): void;
   /** One operation executed by Apollo's executor instead of Switchyard's, by reason (README "Executor"). */
   countExecutorFallback(reason: string): void;
   /** A subscription started (+1) or ended (-1), by the subgraph that owns its root field. */
@@ -74,6 +76,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['reason'],
     registers: [registry],
   });
+  const queued = new Counter({
+    name: 'switchyard_executions_queued_total',
+    help: 'Plan executions that waited for a slot while the event loop was saturated (server.executionConcurrency).',
+    registers: [registry],
+  });
   const shared = new Counter({
     name: 'switchyard_executions_shared_total',
     help: 'Queries answered by an identical query already in flight (inbound deduplication) instead of executing.',
@@ -114,6 +121,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     countSharedExecution() {
       shared.inc();
+    },
+    countQueuedExecution() {
+      queued.inc();
     },
     countExecutorFallback(reason) {
       fallbacks.inc({ reason });

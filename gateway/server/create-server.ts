@@ -190,6 +190,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
           sharingHeaders: sharingHeadersFor(config),
           onShared: metrics?.countSharedExecution,
           onFallback: metrics?.countExecutorFallback,
+          executionConcurrency: config.server.executionConcurrency,
+          onQueued: metrics?.countQueuedExecution,
         });
 
   // Built first: Apollo's drain plugin needs it. The request handler is set once Apollo exists.

@@ -23,6 +23,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
+import { createEventLoopMonitor, createExecutionAdmission, type ExecutionAdmission } from './admission.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
 import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
 import { shapeResponse, ShapingFailure, withCompletionErrors } from './response-shape.js';
@@ -64,6 +65,10 @@ export interface PlanExecutingGatewayOptions {
   sharingHeaders?(context: SubgraphRequestContext): string | undefined;
   /** Told about every query that joined an identical one in flight instead of executing. */
   onShared?(): void;
+  /** server.executionConcurrency (absent or limit 0: no limit). */
+  executionConcurrency?: { limit: number; busyAbove: number; releaseAfterMs: number };
+  /** One execution that waited for a slot (switchyard_executions_queued_total). */
+  onQueued?(): void;
 }
 
 interface CompiledOperation {
@@ -146,9 +151,18 @@ export class PlanExecutingGateway implements GatewayInterface {
   private state: SupergraphState | undefined;
   private fallback: GatewayExecutor | null = null;
   private readonly shared: SharedExecutions;
+  private readonly admission: ExecutionAdmission | undefined;
+  private readonly eventLoop: ReturnType<typeof createEventLoopMonitor> | undefined;
 
   constructor(private readonly options: PlanExecutingGatewayOptions) {
     this.shared = createSharedExecutions(options.onShared);
+    const concurrency = options.executionConcurrency;
+    if (concurrency && concurrency.limit > 0) {
+      // busyAbove 0: the limit always applies (no monitor needed).
+      this.eventLoop = concurrency.busyAbove > 0 ? createEventLoopMonitor(concurrency.busyAbove) : undefined;
+      const saturated = this.eventLoop?.saturated ?? (() => true);
+      this.admission = createExecutionAdmission({ ...concurrency, saturated, onQueued: options.onQueued });
+    }
     // Registered before Apollo Server's own listener: the state is ready when the schema is served.
     options.apollo.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
       try {
@@ -193,6 +207,7 @@ export class PlanExecutingGateway implements GatewayInterface {
   }
 
   stop(): Promise<void> {
+    this.eventLoop?.stop();
     return this.options.apollo.stop();
   }
 
@@ -336,18 +351,26 @@ export class PlanExecutingGateway implements GatewayInterface {
       return { data: {} };
     }
     const headers = compiled.kind === 'query' && !compiled.defer && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
-    if (headers === undefined) return this.runPlan(state, compiled, requestContext, variables, context);
+    if (headers === undefined) return this.admitted(() => this.runPlan(state, compiled, requestContext, variables, context), context.signal);
     const shareKey = `${key}\n${documentId(requestContext.document)}\n${JSON.stringify(variables)}\n${headers}`;
     return this.shared.run(shareKey, { signal: context.signal, collector: context.subgraphResponse }, ({ signal, collector }) =>
       // The shared run fetches with the first caller's headers (equal, by the key) but its own signal and collector.
-      this.runPlan(
-        state,
-        compiled,
-        requestContext,
-        variables,
-        Object.assign(Object.create(context) as SubgraphRequestContext, { signal, subgraphResponse: collector }),
+      this.admitted(
+        () =>
+          this.runPlan(
+            state,
+            compiled,
+            requestContext,
+            variables,
+            Object.assign(Object.create(context) as SubgraphRequestContext, { signal, subgraphResponse: collector }),
+          ),
+        signal,
       ),
     );
+  }
+
+  private admitted<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return this.admission ? this.admission.run(work, signal) : work();
   }
 
   private newRun(

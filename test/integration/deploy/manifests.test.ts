@@ -140,7 +140,7 @@ describe('Dockerfile and docker-compose.yaml', () => {
     expect(runtime).toContain('npm ci --omit=dev');
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*\/live/m);
-    expect(runtime).toContain(`"node", "${GATEWAY_NODE_FLAGS.join('", "')}", "dist/gateway/cli/main.js"`);
+    expect(runtime).toContain(['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/cli/main.js'].map((part) => `"${part}"`).join(', '));
     expect(runtime).toMatch(/^EXPOSE 4000$/m);
   });
 

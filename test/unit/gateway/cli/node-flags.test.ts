@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../../../helpers/gateway.js';
 describe('GATEWAY_NODE_FLAGS', () => {
   it('are the flags `npm run gateway` (built) and `npm run gateway:dev` (source) start the gateway with (the benchmark measures that command)', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.gateway).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} dist/gateway/cli/main.js`);
-    expect(scripts['gateway:dev']).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} --import tsx gateway/cli/main.ts`);
+    expect(scripts.gateway).toBe(['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/cli/main.js'].join(' '));
+    expect(scripts['gateway:dev']).toBe(['node', ...GATEWAY_NODE_FLAGS, '--import tsx gateway/cli/main.ts'].join(' '));
   });
 });
