@@ -74,10 +74,10 @@ const serverSchema = z
       .object({
         limit: z.number().int().min(0).default(8),
         busyAbove: z.number().min(0).max(1).default(0.9),
-        releaseAfterMs: z.number().int().min(1).default(100),
+        releaseAfterMs: z.number().int().min(1).default(500),
       })
       .strict()
-      .default({ limit: 8, busyAbove: 0.9, releaseAfterMs: 100 }),
+      .default({ limit: 8, busyAbove: 0.9, releaseAfterMs: 500 }),
     /** Answer the `Apollo-Query-Plan-Experimental` header with the query plan (development aid; leaks plans). */
     exposeQueryPlans: z.boolean().default(false),
     /**

@@ -9,9 +9,12 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
  * same throughput without the 64 MB young generation, peak RSS ~470 → ~360 MB, p99 down by a third.
  *
  * It never throttles an I/O-bound gateway: with the event loop below `busyAbove` every execution
- * starts at once (still counted). An execution that has run `releaseAfterMs` — waiting on a slow
- * subgraph, say — stops counting, so a slow subgraph cannot hold the gate shut for the others. One
- * timer for the whole gate, none per request.
+ * starts at once (still counted). Nor can it starve one: slots held by executions that wait on
+ * subgraphs leave the CPU idle, utilisation falls below `busyAbove` within a sample, and the gate
+ * opens. An execution that has run `releaseAfterMs` — waiting on a slow subgraph, say — stops
+ * counting, so the others are not kept waiting behind it. 500 ms by default: at 100 ms, on a slow day
+ * of the benchmark box, the 8 executions themselves took ~100 ms and the gate kept letting more in
+ * (peak RSS 383–386 MB against 330–350 at 300 or 1000 ms). One timer for the whole gate, none per request.
  */
 export interface ExecutionAdmission {
   /** Runs `work` once admitted. A caller whose signal aborts while waiting runs at once: its fetches see the signal. */
