@@ -74,7 +74,7 @@ const serverSchema = z
       .object({
         limit: z.number().int().min(0).default(8),
         busyAbove: z.number().min(0).max(1).default(0.9),
-        releaseAfterMs: z.number().int().min(1).default(500),
+        releaseAfterMs: z.number().int().min(1).max(60_000).default(500),
       })
       .strict()
       .default({ limit: 8, busyAbove: 0.9, releaseAfterMs: 500 }),

@@ -1,5 +1,8 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
+/** How often waiters are looked at again with nothing finishing (the gate may have opened): one monitor sample. */
+const RECHECK_MS = 100;
+
 /**
  * server.executionConcurrency: while the event loop is saturated, at most `limit` plan executions
  * run at once and the others wait in arrival order. A CPU-bound gateway that starts every request
@@ -39,7 +42,8 @@ interface Admitted {
 
 export function createExecutionAdmission(options: ExecutionAdmissionOptions): ExecutionAdmission {
   const { limit, releaseAfterMs, saturated, onQueued } = options;
-  const now = options.now ?? Date.now;
+  // Monotonic: a wall clock stepping back would stretch the next expiry by the step.
+  const now = options.now ?? (() => performance.now());
   // Insertion-ordered: the first admitted is the oldest.
   const admitted = new Set<Admitted>();
   const waiters = new Set<(entry: Admitted) => void>();
@@ -75,7 +79,9 @@ export function createExecutionAdmission(options: ExecutionAdmissionOptions): Ex
   function scheduleExpiry(): void {
     if (timer || waiters.size === 0) return;
     const [oldest] = admitted;
-    const due = oldest ? oldest.started + releaseAfterMs - now() : releaseAfterMs;
+    // The next expiry, or the next sample when sooner: waiters go in once the loop is no longer saturated
+    // even if nothing finishes (all slots waiting on a slow subgraph, say).
+    const due = Math.min(RECHECK_MS, oldest ? oldest.started + releaseAfterMs - now() : releaseAfterMs);
     timer = setTimeout(
       () => {
         timer = undefined;
@@ -103,6 +109,7 @@ export function createExecutionAdmission(options: ExecutionAdmissionOptions): Ex
       return waiters.size;
     },
     run(work, signal) {
+      if (waiters.size > 0 && !saturated()) wakeWaiters();
       if (waiters.size === 0) {
         if (admitted.size >= limit) expire();
         if (admitted.size < limit || !saturated()) return runAdmitted(take(), work);

@@ -82,6 +82,43 @@ describe('execution admission (server.executionConcurrency)', () => {
     await Promise.all(results);
   });
 
+  it('waiters go in once the event loop is no longer saturated, even when nothing finishes; so does a new arrival', async () => {
+    let saturated = true;
+    const gate = createExecutionAdmission({ limit: 1, releaseAfterMs: 60_000, saturated: () => saturated });
+    const [stuck, waiting, later] = [work(), work(), work()];
+    const results = [gate.run(stuck.run), gate.run(waiting.run)];
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(waiting.state.started).toBe(false);
+    saturated = false;
+    // The gate looks again within one sample (100 ms) with nothing finishing.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(waiting.state.started).toBe(true);
+    results.push(gate.run(later.run));
+    expect(later.state.started).toBe(true);
+    for (const w of [stuck, waiting, later]) w.finish();
+    await Promise.all(results);
+  });
+
+  it('a waiter leaving from the middle of the queue keeps the others in their order', async () => {
+    const gate = createExecutionAdmission({ limit: 1, releaseAfterMs: 60_000, saturated: () => true });
+    const [first, a, b, c] = [work(), work(), work(), work()];
+    const controller = new AbortController();
+    const results = [gate.run(first.run), gate.run(a.run), gate.run(b.run, controller.signal), gate.run(c.run)];
+    await tick();
+    controller.abort();
+    await tick();
+    expect([a.state.started, b.state.started, c.state.started]).toEqual([false, true, false]);
+    first.finish();
+    await tick();
+    expect([a.state.started, c.state.started]).toEqual([true, false]);
+    a.finish();
+    await tick();
+    expect(c.state.started).toBe(true);
+    for (const w of [b, c]) w.finish();
+    await Promise.all(results);
+    expect([gate.active, gate.waiting]).toEqual([0, 0]);
+  });
+
   it('a caller whose signal aborts while waiting leaves the queue and runs at once (its fetches see the signal)', async () => {
     const gate = createExecutionAdmission({ limit: 1, releaseAfterMs: 10_000, saturated: () => true });
     const first = work();
