@@ -56,6 +56,32 @@ function flatRequiresOf(fetch: FetchNode): FlatRequires | undefined {
 
 const hasOwn = (value: Json, key: string): boolean => Object.prototype.hasOwnProperty.call(value, key);
 
+/** A key field the entity lacks (no representation), or one holding an object (not flat after all). */
+const MISSING = Symbol('missing');
+const NOT_LEAF = Symbol('not a leaf');
+
+function leafOf(entity: Json, key: string): unknown {
+  const value = hasOwn(entity, key) ? entity[key] : undefined;
+  if (value === undefined) return MISSING;
+  return value !== null && typeof value === 'object' ? NOT_LEAF : value;
+}
+
+/**
+ * What tells apart entities of one group: the last key field's value when there are at most two,
+ * else one string of every field after the first — a comma-separated run of JSON scalars (strings
+ * quoted and escaped), which cannot be read two ways.
+ */
+function restOf(entity: Json, keys: readonly string[]): unknown {
+  if (keys.length <= 2) return leafOf(entity, keys[keys.length - 1]!);
+  let joined = '';
+  for (let k = 1; k < keys.length; k++) {
+    const value = leafOf(entity, keys[k]!);
+    if (value === MISSING || value === NOT_LEAF) return value;
+    joined += (k > 1 ? ',' : '') + (typeof value === 'string' ? JSON.stringify(value) : String(value));
+  }
+  return joined;
+}
+
 /**
  * The distinct representations of one entity fetch and the entities that share each. A flat
  * representation is recognised from its raw values (Map compares `1` and `"1"` apart, as JSON does;
@@ -70,7 +96,7 @@ export class DistinctRepresentations {
    */
   readonly representationOf: Int32Array;
   private readonly flat: FlatRequires | undefined;
-  private readonly byValues: Array<Map<unknown, Map<unknown, number> | number> | undefined> = [];
+  private readonly byValues: Array<Map<unknown, Map<unknown, number>> | undefined> = [];
   private byJson: Map<string, number> | undefined;
 
   constructor(
@@ -115,44 +141,20 @@ export class DistinctRepresentations {
     }
     if (matched === -1) return true;
     const keys = flat.fragments[matched]!.keys;
-    // The first key field (usually `__typename`: few values) picks a map; the rest is one raw value or,
-    // past two fields, one string of all of them. A map per field per distinct entity cost a map per
-    // level for each of the hundreds of distinct entities of a heavy query (~13 % of its allocation).
-    const first = hasOwn(entity, keys[0]!) ? entity[keys[0]!] : undefined;
-    if (first === undefined) return true;
-    if (first !== null && typeof first === 'object') return false;
-    let rest: unknown = first;
-    if (keys.length === 2) {
-      rest = hasOwn(entity, keys[1]!) ? entity[keys[1]!] : undefined;
-      if (rest === undefined) return true;
-      if (rest !== null && typeof rest === 'object') return false;
-    } else if (keys.length > 2) {
-      // A comma-separated run of JSON scalars (strings quoted and escaped) cannot be read two ways.
-      let joined = '';
-      for (let k = 1; k < keys.length; k++) {
-        const value = hasOwn(entity, keys[k]!) ? entity[keys[k]!] : undefined;
-        if (value === undefined) return true;
-        if (value !== null && typeof value === 'object') return false;
-        joined += (k > 1 ? ',' : '') + (typeof value === 'string' ? JSON.stringify(value) : String(value));
-      }
-      rest = joined;
-    }
-    const byFirst = (this.byValues[matched] ??= new Map<unknown, Map<unknown, number> | number>());
-    let known: number | undefined;
-    let byRest: Map<unknown, number> | undefined;
-    if (keys.length === 1) known = byFirst.get(first) as number | undefined;
-    else {
-      byRest = byFirst.get(first) as Map<unknown, number> | undefined;
-      if (!byRest) byFirst.set(first, (byRest = new Map()));
-      known = byRest.get(rest);
-    }
-    if (known !== undefined) {
-      this.representationOf[index] = known;
-      return true;
-    }
-    const r = this.push(selectRepresentation(this.schema, entity, this.fetch.requires!), index);
-    if (byRest) byRest.set(rest, r);
-    else byFirst.set(first, r);
+    // The first of several key fields (usually `__typename`: few values) picks a map, restOf the key
+    // in it; with one key field every entity is in the same map. A map per field per distinct entity
+    // cost a map per level for each of the hundreds of distinct entities of a heavy query (~13 % of
+    // its allocation).
+    const group = keys.length > 1 ? leafOf(entity, keys[0]!) : undefined;
+    if (group === MISSING || group === NOT_LEAF) return group === MISSING;
+    const rest = restOf(entity, keys);
+    if (rest === MISSING || rest === NOT_LEAF) return rest === MISSING;
+    const byGroup = (this.byValues[matched] ??= new Map());
+    let byRest = byGroup.get(group);
+    if (!byRest) byGroup.set(group, (byRest = new Map()));
+    const known = byRest.get(rest);
+    if (known !== undefined) this.representationOf[index] = known;
+    else byRest.set(rest, this.push(selectRepresentation(this.schema, entity, this.fetch.requires!), index));
     return true;
   }
 
