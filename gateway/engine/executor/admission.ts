@@ -148,3 +148,15 @@ export function createEventLoopMonitor(busyAbove: number, intervalMs = 100): { s
   interval.unref();
   return { saturated: () => busy, stop: () => clearInterval(interval) };
 }
+
+/** server.executionConcurrency as configured: its gate and the monitor behind it, or none (limit 0). */
+export function createExecutionGate(
+  config: { limit: number; busyAbove: number; releaseAfterMs: number },
+  onQueued?: () => void,
+): { run: ExecutionAdmission['run']; stop(): void } | undefined {
+  if (config.limit <= 0) return undefined;
+  // busyAbove 0: the limit always applies (no monitor needed).
+  const monitor = config.busyAbove > 0 ? createEventLoopMonitor(config.busyAbove) : undefined;
+  const admission = createExecutionAdmission({ ...config, saturated: monitor?.saturated ?? (() => true), onQueued });
+  return { run: (work, signal) => admission.run(work, signal), stop: () => monitor?.stop() };
+}

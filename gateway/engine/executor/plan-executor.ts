@@ -23,7 +23,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
-import { createEventLoopMonitor, createExecutionAdmission, type ExecutionAdmission } from './admission.js';
+import { createExecutionGate } from './admission.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
 import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
 import { shapeResponse, ShapingFailure, withCompletionErrors } from './response-shape.js';
@@ -151,18 +151,11 @@ export class PlanExecutingGateway implements GatewayInterface {
   private state: SupergraphState | undefined;
   private fallback: GatewayExecutor | null = null;
   private readonly shared: SharedExecutions;
-  private readonly admission: ExecutionAdmission | undefined;
-  private readonly eventLoop: ReturnType<typeof createEventLoopMonitor> | undefined;
+  private readonly gate: ReturnType<typeof createExecutionGate>;
 
   constructor(private readonly options: PlanExecutingGatewayOptions) {
     this.shared = createSharedExecutions(options.onShared);
-    const concurrency = options.executionConcurrency;
-    if (concurrency && concurrency.limit > 0) {
-      // busyAbove 0: the limit always applies (no monitor needed).
-      this.eventLoop = concurrency.busyAbove > 0 ? createEventLoopMonitor(concurrency.busyAbove) : undefined;
-      const saturated = this.eventLoop?.saturated ?? (() => true);
-      this.admission = createExecutionAdmission({ ...concurrency, saturated, onQueued: options.onQueued });
-    }
+    this.gate = options.executionConcurrency && createExecutionGate(options.executionConcurrency, options.onQueued);
     // Registered before Apollo Server's own listener: the state is ready when the schema is served.
     options.apollo.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
       try {
@@ -207,7 +200,7 @@ export class PlanExecutingGateway implements GatewayInterface {
   }
 
   stop(): Promise<void> {
-    this.eventLoop?.stop();
+    this.gate?.stop();
     return this.options.apollo.stop();
   }
 
@@ -370,7 +363,7 @@ export class PlanExecutingGateway implements GatewayInterface {
   }
 
   private admitted<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    return this.admission ? this.admission.run(work, signal) : work();
+    return this.gate ? this.gate.run(work, signal) : work();
   }
 
   private newRun(
