@@ -92,15 +92,21 @@ describe('npm start', () => {
       let answer: GraphQLResponse<{ topProducts: Array<{ reviews: Array<{ body: string; shout: string }> }> }> | undefined;
       await waitFor(
         async () => {
+          answer = undefined;
           answer = await postGraphQL<{ topProducts: Array<{ reviews: Array<{ body: string; shout: string }> }> }>(
             url,
             '{ topProducts(first: 1) { reviews { body shout } } }',
           );
           return answer.body.errors === undefined;
         },
-        45_000,
+        // A cold restart of the subgraphs process (tsx compiling them again) on a loaded CI host.
+        90_000,
         'the new field to be served',
-      );
+      ).catch((error: Error) => {
+        // What the gateway last answered and what the processes printed: the cause, not just the timeout.
+        const last = answer ? JSON.stringify(answer.body.errors) : 'no answer';
+        throw new Error(`${error.message}\nlast answer: ${last}\noutput:\n${read().slice(-4000)}`);
+      });
       const review = answer!.body.data!.topProducts[0].reviews[0];
       expect(review.shout).toBe(review.body.toUpperCase());
       expect(read()).toContain('subgraphs/reviews/');
@@ -109,5 +115,5 @@ describe('npm start', () => {
       await exited;
       rmSync(workspace, { recursive: true, force: true });
     }
-  }, 150_000);
+  }, 200_000);
 });
