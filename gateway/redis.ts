@@ -1,5 +1,19 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+
+/**
+ * ioredis is loaded the first time a client is made, not at import: a gateway without Redis (the
+ * default) never pays for it (about 7 MB of resident memory measured next to Apollo's modules). It is
+ * a CommonJS package, so a synchronous require keeps createRedisClient synchronous.
+ */
+const requireModule = createRequire(import.meta.url);
+let RedisClass: typeof Redis | undefined;
+function loadRedis(): typeof Redis {
+  RedisClass ??= (requireModule('ioredis') as typeof IORedis).Redis;
+  return RedisClass;
+}
 
 /** How long a connection attempt may take before ioredis gives up and schedules the next one. */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 1_000;
@@ -41,7 +55,7 @@ export function describeRedisUrl(url: string): string {
  * clients (CLIs) connect explicitly and may wait for the connection once.
  */
 export function createRedisClient(url: string, role: 'commands' | 'subscriber' | 'tool' = 'commands'): Redis {
-  const client = new Redis(url, {
+  const client = new (loadRedis())(url, {
     lazyConnect: role !== 'commands',
     enableOfflineQueue: role !== 'commands',
     autoResubscribe: false,
