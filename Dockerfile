@@ -34,4 +34,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The same flags as `npm run gateway` (gateway/cli/node-flags.ts).
-CMD ["node", "dist/gateway/cli/main.js", "--supergraph-config", "supergraph.yaml"]
+CMD ["node", "--heap-growing-percent=100", "dist/gateway/cli/main.js", "--supergraph-config", "supergraph.yaml"]
