@@ -23,21 +23,24 @@ describe('cluster worker replacement', () => {
     });
     closeStack.push(gateway.kill);
     const { child, exited } = gateway;
-    await waitFor(() => gateway.output().includes('(2 workers)'), 45_000, 'both workers ready');
+    // What the processes printed, when a wait times out: the cause, not just the timeout.
+    const printed = () => `gateway output:\n${gateway.output().slice(-4000)}`;
+    // Two workers compile and import Apollo cold through tsx; on a busy 2-core CI host that takes a while.
+    await waitFor(() => gateway.output().includes('(2 workers)'), 90_000, 'both workers ready', printed);
     const url = `http://127.0.0.1:${port}/graphql`;
 
     // A replacement started now cannot load its supergraph; the running worker keeps its last good one.
     writeFileSync(yamlPath, 'subgraphs: [not, a, map]\n');
     process.kill(gateway.readyWorkerPids()[0], 'SIGKILL');
     // The first replacement died unready: retried after a doubled pause instead of stopping everything.
-    await waitFor(() => gateway.output().includes('"delayMs":1000'), 45_000, 'a failed replacement start to be retried');
+    await waitFor(() => gateway.output().includes('"delayMs":1000'), 45_000, 'a failed replacement start to be retried', printed);
     expect(gateway.output()).not.toMatch(/worker failed to start; stopping/);
     expect(child.exitCode).toBeNull();
     expect((await postGraphQL(url, '{ topProducts(first: 1) { upc } }')).body.errors).toBeUndefined();
 
     writeFileSync(yamlPath, goodYaml);
-    await waitFor(() => gateway.readyWorkerPids().length === 3, 60_000, 'a replacement worker to start once the supergraph is fixed');
+    await waitFor(() => gateway.readyWorkerPids().length === 3, 60_000, 'a replacement worker to start once the supergraph is fixed', printed);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  }, 150_000);
+  }, 240_000);
 });

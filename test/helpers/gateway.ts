@@ -79,9 +79,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<S
 /**
  * Polls `check` until it returns true or `timeoutMs` passes (no fixed sleeps in tests). A check that
  * throws counts as "not yet" (a client still reconnecting, a server still starting); the last error
- * is reported if time runs out.
+ * is reported if time runs out, with `detail()` (e.g. what a spawned process printed) when given.
  */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition', detail?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -93,5 +93,5 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 25));
   }
   const cause = lastError ? ` (last error: ${(lastError as Error).message ?? String(lastError)})` : '';
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}.`);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}.${detail ? `\n${detail()}` : ''}`);
 }
