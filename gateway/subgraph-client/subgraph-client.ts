@@ -217,14 +217,16 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       const run = (runSignal: AbortSignal | undefined) => {
         state.budget.recordRequest();
         // The caller's signal (client gone, request deadline) and the subgraph's timeout, whichever comes first.
-        const callSignal = runSignal ? AbortSignal.any([runSignal, timeout]) : timeout;
-        return untilAborted(
+        const link = runSignal ? linkSignals(runSignal, timeout) : undefined;
+        const callSignal = link ? link.signal : timeout;
+        const call = untilAborted(
           state.queries.execute((context: { signal: AbortSignal; attempt?: number }) => {
             onAttempt?.(context.attempt ?? 0);
             return attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal);
           }, callSignal),
           callSignal,
         );
+        return link ? call.finally(link.release) : call;
       };
       return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run, signal) : run(signal);
     },
@@ -233,6 +235,33 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       states.clear();
     },
   };
+}
+
+/**
+ * One signal that aborts when either of two does, detached from both by `release()` once the call it
+ * guards settled. Not `AbortSignal.any`: each of its signals is registered on its sources through
+ * weak references and a FinalizationRegistry (and the deadline slot's signal, shared by every fetch
+ * due in the same 20 ms, collects them until GC), for one per subgraph query fetch.
+ */
+function linkSignals(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; release(): void } {
+  if (a.aborted) return { signal: a, release: () => undefined };
+  if (b.aborted) return { signal: b, release: () => undefined };
+  const controller = new AbortController();
+  const onA = () => {
+    release();
+    controller.abort(a.reason);
+  };
+  const onB = () => {
+    release();
+    controller.abort(b.reason);
+  };
+  const release = () => {
+    a.removeEventListener('abort', onA);
+    b.removeEventListener('abort', onB);
+  };
+  a.addEventListener('abort', onA, { once: true });
+  b.addEventListener('abort', onB, { once: true });
+  return { signal: controller.signal, release };
 }
 
 /**
