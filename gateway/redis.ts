@@ -6,14 +6,11 @@ import type { Logger } from 'pino';
 /**
  * ioredis is loaded the first time a client is made, not at import: a gateway without Redis (the
  * default) never pays for it (about 7 MB of resident memory measured next to Apollo's modules). It is
- * a CommonJS package, so a synchronous require keeps createRedisClient synchronous.
+ * a CommonJS package, so a synchronous require (cached by Node after the first) keeps
+ * createRedisClient synchronous.
  */
 const requireModule = createRequire(import.meta.url);
-let RedisClass: typeof Redis | undefined;
-function loadRedis(): typeof Redis {
-  RedisClass ??= (requireModule('ioredis') as typeof IORedis).Redis;
-  return RedisClass;
-}
+const loadRedis = (): typeof Redis => (requireModule('ioredis') as typeof IORedis).Redis;
 
 /** How long a connection attempt may take before ioredis gives up and schedules the next one. */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 1_000;
