@@ -67,6 +67,17 @@ function leafOf(entity: Json, key: string): unknown {
 }
 
 /**
+ * The representation of an entity whose one matching fragment selects only `keys`, every one a leaf
+ * (checked by the caller): what selectRepresentation builds, same keys in the same order, without
+ * its object per fragment and merge (those were ~9 % of a heavy query's allocation).
+ */
+function flatRepresentation(entity: Json, keys: readonly string[]): Json {
+  const representation: Json = {};
+  for (let k = 0; k < keys.length; k++) representation[keys[k]!] = entity[keys[k]!];
+  return representation;
+}
+
+/**
  * What tells apart entities of one group: the last key field's value when there are at most two,
  * else one string of every field after the first — a comma-separated run of JSON scalars (strings
  * quoted and escaped), which cannot be read two ways.
@@ -154,7 +165,7 @@ export class DistinctRepresentations {
     if (!byRest) byGroup.set(group, (byRest = new Map()));
     const known = byRest.get(rest);
     if (known !== undefined) this.representationOf[index] = known;
-    else byRest.set(rest, this.push(selectRepresentation(this.schema, entity, this.fetch.requires!), index));
+    else byRest.set(rest, this.push(flatRepresentation(entity, keys), index));
     return true;
   }
 

@@ -1,7 +1,7 @@
 import type { FetchNode } from '@apollo/query-planner';
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DistinctRepresentations } from '../../../../../gateway/engine/executor/entity-representations.js';
+import { DistinctRepresentations, selectRepresentation } from '../../../../../gateway/engine/executor/entity-representations.js';
 
 const schema = buildSchema(`
   interface Node { id: ID! }
@@ -82,5 +82,19 @@ describe('DistinctRepresentations', () => {
     ]);
     expect(representations).toEqual([{ __typename: 'Product', upc: { odd: true }, price: 1 }]);
     expect(representationOf).toEqual([0, 0]);
+  });
+
+  it('a flat representation is what selectRepresentation builds, to the byte: key order of the requires, null values kept', () => {
+    const fetch = fetchOf('Product', ['upc', '__typename', 'weight', 'price']);
+    const entities = [
+      { price: 3, name: 'x', weight: null, upc: '1', __typename: 'Product' },
+      { __typename: 'Product', weight: 2, upc: '2', price: 0 },
+      { upc: '3', __typename: 'Product', price: 'cheap', weight: 2 },
+    ];
+    const { representations } = distinctOf(fetch, entities);
+    expect(representations.map((r) => JSON.stringify(r))).toEqual(
+      entities.map((e) => JSON.stringify(selectRepresentation(schema, e, fetch.requires!))),
+    );
+    expect(JSON.stringify(representations[0])).toBe('{"upc":"1","__typename":"Product","weight":null,"price":3}');
   });
 });
