@@ -33,7 +33,11 @@ export function dedupKey(subgraph: string, body: string, headers: Readonly<Recor
  * the signal it was given) only when every caller has gone.
  */
 export interface InFlightDedup<T> {
-  run(key: string, call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /**
+   * `follow` (the subgraph timeout) aborts the shared call for every caller: the call's one signal
+   * then serves both, with no second controller linking them.
+   */
+  run(key: string, call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, follow?: AbortSignal): Promise<T>;
   /** Calls currently in flight (for tests and metrics). */
   readonly size: number;
 }
@@ -48,12 +52,16 @@ interface Shared<T> {
 export function createInFlightDedup<T>(): InFlightDedup<T> {
   const inFlight = new Map<string, Shared<T>>();
   return {
-    run(key, call, signal) {
+    run(key, call, signal, follow) {
       let shared = inFlight.get(key);
       if (!shared) {
         const controller = new AbortController();
         const entry: Shared<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
+        const onFollow = () => controller.abort(follow!.reason);
+        if (follow?.aborted) onFollow();
+        else follow?.addEventListener('abort', onFollow, { once: true });
         entry.promise = call(controller.signal).finally(() => {
+          follow?.removeEventListener('abort', onFollow);
           if (inFlight.get(key) === entry) inFlight.delete(key);
         });
         inFlight.set(key, entry);

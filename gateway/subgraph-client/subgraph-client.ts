@@ -156,7 +156,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     } catch (caught) {
       // The slot's timeout error is shared by every fetch due then: each gets its own (errors are marked below).
       const error = caught instanceof SubgraphTimeoutError ? new SubgraphTimeoutError(caught.message) : caught;
-      if (callerSignal?.aborted && error && typeof error === 'object') {
+      // A timeout is the subgraph's doing even when it reached the attempt through the caller's (shared) signal.
+      if (callerSignal?.aborted && !(callerSignal.reason instanceof SubgraphTimeoutError) && error && typeof error === 'object') {
         state.cancelledByCaller.add(error);
         throw error;
       }
@@ -214,21 +215,22 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
           timeout,
         );
       }
-      const run = (runSignal: AbortSignal | undefined) => {
+      const execute = (callSignal: AbortSignal, callerSignal: AbortSignal | undefined) => {
         state.budget.recordRequest();
-        // The caller's signal (client gone, request deadline) and the subgraph's timeout, whichever comes first.
-        const link = runSignal ? linkSignals(runSignal, timeout) : undefined;
-        const callSignal = link ? link.signal : timeout;
-        const call = untilAborted(
+        return untilAborted(
           state.queries.execute((context: { signal: AbortSignal; attempt?: number }) => {
             onAttempt?.(context.attempt ?? 0);
-            return attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, runSignal);
+            return attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, callerSignal);
           }, callSignal),
           callSignal,
         );
-        return link ? call.finally(link.release) : call;
       };
-      return state.traffic.dedup ? state.dedup.run(dedupKey(subgraph, body, headers), run, signal) : run(signal);
+      // Shared: the call's one signal aborts at the subgraph timeout or once every caller has gone.
+      if (state.traffic.dedup) return state.dedup.run(dedupKey(subgraph, body, headers), (shared) => execute(shared, shared), signal, timeout);
+      if (!signal) return execute(timeout, undefined);
+      // The caller's signal (client gone, request deadline) and the subgraph's timeout, whichever comes first.
+      const link = linkSignals(signal, timeout);
+      return execute(link.signal, signal).finally(link.release);
     },
     async close(waitMs) {
       await Promise.all([...states.values()].map((state) => state.transport.close(waitMs)));

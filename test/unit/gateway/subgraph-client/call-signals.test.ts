@@ -1,4 +1,5 @@
 import { getEventListeners } from 'node:events';
+import { BrokenCircuitError } from 'cockatiel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../gateway/observability/index.js';
 import { createSubgraphClient, type SubgraphClient } from '../../../../gateway/subgraph-client/subgraph-client.js';
@@ -14,10 +15,17 @@ let subgraphs: RunningSubgraphs;
 const BODY = JSON.stringify({ query: '{ topProducts(first: 1) { upc } }' });
 const HEADERS = { 'content-type': 'application/json' };
 
-function clientWith(timeoutMs: number, dedup: boolean): SubgraphClient {
+function clientWith(timeoutMs: number, dedup: boolean, consecutiveFailures?: number): SubgraphClient {
   const client = createSubgraphClient({
     logger: createLogger({ level: 'silent' }),
-    config: { defaults: { timeoutMs, dedup, retry: { maxAttempts: 1 } } },
+    config: {
+      defaults: {
+        timeoutMs,
+        dedup,
+        retry: { maxAttempts: 1 },
+        ...(consecutiveFailures ? { breaker: { consecutiveFailures, halfOpenAfterMs: 60_000 } } : {}),
+      },
+    },
   });
   client.register('products', subgraphs.urls.products);
   closeStack.push(() => client.close(0));
@@ -63,6 +71,26 @@ describe.each([true, false])('query fetch signals (dedup %s)', (dedup) => {
     expect((error as Error).name).toBe('TimeoutError');
     expect(caller.signal.aborted).toBe(false);
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    subgraphs.byName.products.setFaults({});
+  });
+
+  it('count timeouts against the subgraph (they reach the call through its one signal): the breaker opens', async () => {
+    subgraphs.byName.products.setFaults({ delayMs: 15_000 });
+    const client = clientWith(100, dedup, 2);
+    const caller = new AbortController();
+    const send = () =>
+      client.send({ subgraph: 'products', body: BODY, headers: HEADERS, kind: 'query', signal: caller.signal }).catch((e: unknown) => e as Error);
+    // The caller hears of the timeout at once; the attempt's failure reaches the breaker a few ticks later.
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await send()).name).toBe('TimeoutError');
+    await settle();
+    expect((await send()).name).toBe('TimeoutError');
+    await settle();
+    // Open now: the next call fails at once, without waiting for the timeout.
+    const started = performance.now();
+    const third = await send();
+    expect(third).toBeInstanceOf(BrokenCircuitError);
+    expect(performance.now() - started).toBeLessThan(90);
     subgraphs.byName.products.setFaults({});
   });
 });
