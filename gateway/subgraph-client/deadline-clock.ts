@@ -1,6 +1,8 @@
+import { Cancel } from './cancel.js';
+
 /**
  * Subgraph timeouts without a timer per fetch: a fetch's deadline is rounded up to a slot of
- * `resolutionMs`, and every fetch due in the same slot shares one timer and one AbortSignal. At a
+ * `resolutionMs`, and every fetch due in the same slot shares one timer and one Cancel. At a
  * thousand fetches a second and 20 ms slots that is at most 50 timers a second, however many fetches.
  */
 
@@ -13,18 +15,18 @@ export class SubgraphTimeoutError extends Error {
 }
 
 export interface DeadlineClock {
-  /** A signal aborted (with a SubgraphTimeoutError) at `deadline` (epoch ms), up to one slot later. */
-  signalAt(deadline: number): AbortSignal;
+  /** A Cancel aborted (with a SubgraphTimeoutError) at `deadline` (epoch ms), up to one slot later. */
+  signalAt(deadline: number): Cancel;
 }
 
 export function createDeadlineClock(resolutionMs = 20): DeadlineClock {
-  const slots = new Map<number, AbortController>();
+  const slots = new Map<number, Cancel>();
   return {
     signalAt(deadline) {
       const slot = Math.ceil(deadline / resolutionMs);
-      let controller = slots.get(slot);
-      if (!controller) {
-        const created = new AbortController();
+      let cancel = slots.get(slot);
+      if (!cancel) {
+        const created = new Cancel();
         slots.set(slot, created);
         setTimeout(
           () => {
@@ -33,9 +35,9 @@ export function createDeadlineClock(resolutionMs = 20): DeadlineClock {
           },
           Math.max(0, slot * resolutionMs - Date.now()),
         ).unref();
-        controller = created;
+        cancel = created;
       }
-      return controller.signal;
+      return cancel;
     },
   };
 }

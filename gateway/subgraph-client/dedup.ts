@@ -1,3 +1,5 @@
+import { abortReasonOf, Cancel, cancelled } from './cancel.js';
+
 /**
  * Headers that never change a subgraph's answer: correlation ids and trace context (otherwise no two
  * client requests would ever share a fetch), and the request signature, which is a function of the
@@ -37,14 +39,14 @@ export interface InFlightDedup<T> {
    * `follow` (the subgraph timeout) aborts the shared call for every caller: the call's one signal
    * then serves both, with no second controller linking them.
    */
-  run(key: string, call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, follow?: AbortSignal): Promise<T>;
+  run(key: string, call: (cancel: Cancel) => Promise<T>, signal?: AbortSignal, follow?: Cancel): Promise<T>;
   /** Calls currently in flight (for tests and metrics). */
   readonly size: number;
 }
 
 interface Shared<T> {
   promise: Promise<T>;
-  controller: AbortController;
+  cancel: Cancel;
   /** Callers still waiting (an uncancellable caller counts forever). */
   waiters: number;
 }
@@ -55,13 +57,12 @@ export function createInFlightDedup<T>(): InFlightDedup<T> {
     run(key, call, signal, follow) {
       let shared = inFlight.get(key);
       if (!shared) {
-        const controller = new AbortController();
-        const entry: Shared<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
-        const onFollow = () => controller.abort(follow!.reason);
-        if (follow?.aborted) onFollow();
-        else follow?.addEventListener('abort', onFollow, { once: true });
-        entry.promise = call(controller.signal).finally(() => {
-          follow?.removeEventListener('abort', onFollow);
+        const cancel = follow?.aborted ? cancelled(follow.reason!) : new Cancel();
+        const entry: Shared<T> = { cancel, waiters: 0, promise: undefined as unknown as Promise<T> };
+        const onFollow = (reason: Error) => cancel.abort(reason);
+        follow?.listen(onFollow);
+        entry.promise = call(cancel).finally(() => {
+          follow?.unlisten(onFollow);
           if (inFlight.get(key) === entry) inFlight.delete(key);
         });
         inFlight.set(key, entry);
@@ -96,7 +97,7 @@ export function createInFlightDedup<T>(): InFlightDedup<T> {
     if (entry.waiters === 0) {
       // Nobody waits any more: cancel the shared call and let a new caller start afresh.
       if (inFlight.get(key) === entry) inFlight.delete(key);
-      entry.controller.abort(signal.reason);
+      entry.cancel.abort(abortReasonOf(signal));
       entry.promise.catch(() => undefined);
     }
     return Promise.reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, util as undiciUtil, type Dispatcher } from 'undici';
 import { parseRetryAfter } from './backoff.js';
+import type { Cancel } from './cancel.js';
 
 /** A subgraph's answer as the client hands it back: raw text, so every caller parses its own copy. */
 export interface SubgraphResponse {
@@ -50,7 +51,7 @@ export interface HttpTransportOptions {
 }
 
 export interface HttpTransport {
-  post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<SubgraphResponse>;
+  post(url: URL, body: string, headers: Record<string, string>, cancel: Cancel | undefined): Promise<SubgraphResponse>;
   /**
    * Closes every pool: waits up to `waitMs` (default: no limit) for in-flight requests, then destroys
    * the pools, aborting what is left — undici's `close()` alone would wait for a hung subgraph.
@@ -82,21 +83,20 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly limit: number,
-    private readonly signal: AbortSignal | undefined,
+    private readonly cancel: Cancel | undefined,
     private readonly settle: Settle,
   ) {
-    if (signal) signal.addEventListener('abort', this, { once: true });
+    cancel?.listen(this.onCancel);
   }
 
-  /** The caller's signal aborted (the handler is its own listener: no closure per call). */
-  handleEvent(): void {
-    const reason = abortReasonOf(this.signal!);
+  /** The call was cancelled (the caller left, the timeout passed). */
+  private readonly onCancel = (reason: Error): void => {
     if (this.abort) this.abort(reason);
     else this.finish(reason);
-  }
+  };
 
   onConnect(abort: (reason?: Error) => void): void {
-    if (this.signal?.aborted) return abort(abortReasonOf(this.signal));
+    if (this.cancel?.aborted) return abort(this.cancel.reason);
     this.abort = abort;
   }
 
@@ -146,15 +146,9 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   private finish(error: unknown, response?: SubgraphResponse): void {
     if (this.settled) return;
     this.settled = true;
-    this.signal?.removeEventListener('abort', this);
+    this.cancel?.unlisten(this.onCancel);
     this.settle(error, response);
   }
-}
-
-/** What a fetch aborted by its signal rejects with: the signal's reason, as undici's `request()` did. */
-function abortReasonOf(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
 }
 
 /** Closes `pool` gracefully, or destroys it once `waitMs` passed (at once when `waitMs` ≤ 0). */
@@ -196,12 +190,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     get closed() {
       return closed;
     },
-    post(url, body, headers, signal) {
+    post(url, body, headers, cancel) {
       if (closed) return Promise.reject(new SubgraphTransportClosedError());
-      if (signal?.aborted) return Promise.reject(abortReasonOf(signal));
+      if (cancel?.aborted) return Promise.reject(cancel.reason);
       return new Promise<SubgraphResponse>((resolve, reject) => {
         const settle: Settle = (error, response) => (error === undefined ? resolve(response!) : reject(error));
-        const handler = new CollectingHandler(maxResponseBytes, signal, settle);
+        const handler = new CollectingHandler(maxResponseBytes, cancel, settle);
         poolFor(url).dispatch({ origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body }, handler);
       });
     },

@@ -1,6 +1,7 @@
 import { bulkhead, handleWhen, retry, wrap, type IBackoff, type IPolicy, type IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from 'pino';
 import { retryDelay } from './backoff.js';
+import { linkCancel, type Cancel } from './cancel.js';
 import { createSubgraphBreaker } from './breaker.js';
 import { createDeadlineClock, SubgraphTimeoutError } from './deadline-clock.js';
 import { createInFlightDedup, dedupKey, type InFlightDedup } from './dedup.js';
@@ -143,21 +144,22 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     subgraph: string,
     body: string,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    cancel: Cancel,
     attemptIndex: number,
-    callerSignal?: AbortSignal,
+    /** A query's call: its abort for a reason other than the subgraph timeout is the callers' leaving. */
+    call?: Cancel,
   ): Promise<SubgraphResponse> {
     const replica = state.replicas.pick();
     replica.inFlight++;
     try {
-      const response = await state.transport.post(replica.url, body, headers, signal);
+      const response = await state.transport.post(replica.url, body, headers, cancel);
       state.replicas.reportSuccess(replica);
       return response;
     } catch (caught) {
       // The slot's timeout error is shared by every fetch due then: each gets its own (errors are marked below).
       const error = caught instanceof SubgraphTimeoutError ? new SubgraphTimeoutError(caught.message) : caught;
-      // A timeout is the subgraph's doing even when it reached the attempt through the caller's (shared) signal.
-      if (callerSignal?.aborted && !(callerSignal.reason instanceof SubgraphTimeoutError) && error && typeof error === 'object') {
+      // A timeout is the subgraph's doing even though it reaches the attempt through the call's one Cancel.
+      if (call?.aborted && !(call.reason instanceof SubgraphTimeoutError) && error && typeof error === 'object') {
         state.cancelledByCaller.add(error);
         throw error;
       }
@@ -210,27 +212,27 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         return untilAborted(
           state.mutations.execute((context) => {
             onAttempt?.(0);
-            return attempt(state, subgraph, body, headers, context.signal, Infinity);
-          }, timeout),
+            return attempt(state, subgraph, body, headers, cancelOf(context), Infinity);
+          }, timeout.asSignal()),
           timeout,
         );
       }
-      const execute = (callSignal: AbortSignal, callerSignal: AbortSignal | undefined) => {
+      const execute = (call: Cancel) => {
         state.budget.recordRequest();
         return untilAborted(
           state.queries.execute((context: { signal: AbortSignal; attempt?: number }) => {
             onAttempt?.(context.attempt ?? 0);
-            return attempt(state, subgraph, body, headers, context.signal, context.attempt ?? 0, callerSignal);
-          }, callSignal),
-          callSignal,
+            return attempt(state, subgraph, body, headers, cancelOf(context), context.attempt ?? 0, call);
+          }, call.asSignal()),
+          call,
         );
       };
-      // Shared: the call's one signal aborts at the subgraph timeout or once every caller has gone.
-      if (state.traffic.dedup) return state.dedup.run(dedupKey(subgraph, body, headers), (shared) => execute(shared, shared), signal, timeout);
-      if (!signal) return execute(timeout, undefined);
+      // Shared: the call's one Cancel aborts at the subgraph timeout or once every caller has gone.
+      if (state.traffic.dedup) return state.dedup.run(dedupKey(subgraph, body, headers), execute, signal, timeout);
+      if (!signal) return execute(timeout);
       // The caller's signal (client gone, request deadline) and the subgraph's timeout, whichever comes first.
-      const link = linkSignals(signal, timeout);
-      return execute(link.signal, signal).finally(link.release);
+      const link = linkCancel(signal, timeout);
+      return execute(link.cancel).finally(link.release);
     },
     async close(waitMs) {
       await Promise.all([...states.values()].map((state) => state.transport.close(waitMs)));
@@ -239,55 +241,31 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
   };
 }
 
-/**
- * One signal that aborts when either of two does, detached from both by `release()` once the call it
- * guards settled. Not `AbortSignal.any`: each of its signals is registered on its sources through
- * weak references and a FinalizationRegistry (and the deadline slot's signal, shared by every fetch
- * due in the same 20 ms, collects them until GC), for one per subgraph query fetch.
- */
-function linkSignals(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; release(): void } {
-  if (a.aborted) return { signal: a, release: () => undefined };
-  if (b.aborted) return { signal: b, release: () => undefined };
-  const controller = new AbortController();
-  const onA = () => {
-    release();
-    controller.abort(a.reason);
-  };
-  const onB = () => {
-    release();
-    controller.abort(b.reason);
-  };
-  const release = () => {
-    a.removeEventListener('abort', onA);
-    b.removeEventListener('abort', onB);
-  };
-  a.addEventListener('abort', onA, { once: true });
-  b.addEventListener('abort', onB, { once: true });
-  return { signal: controller.signal, release };
-}
+/** The Cancel a cockatiel policy hands back as `context.signal` (it was given one as its signal). */
+const cancelOf = (context: { signal: AbortSignal }): Cancel => context.signal as unknown as Cancel;
 
 /**
- * Settles with `promise`, or rejects with the signal's reason as soon as it aborts: a call waiting
+ * Settles with `promise`, or rejects with the Cancel's reason as soon as it aborts: a call waiting
  * in the bulkhead queue or a retry backoff is answered at its deadline, not when its turn comes.
  */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+function untilAborted<T>(promise: Promise<T>, cancel: Cancel): Promise<T> {
+  if (cancel.aborted) {
     promise.catch(() => {});
-    return Promise.reject(signal.reason);
+    return Promise.reject(cancel.reason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
+    const onAbort = (reason: Error) => {
       promise.catch(() => {});
-      reject(signal.reason instanceof SubgraphTimeoutError ? new SubgraphTimeoutError(signal.reason.message) : signal.reason);
+      reject(reason instanceof SubgraphTimeoutError ? new SubgraphTimeoutError(reason.message) : reason);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    cancel.listen(onAbort);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        cancel.unlisten(onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        cancel.unlisten(onAbort);
         reject(error);
       },
     );

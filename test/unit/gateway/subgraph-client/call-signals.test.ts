@@ -79,7 +79,10 @@ describe.each([true, false])('query fetch signals (dedup %s)', (dedup) => {
     const client = clientWith(100, dedup, 2);
     const caller = new AbortController();
     const send = () =>
-      client.send({ subgraph: 'products', body: BODY, headers: HEADERS, kind: 'query', signal: caller.signal }).catch((e: unknown) => e as Error);
+      client.send({ subgraph: 'products', body: BODY, headers: HEADERS, kind: 'query', signal: caller.signal }).then(
+        () => new Error('answered'),
+        (e: unknown) => e as Error,
+      );
     // The caller hears of the timeout at once; the attempt's failure reaches the breaker a few ticks later.
     const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
     expect((await send()).name).toBe('TimeoutError');

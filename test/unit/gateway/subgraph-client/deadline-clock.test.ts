@@ -15,7 +15,7 @@ describe('deadline clock', () => {
     const clock = createDeadlineClock(20);
     const signal = clock.signalAt(Date.now() + 30);
     expect(signal.aborted).toBe(false);
-    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    await new Promise((resolve) => signal.listen(resolve));
     expect(signal.reason).toBeInstanceOf(SubgraphTimeoutError);
     expect((signal.reason as Error).name).toBe('TimeoutError');
   });

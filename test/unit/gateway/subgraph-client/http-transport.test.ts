@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createHttpTransport,
@@ -8,6 +7,7 @@ import {
   SubgraphResponseTooLargeError,
   type HttpTransport,
 } from '../../../../gateway/subgraph-client/http-transport.js';
+import { Cancel, cancelled } from '../../../../gateway/subgraph-client/cancel.js';
 
 /**
  * The transport reads each answer through its own undici dispatch handler (no response stream):
@@ -43,7 +43,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const post = (path: string, signal?: AbortSignal) => transport.post(new URL(path, origin), '{}', { 'content-type': 'application/json' }, signal);
+const post = (path: string, signal?: Cancel) => transport.post(new URL(path, origin), '{}', { 'content-type': 'application/json' }, signal);
 
 /** Writes `parts` one by one, a tick apart, so they arrive as separate chunks. */
 function writeSlowly(response: ServerResponse, parts: string[], end = true): void {
@@ -133,7 +133,7 @@ describe('subgraph HTTP transport', () => {
     expect(answer.body).toBe('{"data":{"ok":true}}');
   });
 
-  it('rejects with the signal reason when aborted mid-answer, and leaves no listener on the signal', async () => {
+  it('rejects with the cancel reason when cancelled mid-answer, and leaves no listener behind', async () => {
     routes.set('/slow', (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       writeSlowly(
@@ -142,20 +142,19 @@ describe('subgraph HTTP transport', () => {
         false,
       );
     });
-    const caller = new AbortController();
-    const pending = post('/slow', caller.signal);
+    const caller = new Cancel();
+    const pending = post('/slow', caller);
     setTimeout(() => caller.abort(new Error('client gone')), 50);
     await expect(pending).rejects.toThrow('client gone');
-    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    expect(caller.listenerCount).toBe(0);
   });
 
-  it('sends nothing for a signal aborted already, and leaves no listener after a normal answer', async () => {
+  it('sends nothing for a call cancelled already, and leaves no listener after a normal answer', async () => {
     portsSeen.length = 0;
-    const aborted = AbortSignal.abort(new Error('too late'));
-    await expect(post('/ok', aborted)).rejects.toThrow('too late');
+    await expect(post('/ok', cancelled(new Error('too late')))).rejects.toThrow('too late');
     expect(portsSeen).toHaveLength(0);
-    const caller = new AbortController();
-    await post('/ok', caller.signal);
-    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    const caller = new Cancel();
+    await post('/ok', caller);
+    expect(caller.listenerCount).toBe(0);
   });
 });
