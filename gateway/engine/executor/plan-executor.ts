@@ -37,9 +37,10 @@ import {
   type DeferPlan,
 } from './defer.js';
 import { subscriptionEvents } from './subscription-events.js';
+import { unsupportedNode, type FallbackReason } from './fallback.js';
+import { overrideLabelsOf, resolveOverrides } from './override-labels.js';
 
-/** Why an operation went to Apollo's executor (the metric's label; README lists them). */
-export type FallbackReason = 'introspection' | 'subscription' | 'context' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
+export type { FallbackReason } from './fallback.js';
 
 export interface PlanExecutingGatewayOptions {
   /** Loads and reloads the supergraph (hot reload, health), and executes what we hand back. */
@@ -100,44 +101,6 @@ interface SupergraphState {
   plans: LRUCache<string, PlanEntry>;
   /** Every `@override(label:)` of the supergraph, in a fixed order (the plan key's bits follow it). */
   overrideLabels: readonly string[];
-}
-
-const PERCENT_LABEL = /^percent\((\d+(?:\.\d+)?)\)$/;
-
-/** The labels of progressive `@override`s, read from the supergraph's `join__field(overrideLabel:)`. */
-function overrideLabelsOf(supergraph: Supergraph): string[] {
-  const labels = new Set<string>();
-  for (const type of supergraph.schema.types()) {
-    if (!('fields' in type)) continue;
-    for (const field of type.fields()) {
-      for (const directive of field.appliedDirectivesOf('join__field')) {
-        const label = (directive.arguments() as { overrideLabel?: unknown }).overrideLabel;
-        if (typeof label === 'string') labels.add(label);
-      }
-    }
-  }
-  return [...labels].sort();
-}
-
-function unsupportedNode(node: PlanNode | undefined): FallbackReason | undefined {
-  if (!node) return undefined;
-  switch (node.kind) {
-    case 'Sequence':
-    case 'Parallel':
-      for (const child of node.nodes) {
-        const reason = unsupportedNode(child);
-        if (reason) return reason;
-      }
-      return undefined;
-    case 'Flatten':
-      return unsupportedNode(node.node);
-    case 'Condition':
-      return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
-    case 'Defer':
-      return unsupportedNode(node.primary.node) ?? node.deferred.map((deferred) => unsupportedNode(deferred.node)).find(Boolean);
-    case 'Fetch':
-      return node.contextRewrites?.length ? 'context' : undefined;
-  }
 }
 
 /**
@@ -212,25 +175,6 @@ export class PlanExecutingGateway implements GatewayInterface {
   }
 
   /**
-   * Progressive override, decided per request: `percent(N)` is on for N % of requests, any other
-   * label when config lists it. Plans differ by the labels that are on, so the plan key carries them.
-   */
-  private resolveOverrides(state: SupergraphState): { bits: string; conditions: Map<string, boolean> } | undefined {
-    if (state.overrideLabels.length === 0) return undefined;
-    const random = this.options.random ?? (() => Math.random() * 100);
-    const enabled = this.options.overrideLabels ?? [];
-    const conditions = new Map<string, boolean>();
-    let bits = '';
-    for (const label of state.overrideLabels) {
-      const percent = PERCENT_LABEL.exec(label);
-      const on = percent ? random() < Number(percent[1]) : enabled.includes(label);
-      conditions.set(label, on);
-      bits += on ? '1' : '0';
-    }
-    return { bits, conditions };
-  }
-
-  /**
    * Plans and compiles one operation. `incremental`: planned with its `@defer`s (the client reads
    * multipart); else the defers are dropped and the answer is served whole, as the spec allows.
    */
@@ -296,7 +240,7 @@ export class PlanExecutingGateway implements GatewayInterface {
     if (this.options.exposeQueryPlans && request.http?.headers.get('apollo-query-plan-experimental')) {
       return this.runFallback('query-plan-header', requestContext);
     }
-    const overrides = this.resolveOverrides(state);
+    const overrides = resolveOverrides(state.overrideLabels, this.options.overrideLabels ?? [], this.options.random);
     let key = request.operationName ? `${requestContext.queryHash}\n${request.operationName}` : requestContext.queryHash;
     if (overrides) key += `\n${overrides.bits}`;
     const context = requestContext.context as SubgraphRequestContext;
