@@ -9,7 +9,7 @@ import type { GatewayPlugin } from '../plugins/plugin.js';
 import { createGatewayMetrics, createLogger, createTracing, type Logger } from '../observability/index.js';
 import { createMetricsPlugin } from '../plugins/metrics/index.js';
 import type { GatewayContext } from '../request-context.js';
-import { PlanExecutingGateway, SubgraphDataSource, type SubgraphRequestContext } from '../engine/index.js';
+import { CONTEXT_FEATURES, PlanExecutingGateway, SubgraphDataSource, type SubgraphRequestContext } from '../engine/index.js';
 import { createSubgraphClient, DEDUP_IGNORED_HEADERS, DEFAULT_SUBGRAPH_TRAFFIC } from '../subgraph-client/index.js';
 import {
   createComposedSupergraphSource,
@@ -134,7 +134,11 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const configured = options.supergraphSource ? { source: options.supergraphSource } : sourceFromConfig(config, options.env ?? {});
   const subgraphClient = createSubgraphClient({ config: config.subgraphs, logger: logger.child({ component: 'subgraph-client' }) });
   // A SECURITY/EXECUTION feature that neither the engine nor a plugin enforces fails the load (closed).
-  const enforcedFeatures = new Set(plugins.flatMap((e) => [...(e.enforcesFeatures ?? [])]));
+  // Switchyard's executor passes @context values to subgraphs; Apollo's (server.executor: apollo) cannot.
+  const enforcedFeatures = new Set([
+    ...plugins.flatMap((e) => [...(e.enforcesFeatures ?? [])]),
+    ...(config.server.executor === 'apollo' ? [] : CONTEXT_FEATURES),
+  ]);
   const signRequest = plugins.find((e) => e.signSubgraphRequest)?.signSubgraphRequest;
   // The data sources Apollo's gateway builds for the current supergraph, by subgraph name (our executor fetches through them).
   const dataSources = new Map<string, SubgraphDataSource>();

@@ -9,8 +9,8 @@ const REFUSAL_ADVICE: Readonly<Record<string, string>> = {
   requiresScopes: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @requiresScopes from the subgraphs',
   policy: 'the auth plugin enforces it: turn auth on (auth.enabled: true), or remove @policy from the subgraphs',
   context:
-    "@context/@fromContext need an executor that passes context values to subgraphs, which Apollo's gateway executor cannot do; " +
-    'pass the value as a field argument or through @requires instead',
+    "@context/@fromContext need Switchyard's executor, which passes context values to subgraphs (Apollo's cannot): " +
+    'remove server.executor: apollo from the config',
   connect: 'Apollo Connectors run only in Apollo Router; serve those fields from a subgraph instead',
 };
 

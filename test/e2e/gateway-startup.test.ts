@@ -56,7 +56,7 @@ describe('gateway startup errors: one clear message, non-zero exit', () => {
 
   it.each([
     {
-      case: '@context/@fromContext (the engine cannot pass context values)',
+      case: "@context/@fromContext on Apollo's executor (it cannot pass context values)",
       files: {
         a: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
 type Query { t: T! }
@@ -65,8 +65,8 @@ type T @key(fields: "id") { id: ID! prop: String! }`,
 type T @key(fields: "id") @context(name: "ctx") { id: ID! prop: String! @external u: U! }
 type U @key(fields: "id") { id: ID! field(a: String @fromContext(field: "$ctx { prop }")): Int! }`,
       },
-      config: '',
-      expected: /SUPERGRAPH_INVALID[\s\S]*https:\/\/specs\.apollo\.dev\/context\/v0\.1 \(for: SECURITY\): @context\/@fromContext/,
+      config: 'server: { executor: apollo }\n',
+      expected: /SUPERGRAPH_INVALID[\s\S]*https:\/\/specs\.apollo\.dev\/context\/v0\.1 \(for: SECURITY\): @context\/@fromContext need Switchyard's executor/,
     },
     {
       case: '@authenticated with auth off (names the key that turns it on)',

@@ -6,6 +6,7 @@ import { MAX_ERROR_PATHS_PER_FETCH } from '../error-paths.js';
 import { isRequestDeadline } from '../failure.js';
 import { applyRewrites, collectAtPath, deepMerge, isObject, type Json } from './data-tree.js';
 import { DistinctRepresentations } from './entity-representations.js';
+import { contextGroups, type ContextGroups } from './context-values.js';
 
 /**
  * Runs the nodes of one Apollo query plan: fetches in parallel where the plan says so, each answer
@@ -47,13 +48,58 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
   }
   const schema = run.supergraphSchema;
 
+  let groups: ContextGroups | undefined;
+  if (fetch.contextRewrites?.length) {
+    // Contextual arguments come from the data, never from the client's variables.
+    for (const rewrite of fetch.contextRewrites) delete variables[rewrite.renameKeyTo];
+    groups = contextGroups(schema, run.data, cursorPath, fetch.contextRewrites, entities.length);
+    if (!groups) throw new Error('Could not locate the context values of an entity fetch');
+  }
+
   if (!fetch.requires) {
+    if (groups) Object.assign(variables, groups.variables[0]);
     const response = await send(run, dataSource, fetch, variables, cursorPath, (errorPath) => [[...cursorPath, ...errorPath]]);
     if (response) applyRewrites(schema, fetch.outputRewrites, response);
     for (const entity of entities) if (isObject(entity)) deepMerge(entity, response);
     return;
   }
 
+  if (!groups || groups.variables.length === 1) {
+    if (groups) Object.assign(variables, groups.variables[0]);
+    return fetchEntities(run, dataSource, fetch, variables, cursorPath, entities, undefined);
+  }
+  // Entities whose context values differ are fetched apart: one request per distinct set of values.
+  const members: number[][] = groups.variables.map(() => []);
+  for (let i = 0; i < entities.length; i++) members[groups.groupOf[i]!]!.push(i);
+  await Promise.all(
+    members.map((indexes, g) =>
+      fetchEntities(
+        run,
+        dataSource,
+        fetch,
+        { ...variables, ...groups.variables[g] },
+        cursorPath,
+        indexes.map((i) => entities[i]),
+        indexes,
+      ),
+    ),
+  );
+}
+
+/**
+ * One `_entities` fetch for `entities` (`indexes`: their positions among all the entities at
+ * `cursorPath` when they are a part of them, for error paths).
+ */
+async function fetchEntities(
+  run: PlanRun,
+  dataSource: GraphQLDataSource,
+  fetch: FetchNode,
+  variables: Json,
+  cursorPath: ResponsePath,
+  entities: unknown[],
+  indexes: readonly number[] | undefined,
+): Promise<void> {
+  const schema = run.supergraphSchema;
   // Entity fetches repeat representations (the benchmark's heavy query: 465 per request, 27 distinct):
   // each distinct one is sent once and its answer merged into every entity that had it.
   const distinct = new DistinctRepresentations(schema, fetch, entities.length);
@@ -70,7 +116,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
       entityPaths = [];
       collectAtPath(schema, run.data, cursorPath, 0, [], [], entityPaths);
     }
-    return entity === undefined ? [] : (entityPaths[entity] ?? []);
+    if (entity === undefined) return [];
+    return entityPaths[indexes ? indexes[entity]! : entity] ?? [];
   };
   const locate = (errorPath: ReadonlyArray<string | number>): ResponsePath[] => {
     if (errorPath[0] !== '_entities') return [[...cursorPath, ...errorPath]];

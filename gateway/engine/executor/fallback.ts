@@ -1,26 +1,18 @@
-import type { PlanNode } from '@apollo/query-planner';
+import type { GraphQLError } from 'graphql';
+import { createClientError } from '../../errors.js';
 
 /** Why an operation went to Apollo's executor (the metric's label; README lists them). */
-export type FallbackReason = 'introspection' | 'subscription' | 'context' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
+export type FallbackReason = 'introspection' | 'subscription' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
 
-/** The first part of a plan Switchyard's executor does not run (context rewrites), if any. */
-export function unsupportedNode(node: PlanNode | undefined): FallbackReason | undefined {
-  if (!node) return undefined;
-  switch (node.kind) {
-    case 'Sequence':
-    case 'Parallel':
-      for (const child of node.nodes) {
-        const reason = unsupportedNode(child);
-        if (reason) return reason;
-      }
-      return undefined;
-    case 'Flatten':
-      return unsupportedNode(node.node);
-    case 'Condition':
-      return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
-    case 'Defer':
-      return unsupportedNode(node.primary.node) ?? node.deferred.map((deferred) => unsupportedNode(deferred.node)).find(Boolean);
-    case 'Fetch':
-      return node.contextRewrites?.length ? 'context' : undefined;
-  }
+/**
+ * The answer to an operation only Apollo's executor would run (introspection beside data, a
+ * selection ours does not compile: `detail`) whose plan reads `@context` values, which Apollo's
+ * executor would silently leave out: refused rather than answered wrong.
+ */
+export function contextFallbackRefusal(reason: FallbackReason, detail: string): GraphQLError {
+  const what = reason === 'introspection' ? 'introspection (__schema or __type)' : `${detail}, which Switchyard's executor does not run,`;
+  return createClientError(
+    'UNSUPPORTED_OPERATION',
+    `This operation asks for ${what} beside fields whose arguments come from @context; send those as separate operations.`,
+  );
 }

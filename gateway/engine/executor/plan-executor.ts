@@ -1,6 +1,5 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
-import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type DeferNode, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
+import type { PlanNode, SubscriptionNode } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayExecutor,
@@ -8,37 +7,18 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import {
-  getVariableValues,
-  GraphQLError,
-  GraphQLSchema as GraphQLSchemaClass,
-  Kind,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type OperationTypeNode,
-  type VariableDefinitionNode,
-} from 'graphql';
-import { LRUCache } from 'lru-cache';
+import { getVariableValues, GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createExecutionGate } from './admission.js';
 import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
-import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
 import { shapeResponse, ShapingFailure, withCompletionErrors } from './response-shape.js';
-import {
-  compileDeferPlans,
-  DEFER_DIRECTIVE,
-  IncrementalChannel,
-  startDeferredBlocks,
-  throughConditions,
-  withoutDefer,
-  type DeferPlan,
-} from './defer.js';
+import { IncrementalChannel, startDeferredBlocks, throughConditions, withoutDefer, type DeferPlan } from './defer.js';
 import { subscriptionEvents } from './subscription-events.js';
-import { unsupportedNode, type FallbackReason } from './fallback.js';
-import { overrideLabelsOf, resolveOverrides } from './override-labels.js';
+import type { FallbackReason } from './fallback.js';
+import { resolveOverrides } from './override-labels.js';
+import { buildSupergraphState, compileOperation, type CompiledOperation, type SupergraphState } from './operation-plans.js';
 
 export type { FallbackReason } from './fallback.js';
 
@@ -72,44 +52,6 @@ export interface PlanExecutingGatewayOptions {
   onQueued?(): void;
 }
 
-interface CompiledOperation {
-  kind: OperationTypeNode;
-  /** A SubscriptionNode only for subscriptions (its primary fetch is the subgraph subscription). */
-  node: PlanNode | SubscriptionNode | undefined;
-  shape: OperationShape;
-  /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
-  variableDefinitions: readonly VariableDefinitionNode[] | undefined;
-  /** Planned for incremental delivery: the plan's Defer nodes, compiled (`shape` is then the initial payload's). */
-  defer?: Map<DeferNode, DeferPlan>;
-}
-
-/** A deep copy of AST nodes without `loc` (which references the source text and every token). */
-function withoutLocations<T>(nodes: T): T {
-  return JSON.parse(JSON.stringify(nodes, (key, value: unknown) => (key === 'loc' ? undefined : value))) as T;
-}
-
-/** A cache entry: compiled (with its approximate size in bytes) or the reason Apollo runs it. */
-type PlanEntry = { compiled: CompiledOperation; bytes: number } | { fallback: FallbackReason; bytes?: undefined };
-
-interface SupergraphState {
-  supergraphSchema: GraphQLSchema;
-  apiSchema: Schema;
-  apiSchemaJs: GraphQLSchema;
-  /** The API schema Apollo Server serves and validates against: Apollo's, with the `@defer` directive. */
-  servedSchema: GraphQLSchema;
-  planner: QueryPlanner;
-  plans: LRUCache<string, PlanEntry>;
-  /** Every `@override(label:)` of the supergraph, in a fixed order (the plan key's bits follow it). */
-  overrideLabels: readonly string[];
-}
-
-/**
- * Switchyard's executor behind Apollo Server's gateway seam (`GatewayInterface`). Apollo's gateway
- * still loads, composes and hot-reloads the supergraph and owns the subgraph data sources; its
- * QueryPlanner plans. Plans and response shapes are compiled once per operation and cached; the
- * plan runs on our executor (merging in place, shaping compiled). What it does not run (see
- * FallbackReason) goes to Apollo's executor, counted.
- */
 export class PlanExecutingGateway implements GatewayInterface {
   private state: SupergraphState | undefined;
   private fallback: GatewayExecutor | null = null;
@@ -122,33 +64,13 @@ export class PlanExecutingGateway implements GatewayInterface {
     // Registered before Apollo Server's own listener: the state is ready when the schema is served.
     options.apollo.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
       try {
-        this.state = this.buildState(coreSupergraphSdl, apiSchema);
+        this.state = buildSupergraphState(coreSupergraphSdl, apiSchema, options.planCacheBytes);
       } catch (error) {
         // Apollo accepted this supergraph; without our planner every operation takes Apollo's path.
         this.state = undefined;
         options.logger.error({ err: error }, 'supergraph not usable by the executor: Apollo executes every operation');
       }
     });
-  }
-
-  private buildState(sdl: string, apiSchemaJs: GraphQLSchema): SupergraphState {
-    const supergraph = Supergraph.build(sdl);
-    const apiSchema = supergraph.apiSchema();
-    const directives = apiSchemaJs.getDirective('defer') ? apiSchemaJs.getDirectives() : [...apiSchemaJs.getDirectives(), DEFER_DIRECTIVE];
-    return {
-      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
-      apiSchema,
-      apiSchemaJs,
-      // Apollo's gateway serves its API schema without `@defer` (it cannot execute it); ours can.
-      servedSchema: new GraphQLSchemaClass({ ...apiSchemaJs.toConfig(), directives }),
-      // One planner for both modes: operations served whole are planned without their @defer.
-      planner: new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),
-      overrideLabels: overrideLabelsOf(supergraph),
-      plans: new LRUCache<string, PlanEntry>({
-        maxSize: Math.max(1, this.options.planCacheBytes),
-        sizeCalculation: (entry, key) => (entry.bytes ?? 256) + key.length,
-      }),
-    };
   }
 
   onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): () => void {
@@ -174,72 +96,10 @@ export class PlanExecutingGateway implements GatewayInterface {
     return this.fallback!(requestContext);
   }
 
-  /**
-   * Plans and compiles one operation. `incremental`: planned with its `@defer`s (the client reads
-   * multipart); else the defers are dropped and the answer is served whole, as the spec allows.
-   */
-  private compile(
-    state: SupergraphState,
-    requestContext: GatewayGraphQLRequestContext,
-    overrideConditions: Map<string, boolean> | undefined,
-    incremental = false,
-  ): PlanEntry {
-    const { document, request } = requestContext;
-    let operation: OperationDefinitionNode | undefined;
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-      else if (definition.kind === Kind.OPERATION_DEFINITION && (request.operationName ? definition.name?.value === request.operationName : true)) {
-        operation ??= definition;
-      }
-    }
-    if (!operation) return { fallback: 'unplannable' };
-    let shape: OperationShape;
-    try {
-      shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
-    } catch (error) {
-      if (error instanceof UnsupportedOperation) return { fallback: error.message === 'introspection' ? 'introspection' : 'unsupported' };
-      throw error;
-    }
-    // Served whole (by us) when incremental delivery would misplace blocks (see deferLabelRepeats).
-    if (incremental && shape.deferLabelRepeats) return { fallback: 'unsupported' };
-    let plan: QueryPlan;
-    try {
-      // Served whole, the operation is planned without its @defers (Operation.withoutDefer cannot take named fragments).
-      const planned = shape.hasDefer && !incremental ? withoutDefer(document) : document;
-      const federationOperation = operationFromDocument(state.apiSchema, planned, { operationName: request.operationName ?? undefined });
-      plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
-    } catch {
-      // Apollo's executor reports the problem as it always has.
-      return { fallback: 'unplannable' };
-    }
-    const node = plan.node as PlanNode | SubscriptionNode | undefined;
-    if (operation.operation === 'subscription' && node?.kind !== 'Subscription') return { fallback: 'subscription' };
-    const unsupported = node?.kind === 'Subscription' ? (unsupportedNode(node.primary) ?? unsupportedNode(node.rest)) : unsupportedNode(node);
-    if (unsupported) return { fallback: unsupported };
-    let defer: Map<DeferNode, DeferPlan> | undefined;
-    if (incremental) {
-      try {
-        // Deferred blocks find their type by their path in the whole operation.
-        defer = compileDeferPlans(state.apiSchemaJs, compileOperationShape(state.apiSchemaJs, operation, fragments), node as PlanNode | undefined);
-      } catch (error) {
-        if (error instanceof UnsupportedOperation) return { fallback: 'unsupported' };
-        throw error;
-      }
-    }
-    // Plans hold their fetch documents; shapes are about as big again as the operation's text.
-    const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
-    const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
-    return { compiled: { kind: operation.operation, node, shape, variableDefinitions, defer }, bytes: defer ? 2 * bytes : bytes };
-  }
-
   private async execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const state = this.state;
     const { request } = requestContext;
     if (!state) return this.runFallback('unsupported', requestContext);
-    if (this.options.exposeQueryPlans && request.http?.headers.get('apollo-query-plan-experimental')) {
-      return this.runFallback('query-plan-header', requestContext);
-    }
     const overrides = resolveOverrides(state.overrideLabels, this.options.overrideLabels ?? [], this.options.random);
     let key = request.operationName ? `${requestContext.queryHash}\n${request.operationName}` : requestContext.queryHash;
     if (overrides) key += `\n${overrides.bits}`;
@@ -247,20 +107,27 @@ export class PlanExecutingGateway implements GatewayInterface {
     let entry = state.plans.get(key);
     const planSpan = context.trace?.startSpan('graphql.plan', { attributes: { 'switchyard.plan.cache': entry ? 'hit' : 'miss' } });
     if (!entry) {
-      entry = this.compile(state, requestContext, overrides?.conditions);
+      entry = compileOperation(state, requestContext, overrides?.conditions);
       state.plans.set(key, entry);
     }
     if (planSpan) {
-      planSpan.setAttributes({ 'switchyard.executor': 'fallback' in entry ? `apollo (${entry.fallback})` : 'switchyard' });
+      planSpan.setAttributes({
+        'switchyard.executor': 'fallback' in entry ? `apollo (${entry.fallback})` : 'refused' in entry ? 'refused' : 'switchyard',
+      });
       planSpan.end();
     }
+    if ('refused' in entry) return { errors: [entry.refused] };
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
     let { compiled } = entry;
+    // Apollo's executor shows the plan; it cannot run one that reads @context values (ours runs it, without the plan).
+    if (this.options.exposeQueryPlans && !compiled.readsContext && request.http?.headers.get('apollo-query-plan-experimental')) {
+      return this.runFallback('query-plan-header', requestContext);
+    }
     if (compiled.shape.hasDefer && context.incremental) {
       const incrementalKey = `${key}\ndefer`;
       let incremental = state.plans.get(incrementalKey);
       if (!incremental) {
-        incremental = this.compile(state, requestContext, overrides?.conditions, true);
+        incremental = compileOperation(state, requestContext, overrides?.conditions, true);
         state.plans.set(incrementalKey, incremental);
       }
       // A plan shape this executor does not deliver incrementally is served whole (still ours).

@@ -70,6 +70,13 @@ export interface Fixture {
    * SUPERGRAPH_INVALID and a message naming the feature.
    */
   refusedAtStart?: { messageIncludes: readonly string[] };
+  /**
+   * Apollo's executor cannot serve this supergraph (it links a feature only Switchyard's executor
+   * implements, e.g. @context): plain Apollo Gateway is no reference, so every operation carries its
+   * recorded `expected` answer, and Switchyard on Apollo's executor must refuse the supergraph at
+   * start with SUPERGRAPH_INVALID, its message naming each of `refusalIncludes`.
+   */
+  apolloCannotServe?: { reason: string; refusalIncludes: readonly string[] };
   /** Switchyard config on top of the defaults (rarely needed: the corpus runs the defaults). */
   config?: GatewayConfigInput;
   /**

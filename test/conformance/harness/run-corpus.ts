@@ -41,6 +41,8 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
       /** The same Switchyard on Apollo's executor (server.executor: apollo): every case runs through both. */
       let onApolloExecutor: StartedGateway | undefined;
       let startError: Error | undefined;
+      /** Why Switchyard on Apollo's executor did not start (expected only with `apolloCannotServe`). */
+      let apolloExecutorStartError: Error | undefined;
       let plainUrl = '';
 
       beforeAll(async () => {
@@ -58,12 +60,17 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
             });
           switchyard = await start('switchyard');
           closeStack.push(switchyard.close);
-          onApolloExecutor = await start('apollo');
-          closeStack.push(onApolloExecutor.close);
+          try {
+            onApolloExecutor = await start('apollo');
+            closeStack.push(onApolloExecutor.close);
+          } catch (error) {
+            if (!fixture.apolloCannotServe) throw error;
+            apolloExecutorStartError = error as Error;
+          }
         } catch (error) {
           startError = error as Error;
         }
-        if (fixture.refusedAtStart) return;
+        if (fixture.refusedAtStart || fixture.apolloCannotServe) return;
         // Plain Apollo Gateway as its users run it: default fetcher and executor, the authorization
         // links' SECURITY purpose cleared (it refuses to load them otherwise).
         const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: plainApolloSupergraph(supergraphSdl) }) });
@@ -82,12 +89,32 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
         return;
       }
 
+      if (fixture.apolloCannotServe) {
+        it("is refused at start on Apollo's executor, naming the feature", () => {
+          expect(onApolloExecutor, "Switchyard on Apollo's executor started a supergraph that executor cannot serve").toBeUndefined();
+          expect((apolloExecutorStartError as { code?: string }).code).toBe('SUPERGRAPH_INVALID');
+          for (const part of fixture.apolloCannotServe!.refusalIncludes) expect(apolloExecutorStartError!.message).toContain(part);
+        });
+      }
+
       for (const operation of fixture.operations) {
         it(operation.name, async () => {
           if (startError) throw startError;
           const token = operation.caller
             ? await mintToken(secretBytes(JWT_SECRET), { sub: operation.caller.sub, scope: operation.caller.scopes?.join(' ') })
             : undefined;
+          if (fixture.apolloCannotServe) {
+            if (!operation.expected) throw new Error(`${operation.name}: a fixture Apollo cannot serve needs a recorded answer (expected)`);
+            const ours = await post(switchyard!.url, operation, token);
+            if (process.env.CORPUS_DEBUG) console.log(operation.name, JSON.stringify(ours));
+            const answer = ourComparable(ours);
+            const recorded = recordedComparable(operation.expected);
+            expect({ status: answer.status, data: answer.data, errors: projectErrors(answer.errors, recorded.errors) }, 'Switchyard').toEqual(
+              recorded,
+            );
+            await checkDeferredVariant(switchyard!.url, fixture, operation, token, ours);
+            return;
+          }
           const [ours, oursOnApollo, theirs] = await Promise.all([
             post(switchyard!.url, operation, token),
             post(onApolloExecutor!.url, operation, token),

@@ -1,0 +1,175 @@
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type DeferNode, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import {
+  GraphQLSchema as GraphQLSchemaClass,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type OperationTypeNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
+import { compileDeferPlans, DEFER_DIRECTIVE, withoutDefer, type DeferPlan } from './defer.js';
+import { contextFallbackRefusal, type FallbackReason } from './fallback.js';
+import { CONTEXT_FEATURES, readsContext } from './context-values.js';
+import { overrideLabelsOf } from './override-labels.js';
+
+/**
+ * Per supergraph, the executor's schemas, planner and plan cache; per operation, its plan and
+ * compiled response shape (what the cache holds), or why Apollo's executor runs it instead.
+ */
+
+export interface CompiledOperation {
+  kind: OperationTypeNode;
+  /** A SubscriptionNode only for subscriptions (its primary fetch is the subgraph subscription). */
+  node: PlanNode | SubscriptionNode | undefined;
+  shape: OperationShape;
+  /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
+  variableDefinitions: readonly VariableDefinitionNode[] | undefined;
+  /** Planned for incremental delivery: the plan's Defer nodes, compiled (`shape` is then the initial payload's). */
+  defer?: Map<DeferNode, DeferPlan>;
+  /** Some fetch reads `@context` values: never for Apollo's executor. */
+  readsContext: boolean;
+}
+
+/** A deep copy of AST nodes without `loc` (which references the source text and every token). */
+function withoutLocations<T>(nodes: T): T {
+  return JSON.parse(JSON.stringify(nodes, (key, value: unknown) => (key === 'loc' ? undefined : value))) as T;
+}
+
+/**
+ * A cache entry: compiled (with its approximate size in bytes), the reason Apollo runs it, or the
+ * error it is refused with (it would fall back, but its plan reads @context values).
+ */
+export type PlanEntry =
+  { compiled: CompiledOperation; bytes: number } | { fallback: FallbackReason; bytes?: undefined } | { refused: GraphQLError; bytes?: undefined };
+
+export interface SupergraphState {
+  supergraphSchema: GraphQLSchema;
+  apiSchema: Schema;
+  apiSchemaJs: GraphQLSchema;
+  /** The API schema Apollo Server serves and validates against: Apollo's, with the `@defer` directive. */
+  servedSchema: GraphQLSchema;
+  planner: QueryPlanner;
+  plans: LRUCache<string, PlanEntry>;
+  /** Every `@override(label:)` of the supergraph, in a fixed order (the plan key's bits follow it). */
+  overrideLabels: readonly string[];
+  /** The supergraph links `@context`: Apollo's executor must run none of its plans that read context values. */
+  usesContext: boolean;
+}
+
+/**
+ * Switchyard's executor behind Apollo Server's gateway seam (`GatewayInterface`). Apollo's gateway
+ * still loads, composes and hot-reloads the supergraph and owns the subgraph data sources; its
+ * QueryPlanner plans. Plans and response shapes are compiled once per operation and cached; the
+ * plan runs on our executor (merging in place, shaping compiled). What it does not run (see
+ * FallbackReason) goes to Apollo's executor, counted.
+ */
+/** What the executor keeps per supergraph: schemas, the planner, the plan cache (`planCacheBytes`). */
+export function buildSupergraphState(sdl: string, apiSchemaJs: GraphQLSchema, planCacheBytes: number): SupergraphState {
+  const supergraph = Supergraph.build(sdl);
+  const apiSchema = supergraph.apiSchema();
+  const directives = apiSchemaJs.getDirective('defer') ? apiSchemaJs.getDirectives() : [...apiSchemaJs.getDirectives(), DEFER_DIRECTIVE];
+  return {
+    supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+    apiSchema,
+    apiSchemaJs,
+    // Apollo's gateway serves its API schema without `@defer` (it cannot execute it); ours can.
+    servedSchema: new GraphQLSchemaClass({ ...apiSchemaJs.toConfig(), directives }),
+    // One planner for both modes: operations served whole are planned without their @defer.
+    planner: new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),
+    overrideLabels: overrideLabelsOf(supergraph),
+    usesContext: [...(supergraph.schema.coreFeatures?.allFeatures() ?? [])].some((feature) => CONTEXT_FEATURES.has(feature.url.toString())),
+    plans: new LRUCache<string, PlanEntry>({
+      maxSize: Math.max(1, planCacheBytes),
+      sizeCalculation: (entry, key) => (entry.bytes ?? 256) + key.length,
+    }),
+  };
+}
+
+/**
+ * Plans and compiles one operation. `incremental`: planned with its `@defer`s (the client reads
+ * multipart); else the defers are dropped and the answer is served whole, as the spec allows.
+ */
+export function compileOperation(
+  state: SupergraphState,
+  requestContext: GatewayGraphQLRequestContext,
+  overrideConditions: Map<string, boolean> | undefined,
+  incremental = false,
+): PlanEntry {
+  const { document, request } = requestContext;
+  let operation: OperationDefinitionNode | undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (request.operationName ? definition.name?.value === request.operationName : true)) {
+      operation ??= definition;
+    }
+  }
+  if (!operation) return { fallback: 'unplannable' };
+  let shape: OperationShape;
+  try {
+    shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
+  } catch (error) {
+    if (!(error instanceof UnsupportedOperation)) throw error;
+    const reason = error.message === 'introspection' ? 'introspection' : 'unsupported';
+    if (state.usesContext && planReadsContext(state, requestContext, overrideConditions)) {
+      return { refused: contextFallbackRefusal(reason, error.message) };
+    }
+    return { fallback: reason };
+  }
+  // Served whole (by us) when incremental delivery would misplace blocks (see deferLabelRepeats).
+  if (incremental && shape.deferLabelRepeats) return { fallback: 'unsupported' };
+  let plan: QueryPlan;
+  try {
+    // Served whole, the operation is planned without its @defers (Operation.withoutDefer cannot take named fragments).
+    const planned = shape.hasDefer && !incremental ? withoutDefer(document) : document;
+    const federationOperation = operationFromDocument(state.apiSchema, planned, { operationName: request.operationName ?? undefined });
+    plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
+  } catch {
+    // Apollo's executor reports the problem as it always has.
+    return { fallback: 'unplannable' };
+  }
+  const node = plan.node as PlanNode | SubscriptionNode | undefined;
+  if (operation.operation === 'subscription' && node?.kind !== 'Subscription') return { fallback: 'subscription' };
+  let defer: Map<DeferNode, DeferPlan> | undefined;
+  if (incremental) {
+    try {
+      // Deferred blocks find their type by their path in the whole operation.
+      defer = compileDeferPlans(state.apiSchemaJs, compileOperationShape(state.apiSchemaJs, operation, fragments), node as PlanNode | undefined);
+    } catch (error) {
+      if (error instanceof UnsupportedOperation) return { fallback: 'unsupported' };
+      throw error;
+    }
+  }
+  // Plans hold their fetch documents; shapes are about as big again as the operation's text.
+  const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
+  const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
+  const context = node?.kind === 'Subscription' ? readsContext(node.primary) || readsContext(node.rest) : readsContext(node);
+  return {
+    compiled: { kind: operation.operation, node, shape, variableDefinitions, defer, readsContext: context },
+    bytes: defer ? 2 * bytes : bytes,
+  };
+}
+
+/** The operation's plan reads `@context` values (an operation the planner refuses reads none). */
+function planReadsContext(
+  state: SupergraphState,
+  requestContext: GatewayGraphQLRequestContext,
+  overrideConditions: Map<string, boolean> | undefined,
+): boolean {
+  try {
+    const federationOperation = operationFromDocument(state.apiSchema, withoutDefer(requestContext.document), {
+      operationName: requestContext.request.operationName ?? undefined,
+    });
+    const node = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined).node as
+      PlanNode | SubscriptionNode | undefined;
+    return node?.kind === 'Subscription' ? readsContext(node.primary) || readsContext(node.rest) : readsContext(node);
+  } catch {
+    return false;
+  }
+}

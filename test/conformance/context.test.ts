@@ -1,0 +1,4 @@
+import fixtures from './fixtures/context.js';
+import { runCorpus } from './harness/run-corpus.js';
+
+runCorpus(fixtures);
