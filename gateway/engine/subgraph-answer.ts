@@ -12,11 +12,12 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /**
  * Parses a subgraph's answer and checks its shape (GraphQL over HTTP, Federation's `_entities`):
- * `data` an object or null, `errors` a list of objects, and for an entity fetch `_entities` a list
- * with one entry per representation sent (or null with errors). Anything else throws
- * InvalidSubgraphResponse, which fails the fetch at its paths with SUBGRAPH_ERROR.
+ * `data` an object or null, `errors` a list of objects, and for an entity fetch each entity list
+ * (`entityLists`: response key → representations sent; `_entities`, or one alias per group of a
+ * fetch split by @context values) a list with one entry per representation (or null with errors).
+ * Anything else throws InvalidSubgraphResponse, which fails the fetch at its paths with SUBGRAPH_ERROR.
  */
-export function readSubgraphAnswer(text: string, expectedEntities: number | undefined): GatewayGraphQLResponse {
+export function readSubgraphAnswer(text: string, entityLists: Readonly<Record<string, number>> | undefined): GatewayGraphQLResponse {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -28,11 +29,13 @@ export function readSubgraphAnswer(text: string, expectedEntities: number | unde
   if (data !== undefined && data !== null && !isObject(data)) throw new InvalidSubgraphResponse('data is not an object');
   if (errors !== undefined && (!Array.isArray(errors) || !errors.every(isObject)))
     throw new InvalidSubgraphResponse('errors is not a list of objects');
-  if (expectedEntities !== undefined && isObject(data)) {
-    const entities = data._entities;
-    const failedWithErrors = entities === null && Array.isArray(errors) && errors.length > 0;
-    if (!failedWithErrors && (!Array.isArray(entities) || entities.length !== expectedEntities)) {
-      throw new InvalidSubgraphResponse(`_entities is not a list of ${expectedEntities}`);
+  if (entityLists !== undefined && isObject(data)) {
+    for (const key in entityLists) {
+      const entities = data[key];
+      const failedWithErrors = entities === null && Array.isArray(errors) && errors.length > 0;
+      if (!failedWithErrors && (!Array.isArray(entities) || entities.length !== entityLists[key])) {
+        throw new InvalidSubgraphResponse(`${key} is not a list of ${entityLists[key]}`);
+      }
     }
   }
   return parsed as GatewayGraphQLResponse;

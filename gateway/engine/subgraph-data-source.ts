@@ -68,6 +68,11 @@ export interface SubgraphDataSourceOptions {
 export interface PlanFetchOptions {
   /** The representations are distinct already: no second deduplication. */
   representationsUnique?: boolean;
+  /**
+   * The entity lists the answer must hold, by response key, when not `_entities` for the
+   * `representations` variable (a fetch split into aliased groups by @context values).
+   */
+  entityLists?: Readonly<Record<string, number>>;
 }
 
 type GraphQLFormattedErrorLike = NonNullable<GatewayGraphQLResponse['errors']>[number];
@@ -217,9 +222,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphRequestC
         onAttempt: span && ((attempt) => span!.setAttributes({ 'switchyard.subgraph.attempts': attempt + 1 })),
       });
       span?.setAttributes({ 'http.response.status_code': answer.status });
-      const expectedEntities = deduped ? deduped.unique.length : Array.isArray(representations) ? representations.length : undefined;
+      const entityLists =
+        (options as PlanFetchOptions).entityLists ??
+        (Array.isArray(representations) ? { _entities: deduped ? deduped.unique.length : representations.length } : undefined);
       // Each caller parses its own copy: the executor mutates results, so shared (deduplicated) objects would leak.
-      response = readSubgraphAnswer(answer.body, expectedEntities);
+      response = readSubgraphAnswer(answer.body, entityLists);
       if (deduped) response = expandEntitiesResponse(response, deduped);
       this.collect(context, answer);
     } catch (error) {

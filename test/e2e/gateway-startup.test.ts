@@ -66,7 +66,8 @@ type T @key(fields: "id") @context(name: "ctx") { id: ID! prop: String! @externa
 type U @key(fields: "id") { id: ID! field(a: String @fromContext(field: "$ctx { prop }")): Int! }`,
       },
       config: 'server: { executor: apollo }\n',
-      expected: /SUPERGRAPH_INVALID[\s\S]*https:\/\/specs\.apollo\.dev\/context\/v0\.1 \(for: SECURITY\): @context\/@fromContext need Switchyard's executor/,
+      expected:
+        /SUPERGRAPH_INVALID[\s\S]*https:\/\/specs\.apollo\.dev\/context\/v0\.1 \(for: SECURITY\): @context\/@fromContext need Switchyard's executor/,
     },
     {
       case: '@authenticated with auth off (names the key that turns it on)',

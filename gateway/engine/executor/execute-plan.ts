@@ -1,12 +1,13 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { type FetchNode, type PlanNode, type ResponsePath } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { MAX_ERROR_PATHS_PER_FETCH } from '../error-paths.js';
 import { isRequestDeadline } from '../failure.js';
 import { applyRewrites, collectAtPath, deepMerge, isObject, type Json } from './data-tree.js';
 import { DistinctRepresentations } from './entity-representations.js';
 import { contextGroups, type ContextGroups } from './context-values.js';
+import { groupedEntitiesOperation } from './grouped-entities-operation.js';
 
 /**
  * Runs the nodes of one Apollo query plan: fetches in parallel where the plan says so, each answer
@@ -58,37 +59,34 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
 
   if (!fetch.requires) {
     if (groups) Object.assign(variables, groups.variables[0]);
-    const response = await send(run, dataSource, fetch, variables, cursorPath, (errorPath) => [[...cursorPath, ...errorPath]]);
+    const request = { query: fetch.operation, document: fetch.operationDocumentNode, variables };
+    const response = await send(run, dataSource, fetch, request, cursorPath, (errorPath) => [[...cursorPath, ...errorPath]]);
     if (response) applyRewrites(schema, fetch.outputRewrites, response);
     for (const entity of entities) if (isObject(entity)) deepMerge(entity, response);
     return;
   }
-
   if (!groups || groups.variables.length === 1) {
-    if (groups) Object.assign(variables, groups.variables[0]);
-    return fetchEntities(run, dataSource, fetch, variables, cursorPath, entities, undefined);
+    return fetchEntities(run, dataSource, fetch, variables, cursorPath, [{ entities, indexes: undefined, context: groups?.variables[0] ?? {} }]);
   }
-  // Entities whose context values differ are fetched apart: one request per distinct set of values.
   const members: number[][] = groups.variables.map(() => []);
   for (let i = 0; i < entities.length; i++) members[groups.groupOf[i]!]!.push(i);
-  await Promise.all(
-    members.map((indexes, g) =>
-      fetchEntities(
-        run,
-        dataSource,
-        fetch,
-        { ...variables, ...groups.variables[g] },
-        cursorPath,
-        indexes.map((i) => entities[i]),
-        indexes,
-      ),
-    ),
-  );
+  const byContext = members.map((indexes, g) => ({ entities: indexes.map((i) => entities[i]), indexes, context: groups.variables[g]! }));
+  return fetchEntities(run, dataSource, fetch, variables, cursorPath, byContext);
+}
+
+/** Entities of one entity fetch that read the same @context values (all of them, without context). */
+interface EntityGroup {
+  entities: unknown[];
+  /** Their positions among all the fetch's entities (for error paths); undefined: they are all of them. */
+  indexes: readonly number[] | undefined;
+  /** The contextual variables they read. */
+  context: Readonly<Record<string, unknown>>;
 }
 
 /**
- * One `_entities` fetch for `entities` (`indexes`: their positions among all the entities at
- * `cursorPath` when they are a part of them, for error paths).
+ * One `_entities` request for the groups' entities: with one group, the planner's operation; with
+ * several, one aliased `_entities` per group (see groupedEntitiesOperation). Each group sends each
+ * of its distinct representations once and merges the answer into every entity that had it.
  */
 async function fetchEntities(
   run: PlanRun,
@@ -96,71 +94,104 @@ async function fetchEntities(
   fetch: FetchNode,
   variables: Json,
   cursorPath: ResponsePath,
-  entities: unknown[],
-  indexes: readonly number[] | undefined,
+  groups: readonly EntityGroup[],
 ): Promise<void> {
   const schema = run.supergraphSchema;
-  // Entity fetches repeat representations (the benchmark's heavy query: 465 per request, 27 distinct):
-  // each distinct one is sent once and its answer merged into every entity that had it.
-  const distinct = new DistinctRepresentations(schema, fetch, entities.length);
-  for (let i = 0; i < entities.length; i++) distinct.add(entities[i], i);
-  const { representations, representationOf } = distinct;
-  if (representations.length === 0) return;
+  // Entity fetches repeat representations (the benchmark's heavy query: 465 per request, 27 distinct).
+  const sent: Array<EntityGroup & { distinct: DistinctRepresentations }> = [];
+  for (const group of groups) {
+    const distinct = new DistinctRepresentations(schema, fetch, group.entities.length);
+    for (let i = 0; i < group.entities.length; i++) distinct.add(group.entities[i], i);
+    if (distinct.representations.length > 0) sent.push({ ...group, distinct });
+  }
+  if (sent.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
-  variables.representations = representations;
+  let query = fetch.operation;
+  let document = fetch.operationDocumentNode;
+  let keys: string[] = ['_entities'];
+  let entityLists: Record<string, number> | undefined;
+  if (sent.length === 1) {
+    Object.assign(variables, sent[0]!.context);
+    variables.representations = sent[0]!.distinct.representations;
+  } else {
+    const grouped = groupedEntitiesOperation(fetch, sent.length);
+    query = grouped.query;
+    document = undefined;
+    keys = sent.map((_, g) => `_${g}`);
+    entityLists = {};
+    sent.forEach((group, g) => {
+      variables[`representations${grouped.separator}${g}`] = group.distinct.representations;
+      for (const name in group.context) variables[`${name}${grouped.separator}${g}`] = group.context[name];
+      entityLists![keys[g]!] = group.distinct.representations.length;
+    });
+  }
 
   let entityPaths: Array<Array<string | number>> | undefined;
-  const pathOfEntity = (entity: number | undefined): Array<string | number> => {
+  const pathOfEntity = (group: EntityGroup, entity: number): Array<string | number> => {
     if (!entityPaths) {
       // Only when an entity fetch reports errors: the response path of every entity, in the same order.
       entityPaths = [];
       collectAtPath(schema, run.data, cursorPath, 0, [], [], entityPaths);
     }
-    if (entity === undefined) return [];
-    return entityPaths[indexes ? indexes[entity]! : entity] ?? [];
+    return entityPaths[group.indexes ? group.indexes[entity]! : entity] ?? [];
   };
   const locate = (errorPath: ReadonlyArray<string | number>): ResponsePath[] => {
-    if (errorPath[0] !== '_entities') return [[...cursorPath, ...errorPath]];
+    const g = keys.indexOf(errorPath[0] as string);
+    if (g === -1) return [[...cursorPath, ...errorPath]];
+    const group = sent[g]!;
     const index = errorPath[1];
-    // An error at one representation belongs to every entity that had it; one at `_entities` as a
-    // whole to every entity the fetch was for.
-    const owners = distinct.entitiesOf(typeof index === 'number' ? index : undefined);
+    // An error at one representation belongs to every entity that had it; one at the list as a
+    // whole to every entity of the group.
+    const owners = group.distinct.entitiesOf(typeof index === 'number' ? index : undefined);
     const rest = typeof index === 'number' ? errorPath.slice(2) : [];
-    return owners.slice(0, MAX_ERROR_PATHS_PER_FETCH).map((entity) => [...pathOfEntity(entity), ...rest]);
+    return owners.slice(0, MAX_ERROR_PATHS_PER_FETCH).map((entity) => [...pathOfEntity(group, entity), ...rest]);
   };
-  const response = await send(run, dataSource, fetch, variables, cursorPath, locate);
+  const response = await send(run, dataSource, fetch, { query, document, variables, entityLists }, cursorPath, locate);
   if (!response) return;
-  const received = response._entities;
-  if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-  for (let index = 0; index < entities.length; index++) {
-    const u = representationOf[index]!;
-    if (u === -1) continue;
-    const answer = received[u];
-    const entity = entities[index] as Json;
-    if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
-    applyRewrites(schema, fetch.outputRewrites, answer);
-    deepMerge(entity, answer);
-  }
+  sent.forEach((group, g) => {
+    const received = response[keys[g]!];
+    const { representations, representationOf } = group.distinct;
+    if (!Array.isArray(received)) throw new Error(`Expected "data.${keys[g]}" in response to be an array`);
+    if (received.length !== representations.length) throw new Error(`Expected "data.${keys[g]}" to contain ${representations.length} elements`);
+    for (let index = 0; index < group.entities.length; index++) {
+      const u = representationOf[index]!;
+      if (u === -1) continue;
+      const answer = received[u];
+      const entity = group.entities[index] as Json;
+      if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
+      applyRewrites(schema, fetch.outputRewrites, answer);
+      deepMerge(entity, answer);
+    }
+  });
+}
+
+/** What one fetch sends: the planner's operation, or the grouped one (see fetchEntities). */
+interface FetchRequest {
+  query: string;
+  document: DocumentNode | undefined;
+  variables: Json;
+  /** The entity lists the answer must hold, when not `_entities` (PlanFetchOptions). */
+  entityLists?: Record<string, number>;
 }
 
 async function send(
   run: PlanRun,
   dataSource: GraphQLDataSource,
   fetch: FetchNode,
-  variables: Json,
+  { query, document, variables, entityLists }: FetchRequest,
   cursorPath: ResponsePath,
   locate: (errorPath: ReadonlyArray<string | number>) => ResponsePath[],
 ): Promise<Json | null | undefined> {
   const response = await dataSource.process({
     // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not exported by @apollo/gateway's index).
     kind: 'incoming operation',
-    request: { query: fetch.operation, variables, operationName: fetch.operationName },
+    request: { query, variables, operationName: fetch.operationName },
     incomingRequestContext: run.requestContext,
     context: run.context,
-    document: fetch.operationDocumentNode,
+    document,
     pathInIncomingRequest: cursorPath,
     representationsUnique: true,
+    entityLists,
   } as never);
   if (response.errors) {
     for (const error of response.errors) {

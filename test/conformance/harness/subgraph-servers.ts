@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
@@ -10,6 +11,8 @@ export interface RunningCorpusSubgraphs {
   urls: Record<string, string>;
   /** Requests each subgraph received (entity fetches included). */
   requests: Record<string, number>;
+  /** With `keepBodies`: each subgraph's request bodies, parsed, in arrival order. */
+  bodies: Record<string, Array<{ query: string; variables?: Record<string, unknown> }>>;
   close(): Promise<void>;
 }
 
@@ -17,18 +20,35 @@ export interface RunningCorpusSubgraphs {
  * Serves each fixture subgraph as a real `@apollo/subgraph` schema behind graphql-http's
  * spec-compliant handler, on 127.0.0.1 port 0.
  */
-export async function startCorpusSubgraphs(subgraphs: Readonly<Record<string, SubgraphFixture>>): Promise<RunningCorpusSubgraphs> {
+export async function startCorpusSubgraphs(
+  subgraphs: Readonly<Record<string, SubgraphFixture>>,
+  options: { keepBodies?: boolean } = {},
+): Promise<RunningCorpusSubgraphs> {
   const servers: Server[] = [];
   const urls: Record<string, string> = {};
   const requests: Record<string, number> = {};
+  const bodies: RunningCorpusSubgraphs['bodies'] = {};
   try {
     for (const [name, fixture] of Object.entries(subgraphs)) {
       const schema = buildSubgraphSchema([{ typeDefs: parse(fixture.typeDefs), resolvers: fixture.resolvers as never }]);
       const handler = createHandler<CorpusContext>({ schema, context: (request) => ({ headers: request.headers as CorpusContext['headers'] }) });
       requests[name] = 0;
-      const server = createServer((request, response) => {
+      bodies[name] = [];
+      const server = createServer(async (request, response) => {
         requests[name]++;
-        handler(request, response).catch(() => {
+        let body: string | undefined;
+        if (options.keepBodies) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of request) chunks.push(chunk as Buffer);
+          body = Buffer.concat(chunks).toString();
+          bodies[name]!.push(JSON.parse(body));
+        }
+        // The handler reads the body itself: a read one is replayed to it as a fresh stream.
+        const replay =
+          body === undefined
+            ? request
+            : (Object.assign(Readable.from([body]), { url: request.url, method: request.method, headers: request.headers }) as never);
+        handler(replay, response).catch(() => {
           if (!response.headersSent) response.writeHead(500).end();
         });
       });
@@ -43,7 +63,7 @@ export async function startCorpusSubgraphs(subgraphs: Readonly<Record<string, Su
     await closeAll(servers);
     throw error;
   }
-  return { urls, requests, close: () => closeAll(servers) };
+  return { urls, requests, bodies, close: () => closeAll(servers) };
 }
 
 async function closeAll(servers: readonly Server[]): Promise<void> {
