@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { createClientError } from '../../errors.js';
 
 /** Why an operation went to Apollo's executor (the metric's label; README lists them). */
-export type FallbackReason = 'introspection' | 'subscription' | 'query-plan-header' | 'variables' | 'unplannable' | 'unsupported';
+export type FallbackReason = 'introspection' | 'subscription' | 'unplannable' | 'unsupported';
 
 /**
  * The answer to an operation only Apollo's executor would run (introspection beside data, a

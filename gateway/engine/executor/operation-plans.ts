@@ -9,6 +9,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type OperationTypeNode,
+  type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -25,6 +26,8 @@ import { overrideLabelsOf } from './override-labels.js';
 
 export interface CompiledOperation {
   kind: OperationTypeNode;
+  /** The planner's plan (shown to clients only with server.exposeQueryPlans and the header). */
+  plan: QueryPlan;
   /** A SubscriptionNode only for subscriptions (its primary fetch is the subgraph subscription). */
   node: PlanNode | SubscriptionNode | undefined;
   shape: OperationShape;
@@ -46,7 +49,10 @@ function withoutLocations<T>(nodes: T): T {
  * error it is refused with (it would fall back, but its plan reads @context values).
  */
 export type PlanEntry =
-  { compiled: CompiledOperation; bytes: number } | { fallback: FallbackReason; bytes?: undefined } | { refused: GraphQLError; bytes?: undefined };
+  | { compiled: CompiledOperation; bytes: number }
+  | { introspection: true; bytes?: undefined }
+  | { fallback: FallbackReason; bytes?: undefined }
+  | { refused: GraphQLError; bytes?: undefined };
 
 export interface SupergraphState {
   supergraphSchema: GraphQLSchema;
@@ -116,6 +122,8 @@ export function compileOperation(
     shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
   } catch (error) {
     if (!(error instanceof UnsupportedOperation)) throw error;
+    // Nothing to fetch: graphql-js answers it from the served schema (see PlanExecutingGateway).
+    if (error.message === 'introspection' && isIntrospectionOnly(operation.selectionSet, fragments, new Set())) return { introspection: true };
     const reason = error.message === 'introspection' ? 'introspection' : 'unsupported';
     if (state.usesContext && planReadsContext(state, requestContext, overrideConditions)) {
       return { refused: contextFallbackRefusal(reason, error.message) };
@@ -151,9 +159,22 @@ export function compileOperation(
   const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
   const context = node?.kind === 'Subscription' ? readsContext(node.primary) || readsContext(node.rest) : readsContext(node);
   return {
-    compiled: { kind: operation.operation, node, shape, variableDefinitions, defer, readsContext: context },
+    compiled: { kind: operation.operation, plan, node, shape, variableDefinitions, defer, readsContext: context },
     bytes: defer ? 2 * bytes : bytes,
   };
+}
+
+/** Every root field (through fragments) is `__schema`, `__type` or `__typename`. */
+function isIntrospectionOnly(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: Set<string>): boolean {
+  return selectionSet.selections.every((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value.startsWith('__');
+    if (selection.kind === Kind.INLINE_FRAGMENT) return isIntrospectionOnly(selection.selectionSet, fragments, seen);
+    const name = selection.name.value;
+    if (seen.has(name)) return true;
+    seen.add(name);
+    const fragment = fragments.get(name);
+    return fragment ? isIntrospectionOnly(fragment.selectionSet, fragments, seen) : false;
+  });
 }
 
 /** The operation's plan reads `@context` values (an operation the planner refuses reads none). */

@@ -1,5 +1,5 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
-import type { PlanNode, SubscriptionNode } from '@apollo/query-planner';
+import { prettyFormatQueryPlan, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayExecutor,
@@ -7,7 +7,7 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { getVariableValues, GraphQLError } from 'graphql';
+import { execute, getVariableValues, GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
@@ -30,7 +30,7 @@ export interface PlanExecutingGatewayOptions {
   logger: Logger;
   /** Byte budget of the plan cache (plans, compiled shapes; counted by the plan's JSON length ×4). */
   planCacheBytes: number;
-  /** `Apollo-Query-Plan-Experimental` is honoured (by Apollo's executor) only when this is on. */
+  /** `Apollo-Query-Plan-Experimental` is answered with the plan (`extensions.__queryPlanExperimental`) only when this is on. */
   exposeQueryPlans: boolean;
   /** Progressive-override labels other than `percent(N)` that are on (the rest are off). */
   overrideLabels?: readonly string[];
@@ -118,11 +118,16 @@ export class PlanExecutingGateway implements GatewayInterface {
     }
     if ('refused' in entry) return { errors: [entry.refused] };
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
-    let { compiled } = entry;
-    // Apollo's executor shows the plan; it cannot run one that reads @context values (ours runs it, without the plan).
-    if (this.options.exposeQueryPlans && !compiled.readsContext && request.http?.headers.get('apollo-query-plan-experimental')) {
-      return this.runFallback('query-plan-header', requestContext);
+    if ('introspection' in entry) {
+      // The schema clients validate against (with @defer), as graphql-js introspects it; an @defer in it is ignored.
+      return execute({
+        schema: state.servedSchema,
+        document: requestContext.document,
+        operationName: request.operationName,
+        variableValues: request.variables,
+      }) as GatewayExecutionResult;
     }
+    let { compiled } = entry;
     if (compiled.shape.hasDefer && context.incremental) {
       const incrementalKey = `${key}\ndefer`;
       let incremental = state.plans.get(incrementalKey);
@@ -135,9 +140,9 @@ export class PlanExecutingGateway implements GatewayInterface {
     }
     const variables = request.variables ?? {};
     if (compiled.variableDefinitions) {
-      // Invalid variables: Apollo's executor answers with its errors, as it always has.
+      // Invalid variables: graphql-js's coercion errors, the answer Apollo's executor gives too.
       const { errors } = getVariableValues(state.apiSchemaJs, compiled.variableDefinitions, variables);
-      if (errors?.length) return this.runFallback('variables', requestContext);
+      if (errors?.length) return { errors };
     }
 
     if (compiled.kind === 'subscription') {
@@ -153,6 +158,14 @@ export class PlanExecutingGateway implements GatewayInterface {
       });
       context.subscription.subgraph = (compiled.node as SubscriptionNode).primary.serviceName;
       return { data: {} };
+    }
+    const planFormat = this.options.exposeQueryPlans
+      ? request.http?.headers.get('apollo-query-plan-experimental') && queryPlanFormat(request)
+      : undefined;
+    if (planFormat) {
+      // A development aid (server.exposeQueryPlans): the plan in the answer's extensions, as @apollo/gateway shows it; never shared.
+      const result = await this.admitted(() => this.runPlan(state, compiled, requestContext, variables, context), context.signal);
+      return { ...result, extensions: { ...result.extensions, __queryPlanExperimental: shownPlan(compiled.plan, planFormat) } };
     }
     const headers = compiled.kind === 'query' && !compiled.defer && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
     if (headers === undefined) return this.admitted(() => this.runPlan(state, compiled, requestContext, variables, context), context.signal);
@@ -237,6 +250,17 @@ export class PlanExecutingGateway implements GatewayInterface {
       return { errors: [new GraphQLError(error.message)] };
     }
   }
+}
+
+/** `Apollo-Query-Plan-Experimental-Format`: `prettified` (the default), `internal`, or anything else. */
+function queryPlanFormat(request: GatewayGraphQLRequestContext['request']): string {
+  return request.http?.headers.get('apollo-query-plan-experimental-format') ?? 'prettified';
+}
+
+/** What @apollo/gateway puts in `extensions.__queryPlanExperimental` for a format. */
+function shownPlan(plan: QueryPlan, format: string): unknown {
+  if (format === 'prettified') return plan.node ? prettyFormatQueryPlan(plan) : true;
+  return format === 'internal' ? plan : true;
 }
 
 const documentIds = new WeakMap<object, number>();

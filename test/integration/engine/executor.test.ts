@@ -1,3 +1,6 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../../gateway/supergraph/index.js';
 import { startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
@@ -31,6 +34,15 @@ const SUBGRAPHS = {
   },
 };
 
+async function graphqlWith(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 async function graphql(gateway: StartedGateway, query: string): Promise<any> {
   const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   return response.json();
@@ -40,6 +52,9 @@ describe("Switchyard's executor", () => {
   const closeStack = createCloseStack();
   let withLabel: StartedGateway;
   let defaults: StartedGateway;
+  let exposing: StartedGateway;
+  /** Plain @apollo/gateway on the same supergraph, showing plans (the reference for the plan header). */
+  let plainUrl: string;
 
   beforeAll(async () => {
     const subgraphs = await startCorpusSubgraphs(SUBGRAPHS);
@@ -53,6 +68,11 @@ describe("Switchyard's executor", () => {
     closeStack.push(withLabel.close);
     defaults = await start({});
     closeStack.push(defaults.close);
+    exposing = await start({ server: { exposeQueryPlans: true } });
+    closeStack.push(exposing.close);
+    const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, __exposeQueryPlanExperimental: true }) });
+    plainUrl = (await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } })).url;
+    closeStack.push(() => plain.stop());
   });
   afterAll(() => closeStack.drain());
 
@@ -88,12 +108,39 @@ describe("Switchyard's executor", () => {
     expect([...seen].sort()).toEqual([-1, 1]);
   });
 
-  it("hands introspection to Apollo's executor and counts it by reason", async () => {
-    const before = await readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' });
-    const body = await graphql(defaults, '{ __schema { queryType { name } } }');
-    expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
-    expect(await readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' })).toBe(before + 1);
-    await graphql(defaults, '{ products { id } }');
-    expect(await readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' })).toBe(before + 1);
+  it("answers introspection alone itself (the served schema, @defer included), and hands introspection beside data to Apollo's executor, counted", async () => {
+    const count = () => readMetric(defaults.url, 'switchyard_executor_fallbacks_total', { reason: 'introspection' });
+    const before = await count();
+    const alone = await graphql(defaults, 'query { ...Q __typename } fragment Q on Query { __schema { queryType { name } directives { name } } }');
+    expect(alone.data.__schema.queryType).toEqual({ name: 'Query' });
+    expect(alone.data.__schema.directives.map((d: { name: string }) => d.name)).toContain('defer');
+    expect(alone.data.__typename).toBe('Query');
+    expect(await count()).toBe(before);
+    const mixed = await graphql(defaults, '{ __type(name: "Product") { name } products { id } }');
+    expect(mixed).toEqual({ data: { __type: { name: 'Product' }, products: [{ id: 'p1' }, { id: 'p2' }] } });
+    expect(await count()).toBe(before + 1);
   });
+
+  it('answers invalid variables itself, with the coercion errors plain Apollo Gateway gives', async () => {
+    const query = 'query ($show: Boolean!) { products { id always @include(if: $show) } }';
+    const ours = await graphqlWith(defaults.url, query, { show: 'yes' });
+    const theirs = await graphqlWith(plainUrl, query, { show: 'yes' });
+    expect(ours.body.errors.map((e: { message: string }) => e.message)).toEqual(theirs.body.errors.map((e: { message: string }) => e.message));
+    expect(ours.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(ours.body.data).toBeUndefined();
+  });
+
+  it.each(['prettified', 'internal'])(
+    'shows the plan as plain Apollo Gateway does with server.exposeQueryPlans and the header (%s), and never without',
+    async (format) => {
+      const headers = { 'apollo-query-plan-experimental': '1', 'apollo-query-plan-experimental-format': format };
+      const query = '{ products { id always } }';
+      const ours = await graphqlWith(exposing.url, query, {}, headers);
+      const theirs = await graphqlWith(plainUrl, query, {}, headers);
+      expect(ours.body.data).toEqual(theirs.body.data);
+      expect(ours.body.extensions.__queryPlanExperimental).toEqual(theirs.body.extensions.__queryPlanExperimental);
+      expect(JSON.stringify(ours.body.extensions.__queryPlanExperimental)).toContain('Fetch');
+      expect((await graphqlWith(defaults.url, query, {}, headers)).body.extensions).toBeUndefined();
+    },
+  );
 });
