@@ -16,6 +16,8 @@ import { isObject, isObjectOfType } from './data-tree.js';
 export const CONTEXT_FEATURES: ReadonlySet<string> = new Set(['https://specs.apollo.dev/context/v0.1']);
 
 const PARENT = '..';
+/** A value id meaning: the path led nowhere (the variable is left out). */
+const ABSENT = -1;
 const FRAGMENT_PREFIX = '... on ';
 
 /** Entities that read the same context values, fetched together. */
@@ -64,26 +66,6 @@ function valueAt(schema: GraphQLSchema, start: unknown, path: readonly string[],
   return value;
 }
 
-/** The contextual variables of one entity, given the objects above it (nearest last). */
-function variablesOf(
-  schema: GraphQLSchema,
-  rewrites: readonly FetchDataKeyRenamer[],
-  entity: unknown,
-  ancestors: readonly unknown[],
-): Record<string, unknown> {
-  const variables: Record<string, unknown> = {};
-  for (const rewrite of rewrites) {
-    if (Object.prototype.hasOwnProperty.call(variables, rewrite.renameKeyTo)) continue;
-    let up = 0;
-    while (rewrite.path[up] === PARENT) up++;
-    const start = up === 0 ? entity : ancestors[ancestors.length - up];
-    if (start === undefined) continue;
-    const value = valueAt(schema, start, rewrite.path, up);
-    if (value !== undefined) variables[rewrite.renameKeyTo] = value;
-  }
-  return variables;
-}
-
 /**
  * Groups the entities at `cursorPath` (the fetch's entities, found again from the root in the same
  * order as collectAtPath finds them, with the objects above each) by the context values they read.
@@ -99,7 +81,35 @@ export function contextGroups(
   const groupOf = new Uint32Array(entityCount);
   const variables: Array<Record<string, unknown>> = [];
   const groupByKey = new Map<string, number>();
-  const ancestors: unknown[] = [];
+  const names = [...new Set(rewrites.map((rewrite) => rewrite.renameKeyTo))];
+  const nameOf = rewrites.map((rewrite) => names.indexOf(rewrite.renameKeyTo));
+  const upOf = rewrites.map((rewrite) => {
+    let up = 0;
+    while (rewrite.path[up] === PARENT) up++;
+    return up;
+  });
+  // Each rewrite reads each object once, whatever the number of entities below it, and each distinct
+  // value is serialised once: grouping stays linear in the data (entities under one ancestor holding
+  // a large value would otherwise cost entities × value size).
+  const readFrom = rewrites.map(() => new Map<object, number>());
+  const valueIds = new Map<string, number>();
+  const values: unknown[] = [];
+  const read = (r: number, start: object): number => {
+    let id = readFrom[r]!.get(start);
+    if (id === undefined) {
+      const value = valueAt(schema, start, rewrites[r]!.path, upOf[r]!);
+      if (value === undefined) id = ABSENT;
+      else {
+        const json = JSON.stringify(value);
+        id = valueIds.get(json);
+        if (id === undefined) valueIds.set(json, (id = values.push(value) - 1));
+      }
+      readFrom[r]!.set(start, id);
+    }
+    return id;
+  };
+  const chosen = new Array<number>(names.length);
+  const ancestors: object[] = [];
   let found = 0;
   const walk = (value: unknown, index: number): void => {
     if (value === null || value === undefined) return;
@@ -108,11 +118,19 @@ export function contextGroups(
         found++;
         return;
       }
-      const values = variablesOf(schema, rewrites, value, ancestors);
-      const key = JSON.stringify(values);
+      chosen.fill(ABSENT);
+      for (let r = 0; r < rewrites.length; r++) {
+        if (chosen[nameOf[r]!] !== ABSENT) continue;
+        const up = upOf[r]!;
+        const start = up > 0 ? ancestors[ancestors.length - up] : isObject(value) ? value : undefined;
+        if (start !== undefined) chosen[nameOf[r]!] = read(r, start);
+      }
+      const key = chosen.join(',');
       let group = groupByKey.get(key);
       if (group === undefined) {
-        group = variables.push(values) - 1;
+        const groupVariables: Record<string, unknown> = {};
+        for (let n = 0; n < names.length; n++) if (chosen[n] !== ABSENT) groupVariables[names[n]!] = values[chosen[n]!];
+        group = variables.push(groupVariables) - 1;
         groupByKey.set(key, group);
       }
       groupOf[found++] = group;

@@ -96,6 +96,16 @@ describe('contextGroups', () => {
     expect(groupsOf(root, ['shelves', '@', 'books', '@'], [renamer(['..', 'tags', 'name'])], 1)?.variables).toEqual([{ ctx: ['x', 'y', null] }]);
   });
 
+  it('reads each ancestor once, however many entities lie below it (linear in the data)', () => {
+    let reads = 0;
+    const shelf = { __typename: 'Shelf', books: Array.from({ length: 1000 }, (_, i) => ({ id: `b${i}` })) };
+    Object.defineProperty(shelf, 'currency', { enumerable: true, get: () => (reads++, ['EUR', 'USD']) });
+    const groups = groupsOf({ shelves: [shelf, shelf] }, ['shelves', '@', 'books', '@'], [renamer(['..', 'currency'])], 2000);
+    expect(groups?.variables).toEqual([{ ctx: ['EUR', 'USD'] }]);
+    expect(new Set(groups?.groupOf)).toEqual(new Set([0]));
+    expect(reads).toBe(1);
+  });
+
   it('undefined when the walk does not find as many entities as the fetch has', () => {
     expect(groupsOf(shelves, ['shelves', '@', 'books', '@'], [renamer(['..', 'currency'])], 3)).toBeUndefined();
     expect(groupsOf(shelves, ['shelves', '@', 'books', '@'], [renamer(['..', 'currency'])], 5)).toBeUndefined();
