@@ -79,8 +79,9 @@ function responseKeys(
 
 /**
  * The paths, relative to the subgraph's response, that a failed fetch leaves null: each root field
- * for a root fetch, or `_entities.<i>.<field>` per representation for an entity fetch. The gateway's
- * executor maps `_entities` indexes onto the client's response paths.
+ * for a root fetch, or `<list>.<i>.<field>` per representation for an entity fetch (`_entities`, or
+ * each aliased `_entities` of a fetch split by @context values, with its own representations
+ * variable). The gateway's executor maps those indexes onto the client's response paths.
  */
 export function failedFetchPaths(
   query: string,
@@ -93,23 +94,32 @@ export function failedFetchPaths(
   const operation = parsed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return [];
   const fragments = fragmentsOf(parsed);
-  const representations = variables?.representations;
-  const entitiesField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
-  if (Array.isArray(representations) && entitiesField?.kind === Kind.FIELD && entitiesField.selectionSet) {
-    const keysByType = new Map<string, string[]>();
+  const lists: Array<{ key: string; selectionSet: SelectionSetNode; representations: unknown[] }> = [];
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities' || !selection.selectionSet) continue;
+    const argument = selection.arguments?.find((a) => a.name.value === 'representations')?.value;
+    const representations = argument?.kind === Kind.VARIABLE ? variables?.[argument.name.value] : undefined;
+    if (Array.isArray(representations)) {
+      lists.push({ key: selection.alias?.value ?? '_entities', selectionSet: selection.selectionSet, representations });
+    }
+  }
+  if (lists.length > 0) {
     const paths: ResponsePath[] = [];
-    for (let index = 0; index < representations.length && paths.length < limit; index++) {
-      const representation = representations[index] as Representation;
-      const typename = typeof representation?.__typename === 'string' ? representation.__typename : null;
-      const cacheKey = typename ?? '';
-      let keys = keysByType.get(cacheKey);
-      if (!keys) {
-        const found = new Set<string>();
-        responseKeys(entitiesField.selectionSet!, typename, fragments, found);
-        keys = [...found];
-        keysByType.set(cacheKey, keys);
+    for (const { key: listKey, selectionSet, representations } of lists) {
+      const keysByType = new Map<string, string[]>();
+      for (let index = 0; index < representations.length && paths.length < limit; index++) {
+        const representation = representations[index] as Representation;
+        const typename = typeof representation?.__typename === 'string' ? representation.__typename : null;
+        const cacheKey = typename ?? '';
+        let keys = keysByType.get(cacheKey);
+        if (!keys) {
+          const found = new Set<string>();
+          responseKeys(selectionSet, typename, fragments, found);
+          keys = [...found];
+          keysByType.set(cacheKey, keys);
+        }
+        for (const key of keys) paths.push([listKey, index, key]);
       }
-      for (const key of keys) paths.push(['_entities', index, key]);
     }
     return paths.length > limit ? paths.slice(0, limit) : paths;
   }

@@ -21,15 +21,15 @@ function specName(url: string): string {
 /**
  * Fails closed on a supergraph linking a `for: SECURITY` or `for: EXECUTION` feature that neither the
  * engine (Apollo's list, `DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES`: join, tag, inaccessible, …) nor a
- * plugin (`enforcedByPlugins`) implements: serving it would ignore what the feature demands (Apollo
- * Router refuses such a supergraph too). The message names each feature and its fix.
+ * plugin or Switchyard's executor (`enforced`) implements: serving it would ignore what the feature
+ * demands (Apollo Router refuses such a supergraph too). The message names each feature and its fix.
  */
-export function assertServableFeatures(features: readonly LinkedFeature[], enforcedByPlugins: ReadonlySet<string>): void {
+export function assertServableFeatures(features: readonly LinkedFeature[], enforced: ReadonlySet<string>): void {
   const refused = features.filter(
     (feature) =>
       (feature.purpose === 'SECURITY' || feature.purpose === 'EXECUTION') &&
       !DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES.has(feature.url) &&
-      !enforcedByPlugins.has(feature.url),
+      !enforced.has(feature.url),
   );
   if (refused.length === 0) return;
   throw new GatewayError(
@@ -72,13 +72,13 @@ export function clearSecurityPurposes(supergraphSdl: string, urls: ReadonlySet<s
 
 /**
  * The supergraph's model, refused when it links features nobody enforces, with `sdl` set to what the
- * engine is given: the plugin-enforced features' purposes cleared. Runs on every (re)load; the SDL
+ * engine is given: the purposes of the features we enforce cleared. Runs on every (re)load; the SDL
  * is parsed once.
  */
-export function prepareSupergraphForEngine(supergraphSdl: string, enforcedByPlugins: ReadonlySet<string>): SupergraphModel {
+export function prepareSupergraphForEngine(supergraphSdl: string, enforced: ReadonlySet<string>): SupergraphModel {
   const model = buildSupergraphModel(supergraphSdl);
-  assertServableFeatures(model.features, enforcedByPlugins);
-  const toClear = new Set(model.features.filter((f) => f.purpose && enforcedByPlugins.has(f.url)).map((f) => f.url));
+  assertServableFeatures(model.features, enforced);
+  const toClear = new Set(model.features.filter((f) => f.purpose && enforced.has(f.url)).map((f) => f.url));
   model.sdl = clearSecurityPurposes(supergraphSdl, toClear, model.document);
   return model;
 }

@@ -1,6 +1,6 @@
 import type { FetchDataKeyRenamer, PlanNode, ResponsePath } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
-import { isObject, isObjectOfType } from './data-tree.js';
+import { isObject, isObjectOfType, type Json } from './data-tree.js';
 
 /**
  * `@context` / `@fromContext` (Federation 2.8, https://specs.apollo.dev/context/v0.1): a field
@@ -52,8 +52,9 @@ function valueAt(schema: GraphQLSchema, start: unknown, path: readonly string[],
   for (let i = index; i < path.length; i++) {
     if (value === null || value === undefined) return undefined;
     if (Array.isArray(value)) {
+      // A list value (the selection crosses a list field): elements with nothing there are null.
       const rest = value.map((item) => valueAt(schema, item, path, i));
-      return rest.every((item) => item === undefined) ? undefined : rest.map((item) => (item === undefined ? null : item));
+      return rest.length > 0 && rest.every((item) => item === undefined) ? undefined : rest.map((item) => (item === undefined ? null : item));
     }
     if (!isObject(value)) return undefined;
     const segment = path[i]!;
@@ -66,21 +67,90 @@ function valueAt(schema: GraphQLSchema, start: unknown, path: readonly string[],
   return value;
 }
 
+type Container = Json | unknown[];
+
 /**
- * Groups the entities at `cursorPath` (the fetch's entities, found again from the root in the same
- * order as collectAtPath finds them, with the objects above each) by the context values they read.
- * Undefined when the walk does not find the fetch's `entityCount` entities (never expected).
+ * Walks from `root` along `cursorPath` as collectAtPath does (`@` walks a list, a field name over a
+ * list applies to each element, `... on T` keeps objects of type T), calling `atEntity` for each
+ * non-null value at its end with the objects above it (nearest last). `enter`, when given, may
+ * replace every object or list met below the root before the walk goes into it (written back in
+ * its container).
+ */
+function walkEntities(
+  schema: GraphQLSchema,
+  root: unknown,
+  cursorPath: ResponsePath,
+  atEntity: (value: unknown, ancestors: readonly object[]) => void,
+  enter?: (value: object) => object,
+): void {
+  const ancestors: object[] = [];
+  const walk = (value: unknown, index: number): void => {
+    if (value === null || value === undefined) return;
+    if (index === cursorPath.length) return atEntity(value, ancestors);
+    const segment = cursorPath[index];
+    if (Array.isArray(value)) {
+      const next = segment === '@' ? index + 1 : index;
+      for (let i = 0; i < value.length; i++) walk(enterSlot(value, i), next);
+      return;
+    }
+    if (!isObject(value) || segment === '@') return;
+    if (typeof segment === 'string' && segment.startsWith(FRAGMENT_PREFIX)) {
+      if (isObjectOfType(schema, value, segment.slice(FRAGMENT_PREFIX.length))) walk(value, index + 1);
+      return;
+    }
+    const key = String(segment);
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return;
+    ancestors.push(value);
+    walk(enterSlot(value, key), index + 1);
+    ancestors.pop();
+  };
+  const enterSlot = (container: Container, slot: string | number): unknown => {
+    const child = (container as Record<string | number, unknown>)[slot];
+    if (!enter || child === null || typeof child !== 'object') return child;
+    const entered = enter(child);
+    if (entered !== child) (container as Record<string | number, unknown>)[slot] = entered;
+    return entered;
+  };
+  walk(root, 0);
+}
+
+/**
+ * Makes the tree along `cursorPath` a tree: an object or list met a second time (merging gives every
+ * entity with the same representation the same answer objects, so one object can stand at several
+ * paths) is replaced by a deep copy there. `entities` becomes the values found, in order.
+ */
+function unshare(schema: GraphQLSchema, root: unknown, cursorPath: ResponsePath, entities: unknown[]): void {
+  const seen = new Set<object>();
+  let found = 0;
+  walkEntities(
+    schema,
+    root,
+    cursorPath,
+    (value) => void (entities[found++] = value),
+    (value) => {
+      const entered = seen.has(value) ? structuredClone(value) : value;
+      seen.add(entered);
+      return entered;
+    },
+  );
+}
+
+/**
+ * Groups the fetch's `entities` (found again from the root along `cursorPath`, in the order
+ * collectAtPath found them) by the context values they read from the objects above them.
+ *
+ * One object can stand at several paths (see unshare); where such an object reads different values
+ * at two paths, the tree along the path is unshared first (written into the data and into
+ * `entities`), so each path keeps its own answer. Undefined when the walk does not find the fetch's
+ * entities (never expected).
  */
 export function contextGroups(
   schema: GraphQLSchema,
   root: unknown,
   cursorPath: ResponsePath,
   rewrites: readonly FetchDataKeyRenamer[],
-  entityCount: number,
+  entities: unknown[],
 ): ContextGroups | undefined {
-  const groupOf = new Uint32Array(entityCount);
-  const variables: Array<Record<string, unknown>> = [];
-  const groupByKey = new Map<string, number>();
   const names = [...new Set(rewrites.map((rewrite) => rewrite.renameKeyTo))];
   const nameOf = rewrites.map((rewrite) => names.indexOf(rewrite.renameKeyTo));
   const upOf = rewrites.map((rewrite) => {
@@ -109,13 +179,19 @@ export function contextGroups(
     return id;
   };
   const chosen = new Array<number>(names.length);
-  const ancestors: object[] = [];
-  let found = 0;
-  const walk = (value: unknown, index: number): void => {
-    if (value === null || value === undefined) return;
-    if (index === cursorPath.length) {
-      if (found >= entityCount) {
-        found++;
+
+  const group = (): { groups: ContextGroups | undefined; shared: boolean } => {
+    const groupOf = new Uint32Array(entities.length);
+    const variables: Array<Record<string, unknown>> = [];
+    const groupByKey = new Map<string, number>();
+    /** The group each entity object was first found in: one in two groups stands at two paths. */
+    const firstGroupOf = new Map<object, number>();
+    let shared = false;
+    let found = 0;
+    let aligned = true;
+    walkEntities(schema, root, cursorPath, (value, ancestors) => {
+      if (found >= entities.length || value !== entities[found]) {
+        aligned = false;
         return;
       }
       chosen.fill(ABSENT);
@@ -126,34 +202,25 @@ export function contextGroups(
         if (start !== undefined) chosen[nameOf[r]!] = read(r, start);
       }
       const key = chosen.join(',');
-      let group = groupByKey.get(key);
-      if (group === undefined) {
+      let g = groupByKey.get(key);
+      if (g === undefined) {
         const groupVariables: Record<string, unknown> = {};
         for (let n = 0; n < names.length; n++) if (chosen[n] !== ABSENT) groupVariables[names[n]!] = values[chosen[n]!];
-        group = variables.push(groupVariables) - 1;
-        groupByKey.set(key, group);
+        g = variables.push(groupVariables) - 1;
+        groupByKey.set(key, g);
       }
-      groupOf[found++] = group;
-      return;
-    }
-    const segment = cursorPath[index];
-    if (Array.isArray(value)) {
-      // As collectAtPath: `@` walks the list, a field name over a list applies to each element.
-      const next = segment === '@' ? index + 1 : index;
-      for (const item of value) walk(item, next);
-      return;
-    }
-    if (!isObject(value) || segment === '@') return;
-    if (typeof segment === 'string' && segment.startsWith(FRAGMENT_PREFIX)) {
-      if (isObjectOfType(schema, value, segment.slice(FRAGMENT_PREFIX.length))) walk(value, index + 1);
-      return;
-    }
-    const key = String(segment);
-    if (!Object.prototype.hasOwnProperty.call(value, key)) return;
-    ancestors.push(value);
-    walk(value[key], index + 1);
-    ancestors.pop();
+      if (isObject(value)) {
+        const first = firstGroupOf.get(value);
+        if (first === undefined) firstGroupOf.set(value, g);
+        else if (first !== g) shared = true;
+      }
+      groupOf[found++] = g;
+    });
+    return { groups: aligned && found === entities.length ? { groupOf, variables } : undefined, shared };
   };
-  walk(root, 0);
-  return found === entityCount ? { groupOf, variables } : undefined;
+
+  const first = group();
+  if (!first.groups || !first.shared) return first.groups;
+  unshare(schema, root, cursorPath, entities);
+  return group().groups;
 }

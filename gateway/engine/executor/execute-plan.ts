@@ -53,7 +53,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursorPath: Response
   if (fetch.contextRewrites?.length) {
     // Contextual arguments come from the data, never from the client's variables.
     for (const rewrite of fetch.contextRewrites) delete variables[rewrite.renameKeyTo];
-    groups = contextGroups(schema, run.data, cursorPath, fetch.contextRewrites, entities.length);
+    groups = contextGroups(schema, run.data, cursorPath, fetch.contextRewrites, entities);
     if (!groups) throw new Error('Could not locate the context values of an entity fetch');
   }
 
@@ -150,6 +150,8 @@ async function fetchEntities(
   if (!response) return;
   sent.forEach((group, g) => {
     const received = response[keys[g]!];
+    // A group's list nulled with errors (already reported at its paths) leaves the other groups to merge.
+    if (received === null && keys.length > 1) return;
     const { representations, representationOf } = group.distinct;
     if (!Array.isArray(received)) throw new Error(`Expected "data.${keys[g]}" in response to be an array`);
     if (received.length !== representations.length) throw new Error(`Expected "data.${keys[g]}" to contain ${representations.length} elements`);

@@ -30,9 +30,14 @@ interface ParsedFetch {
   fragments: readonly FragmentDefinitionNode[];
   /** Fragments that use a contextual variable, directly or through another fragment. */
   contextualFragments: ReadonlySet<string>;
-  /** What joins a variable's name and its group, chosen so no variable of the fetch can clash. */
+  /** What joins a variable's or fragment's name and its group, chosen so no name of the fetch can clash. */
   separator: string;
+  /** The printed operation by group count, for the small counts that recur. */
+  printed: Map<number, string>;
 }
+
+/** Group counts up to this one keep their printed operation with the fetch (larger ones are printed each time). */
+const PRINTED_GROUP_COUNTS = 16;
 
 const parsedFetches = new WeakMap<FetchNode, ParsedFetch>();
 
@@ -71,11 +76,14 @@ function parseFetch(fetch: FetchNode): ParsedFetch {
       }
     }
   }
-  const renamed = new Set([...contextual, 'representations']);
-  const existing = (operation.variableDefinitions ?? []).map((d) => d.variable.name.value);
+  const renamedVariables = [...contextual, 'representations'];
+  const variables = (operation.variableDefinitions ?? []).map((d) => d.variable.name.value);
+  const fragmentNames = fragments.map((fragment) => fragment.name.value);
+  const clashes = (names: readonly string[], renamed: Iterable<string>, separator: string) =>
+    names.some((name) => [...renamed].some((r) => name !== r && name.startsWith(r + separator)));
   let separator = '_';
-  while (existing.some((name) => [...renamed].some((r) => name !== r && name.startsWith(r + separator)))) separator += '_';
-  return { contextual, operation, entities, fragments, contextualFragments, separator };
+  while (clashes(variables, renamedVariables, separator) || clashes(fragmentNames, contextualFragments, separator)) separator += '_';
+  return { contextual, operation, entities, fragments, contextualFragments, separator, printed: new Map() };
 }
 
 /**
@@ -85,7 +93,9 @@ function parseFetch(fetch: FetchNode): ParsedFetch {
 export function groupedEntitiesOperation(fetch: FetchNode, groups: number): { query: string; separator: string } {
   let parsed = parsedFetches.get(fetch);
   if (!parsed) parsedFetches.set(fetch, (parsed = parseFetch(fetch)));
-  const { contextual, operation, entities, fragments, contextualFragments, separator } = parsed;
+  const { contextual, operation, entities, fragments, contextualFragments, separator, printed } = parsed;
+  const known = printed.get(groups);
+  if (known !== undefined) return { query: known, separator };
   const isRenamed = (name: string) => name === 'representations' || contextual.has(name);
   const inGroup = <T extends ASTNode>(node: T, g: number): T =>
     visit(node, {
@@ -120,5 +130,7 @@ export function groupedEntitiesOperation(fetch: FetchNode, groups: number): { qu
     ],
   };
   // As compact as the planner's own operations (fewer bytes to send and parse).
-  return { query: stripIgnoredCharacters(print(document)), separator };
+  const query = stripIgnoredCharacters(print(document));
+  if (groups <= PRINTED_GROUP_COUNTS) printed.set(groups, query);
+  return { query, separator };
 }

@@ -1,5 +1,5 @@
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type DeferNode, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
+import { prettyFormatQueryPlan, QueryPlanner, type DeferNode, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import {
   GraphQLSchema as GraphQLSchemaClass,
@@ -35,8 +35,6 @@ export interface CompiledOperation {
   variableDefinitions: readonly VariableDefinitionNode[] | undefined;
   /** Planned for incremental delivery: the plan's Defer nodes, compiled (`shape` is then the initial payload's). */
   defer?: Map<DeferNode, DeferPlan>;
-  /** Some fetch reads `@context` values: never for Apollo's executor. */
-  readsContext: boolean;
 }
 
 /** A deep copy of AST nodes without `loc` (which references the source text and every token). */
@@ -68,13 +66,6 @@ export interface SupergraphState {
   usesContext: boolean;
 }
 
-/**
- * Switchyard's executor behind Apollo Server's gateway seam (`GatewayInterface`). Apollo's gateway
- * still loads, composes and hot-reloads the supergraph and owns the subgraph data sources; its
- * QueryPlanner plans. Plans and response shapes are compiled once per operation and cached; the
- * plan runs on our executor (merging in place, shaping compiled). What it does not run (see
- * FallbackReason) goes to Apollo's executor, counted.
- */
 /** What the executor keeps per supergraph: schemas, the planner, the plan cache (`planCacheBytes`). */
 export function buildSupergraphState(sdl: string, apiSchemaJs: GraphQLSchema, planCacheBytes: number): SupergraphState {
   const supergraph = Supergraph.build(sdl);
@@ -157,9 +148,8 @@ export function compileOperation(
   // Plans hold their fetch documents; shapes are about as big again as the operation's text.
   const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
   const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
-  const context = node?.kind === 'Subscription' ? readsContext(node.primary) || readsContext(node.rest) : readsContext(node);
   return {
-    compiled: { kind: operation.operation, plan, node, shape, variableDefinitions, defer, readsContext: context },
+    compiled: { kind: operation.operation, plan, node, shape, variableDefinitions, defer },
     bytes: defer ? 2 * bytes : bytes,
   };
 }
@@ -193,4 +183,15 @@ function planReadsContext(
   } catch {
     return false;
   }
+}
+
+/** `Apollo-Query-Plan-Experimental-Format`: `prettified` (the default), `internal`, or anything else. */
+export function queryPlanFormat(request: GatewayGraphQLRequestContext['request']): string {
+  return request.http?.headers.get('apollo-query-plan-experimental-format') ?? 'prettified';
+}
+
+/** What @apollo/gateway puts in `extensions.__queryPlanExperimental` for a format. */
+export function shownPlan(plan: QueryPlan, format: string): unknown {
+  if (format === 'prettified') return plan.node ? prettyFormatQueryPlan(plan) : true;
+  return format === 'internal' ? plan : true;
 }

@@ -1,5 +1,5 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
-import { prettyFormatQueryPlan, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
+import type { PlanNode, SubscriptionNode } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayExecutor,
@@ -12,13 +12,22 @@ import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createExecutionGate } from './admission.js';
-import { createSharedExecutions, type SharedExecutions } from './shared-executions.js';
+import { createSharedExecutions, documentId, type SharedExecutions } from './shared-executions.js';
 import { shapeResponse, ShapingFailure, withCompletionErrors } from './response-shape.js';
 import { IncrementalChannel, startDeferredBlocks, throughConditions, withoutDefer, type DeferPlan } from './defer.js';
 import { subscriptionEvents } from './subscription-events.js';
 import type { FallbackReason } from './fallback.js';
+import { CONTEXT_FEATURES } from './context-values.js';
+import { createClientError } from '../../errors.js';
 import { resolveOverrides } from './override-labels.js';
-import { buildSupergraphState, compileOperation, type CompiledOperation, type SupergraphState } from './operation-plans.js';
+import {
+  buildSupergraphState,
+  compileOperation,
+  queryPlanFormat,
+  shownPlan,
+  type CompiledOperation,
+  type SupergraphState,
+} from './operation-plans.js';
 
 export type { FallbackReason } from './fallback.js';
 
@@ -52,8 +61,17 @@ export interface PlanExecutingGatewayOptions {
   onQueued?(): void;
 }
 
+/**
+ * Switchyard's executor behind Apollo Server's gateway seam (`GatewayInterface`). Apollo's gateway
+ * still loads, composes and hot-reloads the supergraph and owns the subgraph data sources; its
+ * QueryPlanner plans. Plans and response shapes are compiled once per operation and cached; the
+ * plan runs on our executor (merging in place, shaping compiled). What it does not run (see
+ * FallbackReason) goes to Apollo's executor, counted.
+ */
 export class PlanExecutingGateway implements GatewayInterface {
   private state: SupergraphState | undefined;
+  /** The executor could not load a supergraph that only it can serve (@context): refuse rather than fall back. */
+  private unservable = false;
   private fallback: GatewayExecutor | null = null;
   private readonly shared: SharedExecutions;
   private readonly gate: ReturnType<typeof createExecutionGate>;
@@ -66,9 +84,16 @@ export class PlanExecutingGateway implements GatewayInterface {
       try {
         this.state = buildSupergraphState(coreSupergraphSdl, apiSchema, options.planCacheBytes);
       } catch (error) {
-        // Apollo accepted this supergraph; without our planner every operation takes Apollo's path.
+        // Apollo accepted this supergraph; without our planner every operation takes Apollo's path,
+        // unless it uses @context, whose values Apollo's executor would silently leave out.
         this.state = undefined;
-        options.logger.error({ err: error }, 'supergraph not usable by the executor: Apollo executes every operation');
+        this.unservable = [...CONTEXT_FEATURES].some((url) => coreSupergraphSdl.includes(url));
+        options.logger.error(
+          { err: error },
+          this.unservable
+            ? 'supergraph not usable by the executor, and it uses @context: every operation is refused'
+            : 'supergraph not usable by the executor: Apollo executes every operation',
+        );
       }
     });
   }
@@ -99,7 +124,14 @@ export class PlanExecutingGateway implements GatewayInterface {
   private async execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const state = this.state;
     const { request } = requestContext;
-    if (!state) return this.runFallback('unsupported', requestContext);
+    if (!state) {
+      if (this.unservable) {
+        return {
+          errors: [createClientError('SERVICE_UNAVAILABLE', 'The gateway cannot execute operations on its current supergraph; its log says why.')],
+        };
+      }
+      return this.runFallback('unsupported', requestContext);
+    }
     const overrides = resolveOverrides(state.overrideLabels, this.options.overrideLabels ?? [], this.options.random);
     let key = request.operationName ? `${requestContext.queryHash}\n${request.operationName}` : requestContext.queryHash;
     if (overrides) key += `\n${overrides.bits}`;
@@ -142,7 +174,11 @@ export class PlanExecutingGateway implements GatewayInterface {
     if (compiled.variableDefinitions) {
       // Invalid variables: graphql-js's coercion errors, the answer Apollo's executor gives too.
       const { errors } = getVariableValues(state.apiSchemaJs, compiled.variableDefinitions, variables);
-      if (errors?.length) return { errors };
+      // Again over the request's own definitions, which keep the locations the errors point to.
+      if (errors?.length) {
+        const definitions = requestContext.operation?.variableDefinitions ?? compiled.variableDefinitions;
+        return { errors: getVariableValues(state.apiSchemaJs, definitions, variables).errors ?? errors };
+      }
     }
 
     if (compiled.kind === 'subscription') {
@@ -250,25 +286,4 @@ export class PlanExecutingGateway implements GatewayInterface {
       return { errors: [new GraphQLError(error.message)] };
     }
   }
-}
-
-/** `Apollo-Query-Plan-Experimental-Format`: `prettified` (the default), `internal`, or anything else. */
-function queryPlanFormat(request: GatewayGraphQLRequestContext['request']): string {
-  return request.http?.headers.get('apollo-query-plan-experimental-format') ?? 'prettified';
-}
-
-/** What @apollo/gateway puts in `extensions.__queryPlanExperimental` for a format. */
-function shownPlan(plan: QueryPlan, format: string): unknown {
-  if (format === 'prettified') return plan.node ? prettyFormatQueryPlan(plan) : true;
-  return format === 'internal' ? plan : true;
-}
-
-const documentIds = new WeakMap<object, number>();
-let nextDocumentId = 0;
-
-/** A number per parsed document object (the document store and the authorization filter reuse them). */
-function documentId(document: object): number {
-  let id = documentIds.get(document);
-  if (id === undefined) documentIds.set(document, (id = nextDocumentId++));
-  return id;
 }

@@ -108,3 +108,13 @@ export function createSharedExecutions(onShared?: () => void): SharedExecutions 
     },
   };
 }
+
+const documentIds = new WeakMap<object, number>();
+let nextDocumentId = 0;
+
+/** A number per parsed document object (the document store and the authorization filter reuse them). */
+export function documentId(document: object): number {
+  let id = documentIds.get(document);
+  if (id === undefined) documentIds.set(document, (id = nextDocumentId++));
+  return id;
+}

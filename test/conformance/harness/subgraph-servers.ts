@@ -41,7 +41,11 @@ export async function startCorpusSubgraphs(
           const chunks: Buffer[] = [];
           for await (const chunk of request) chunks.push(chunk as Buffer);
           body = Buffer.concat(chunks).toString();
-          bodies[name]!.push(JSON.parse(body));
+          try {
+            bodies[name]!.push(JSON.parse(body));
+          } catch {
+            bodies[name]!.push({ query: body });
+          }
         }
         // The handler reads the body itself: a read one is replayed to it as a fresh stream.
         const replay =

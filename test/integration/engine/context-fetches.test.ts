@@ -61,4 +61,35 @@ describe('fetches reading @context values', () => {
       contextualArgument_1_0: 'USD',
     });
   });
+
+  it('a grouped fetch that fails reports each field it left null, in every group', async () => {
+    // The shared-entity fixture with its planning subgraph (only Task.due) unreachable.
+    const shared = fixtures.find((f) => f.name === 'context/shared-entity')!;
+    const running = await startCorpusSubgraphs(shared.subgraphs);
+    closeStack.push(running.close);
+    const { supergraphSdl } = composeSupergraph(
+      Object.entries(shared.subgraphs).map(([name, subgraph]) => ({
+        name,
+        url: name === 'planning' ? 'http://127.0.0.1:9/graphql' : running.urls[name],
+        sdl: subgraph.typeDefs,
+      })),
+    );
+    const broken = await startGateway({
+      supergraphSource: staticSupergraphSource(supergraphSdl),
+      config: { logging: { level: 'fatal' }, subgraphs: { defaults: { retry: { maxAttempts: 1 } } } },
+    });
+    closeStack.push(broken.close);
+    const answer = await graphql(broken, '{ offices { team { tasks { due } } } }');
+    expect(answer.data).toBeNull();
+    const paths = answer.errors.map((e: { path: Array<string | number>; extensions: { code: string } }) => [e.extensions.code, e.path.join('.')]);
+    expect(paths.sort()).toEqual(
+      [
+        'offices.0.team.tasks.0.due',
+        'offices.0.team.tasks.1.due',
+        'offices.1.team.tasks.0.due',
+        'offices.1.team.tasks.1.due',
+        'offices.2.team.tasks.0.due',
+      ].map((path) => ['SUBGRAPH_UNAVAILABLE', path]),
+    );
+  });
 });

@@ -125,8 +125,9 @@ describe("Switchyard's executor", () => {
     const query = 'query ($show: Boolean!) { products { id always @include(if: $show) } }';
     const ours = await graphqlWith(defaults.url, query, { show: 'yes' });
     const theirs = await graphqlWith(plainUrl, query, { show: 'yes' });
-    expect(ours.body.errors.map((e: { message: string }) => e.message)).toEqual(theirs.body.errors.map((e: { message: string }) => e.message));
+    expect(ours.body.errors).toEqual(theirs.body.errors);
     expect(ours.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(ours.body.errors[0].locations).toEqual([{ line: 1, column: 8 }]);
     expect(ours.body.data).toBeUndefined();
   });
 

@@ -48,6 +48,25 @@ describe('failedFetchPaths', () => {
       variables: { representations: [{ __typename: 'Product', upc: '1' }] },
       expected: [['_entities', 0, 'name']],
     },
+    {
+      case: 'entity fetch split by @context values: each aliased list with its own representations',
+      query:
+        'query($representations_0:[_Any!]!$representations_1:[_Any!]!$c_0:String$c_1:String){_0:_entities(representations:$representations_0){...on Book{price(c:$c_0)}}_1:_entities(representations:$representations_1){...on Book{price(c:$c_1)}}}',
+      variables: {
+        representations_0: [
+          { __typename: 'Book', id: '1' },
+          { __typename: 'Book', id: '2' },
+        ],
+        representations_1: [{ __typename: 'Book', id: '1' }],
+        c_0: 'EUR',
+        c_1: 'USD',
+      },
+      expected: [
+        ['_0', 0, 'price'],
+        ['_0', 1, 'price'],
+        ['_1', 0, 'price'],
+      ],
+    },
     { case: 'unparseable query', query: '{', variables: undefined, expected: [] },
   ])('$case', ({ query, variables, expected }) => {
     expect(failedFetchPaths(query, undefined, variables)).toEqual(expected);

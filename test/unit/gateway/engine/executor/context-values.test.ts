@@ -2,6 +2,7 @@ import type { FetchDataKeyRenamer } from '@apollo/query-planner';
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { contextGroups } from '../../../../../gateway/engine/executor/context-values.js';
+import { collectAtPath } from '../../../../../gateway/engine/executor/data-tree.js';
 
 const schema = buildSchema(`
   interface Media { lang: String }
@@ -16,9 +17,18 @@ const schema = buildSchema(`
 
 const renamer = (path: string[], renameKeyTo = 'ctx'): FetchDataKeyRenamer => ({ kind: 'KeyRenamer', path, renameKeyTo });
 
-/** The groups as plain arrays: each entity's group and each group's variables. */
+/** The entities at `cursorPath`, as the executor's Flatten collects them. */
+function entitiesAt(root: unknown, cursorPath: string[]): unknown[] {
+  const entities: unknown[] = [];
+  collectAtPath(schema, root, cursorPath, 0, entities);
+  return entities;
+}
+
+/** The groups as plain arrays: each entity's group and each group's variables (`entityCount` checks the walk). */
 function groupsOf(root: unknown, cursorPath: string[], rewrites: FetchDataKeyRenamer[], entityCount: number) {
-  const groups = contextGroups(schema, root, cursorPath, rewrites, entityCount);
+  const entities = entitiesAt(root, cursorPath);
+  expect(entities).toHaveLength(entityCount);
+  const groups = contextGroups(schema, root, cursorPath, rewrites, entities);
   return groups && { groupOf: [...groups.groupOf], variables: groups.variables };
 }
 
@@ -106,8 +116,52 @@ describe('contextGroups', () => {
     expect(reads).toBe(1);
   });
 
-  it('undefined when the walk does not find as many entities as the fetch has', () => {
-    expect(groupsOf(shelves, ['shelves', '@', 'books', '@'], [renamer(['..', 'currency'])], 3)).toBeUndefined();
-    expect(groupsOf(shelves, ['shelves', '@', 'books', '@'], [renamer(['..', 'currency'])], 5)).toBeUndefined();
+  it('undefined when the walk does not find the entities the fetch has, in its order', () => {
+    const cursor = ['shelves', '@', 'books', '@'];
+    const entities = entitiesAt(shelves, cursor);
+    const rewrites = [renamer(['..', 'currency'])];
+    expect(contextGroups(schema, shelves, cursor, rewrites, entities.slice(1))).toBeUndefined();
+    expect(contextGroups(schema, shelves, cursor, rewrites, [...entities, { id: 'b9' }])).toBeUndefined();
+    expect(contextGroups(schema, shelves, cursor, rewrites, [entities[1], entities[0], ...entities.slice(2)])).toBeUndefined();
+  });
+
+  it('objects at several paths reading different values: the tree along the path is unshared, each path its own copy', () => {
+    // Merging gives two teams the same `books` list (one answer for one representation).
+    const books = [{ id: 'b1', reviews: [{ stars: 5 }] }];
+    const root = {
+      shelves: [
+        { currency: 'EUR', team: { books } },
+        { currency: 'USD', team: { books } },
+        { currency: 'EUR', team: { books } },
+      ],
+    };
+    const cursor = ['shelves', '@', 'team', 'books', '@'];
+    const entities = entitiesAt(root, cursor);
+    const groups = contextGroups(schema, root, cursor, [renamer(['..', '..', 'currency'])], entities);
+    expect([...groups!.groupOf]).toEqual([0, 1, 0]);
+    expect(groups!.variables).toEqual([{ ctx: 'EUR' }, { ctx: 'USD' }]);
+    expect(new Set(entities).size).toBe(3);
+    for (const [i, shelf] of root.shelves.entries()) {
+      expect(shelf.team.books[0]).toBe(entities[i]);
+      expect(shelf.team.books[0]).toEqual(books[0]);
+    }
+    expect(root.shelves[0]!.team.books).toBe(books);
+    expect(root.shelves[1]!.team.books).not.toBe(books);
+    expect((entities[1] as (typeof books)[0]).reviews).not.toBe(books[0]!.reviews);
+  });
+
+  it('objects at several paths reading the same values stay shared (nothing copied)', () => {
+    const books = [{ id: 'b1' }];
+    const root = {
+      shelves: [
+        { currency: 'EUR', team: { books } },
+        { currency: 'EUR', team: { books } },
+      ],
+    };
+    const cursor = ['shelves', '@', 'team', 'books', '@'];
+    const entities = entitiesAt(root, cursor);
+    expect([...contextGroups(schema, root, cursor, [renamer(['..', '..', 'currency'])], entities)!.groupOf]).toEqual([0, 0]);
+    expect(root.shelves[1]!.team.books).toBe(books);
+    expect(entities[1]).toBe(books[0]);
   });
 });

@@ -58,6 +58,17 @@ describe('groupedEntitiesOperation', () => {
     );
   });
 
+  it('picks a separator no fragment of the fetch can clash with either', () => {
+    const fetch = fetchOf(
+      'query($representations:[_Any!]!$c:String){_entities(representations:$representations){...on Book{...Inner ...Inner_0}}} fragment Inner on Book{price(currency:$c)} fragment Inner_0 on Book{title}',
+      ['c'],
+    );
+    const { query, separator } = groupedEntitiesOperation(fetch, 2);
+    expect(separator).toBe('__');
+    expect(query).toContain(compact('fragment Inner__0 on Book { price(currency: $c__0) }'));
+    expect(query.match(/fragment Inner_0\b/g)).toHaveLength(1);
+  });
+
   it('refuses a fetch that is not a single _entities field', () => {
     expect(() => groupedEntitiesOperation(fetchOf('{ shelves { id } }', ['c']), 2)).toThrow(/single _entities field/);
   });
