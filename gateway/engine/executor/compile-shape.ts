@@ -5,6 +5,8 @@ import {
   isListType,
   isNonNullType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   type DirectiveNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -47,6 +49,8 @@ export interface FieldShape {
   key: string;
   /** `__typename` (under any alias). */
   typename: boolean;
+  /** `__schema` / `__type` at the root: graphql-js answers it, the value is taken as it is. */
+  introspection?: boolean;
   type: TypeShape;
   /** For composite fields, what is selected below. */
   selection: SelectionShape | undefined;
@@ -74,6 +78,8 @@ export interface OperationShape {
    * named fragment spread more than once. The planner merges such blocks under one path.
    */
   readonly deferLabelRepeats: boolean;
+  /** Some root field is `__schema` or `__type` (see FieldShape.introspection). */
+  readonly introspection: boolean;
 }
 
 export interface ShapeOptions {
@@ -146,7 +152,14 @@ export function compileOperationShape(
     if (value?.kind === Kind.BOOLEAN) variableDefaults[detached(definition.variable.name.value)] = value.value;
   }
   const root = compiler.compileSelectionSet(operation.selectionSet, rootType, true);
-  return { root, rootType, variableDefaults, hasDefer: compiler.hasDefer(), deferLabelRepeats: compiler.deferLabelRepeats() };
+  return {
+    root,
+    rootType,
+    variableDefaults,
+    hasDefer: compiler.hasDefer(),
+    deferLabelRepeats: compiler.deferLabelRepeats(),
+    introspection: compiler.introspection(),
+  };
 }
 
 /**
@@ -167,6 +180,7 @@ function createCompiler(schema: GraphQLSchema, fragments: ReadonlyMap<string, Fr
   const fragmentHasLabel = new Map<string, boolean>();
   let labelInFragment = false;
   let labelRepeats = false;
+  let introspection = false;
 
   function typeShapeOf(type: GraphQLOutputType): TypeShape {
     let shape = typeShapes.get(type);
@@ -205,8 +219,11 @@ function createCompiler(schema: GraphQLSchema, fragments: ReadonlyMap<string, Fr
           continue;
         }
         if (name === '__schema' || name === '__type') {
-          if (atRoot) throw new UnsupportedOperation('introspection');
-          throw new UnsupportedOperation(`${name} below the root`);
+          if (!atRoot) throw new UnsupportedOperation(`${name} below the root`);
+          introspection = true;
+          const type = name === '__schema' ? SchemaMetaFieldDef.type : TypeMetaFieldDef.type;
+          shape.push({ kind: 'field', key, typename: false, introspection: true, type: typeShapeOf(type), selection: undefined, conditions });
+          continue;
         }
         if (isAbstractType(parentType) && !('getFields' in parentType)) throw new UnsupportedOperation(`field ${name} on union ${parentType.name}`);
         const field = (parentType as { getFields(): Record<string, { type: GraphQLOutputType }> }).getFields()[name];
@@ -248,7 +265,7 @@ function createCompiler(schema: GraphQLSchema, fragments: ReadonlyMap<string, Fr
     return shape;
   }
 
-  return { compileSelectionSet, hasDefer: () => hasDefer, deferLabelRepeats: () => labelRepeats };
+  return { compileSelectionSet, hasDefer: () => hasDefer, deferLabelRepeats: () => labelRepeats, introspection: () => introspection };
 }
 
 function compositeType(schema: GraphQLSchema, name: string): GraphQLCompositeType {

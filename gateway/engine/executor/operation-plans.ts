@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type OperationTypeNode,
-  type SelectionSetNode,
+  type DocumentNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -18,6 +18,7 @@ import { compileDeferPlans, DEFER_DIRECTIVE, withoutDefer, type DeferPlan } from
 import { contextFallbackRefusal, type FallbackReason } from './fallback.js';
 import { CONTEXT_FEATURES, readsContext } from './context-values.js';
 import { overrideLabelsOf } from './override-labels.js';
+import { introspectionDocument, isIntrospectionOnly } from './introspection.js';
 
 /**
  * Per supergraph, the executor's schemas, planner and plan cache; per operation, its plan and
@@ -33,6 +34,8 @@ export interface CompiledOperation {
   shape: OperationShape;
   /** The operation's variable definitions without source locations (a cached AST node would keep the whole document). */
   variableDefinitions: readonly VariableDefinitionNode[] | undefined;
+  /** Root introspection fields beside data: the operation pruned to them, for graphql-js (see introspection.ts). */
+  introspection?: DocumentNode;
   /** Planned for incremental delivery: the plan's Defer nodes, compiled (`shape` is then the initial payload's). */
   defer?: Map<DeferNode, DeferPlan>;
 }
@@ -113,14 +116,13 @@ export function compileOperation(
     shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
   } catch (error) {
     if (!(error instanceof UnsupportedOperation)) throw error;
-    // Nothing to fetch: graphql-js answers it from the served schema (see PlanExecutingGateway).
-    if (error.message === 'introspection' && isIntrospectionOnly(operation.selectionSet, fragments, new Set())) return { introspection: true };
-    const reason = error.message === 'introspection' ? 'introspection' : 'unsupported';
     if (state.usesContext && planReadsContext(state, requestContext, overrideConditions)) {
-      return { refused: contextFallbackRefusal(reason, error.message) };
+      return { refused: contextFallbackRefusal(error.message) };
     }
-    return { fallback: reason };
+    return { fallback: 'unsupported' };
   }
+  // Nothing to fetch: graphql-js answers it from the served schema (see introspection.ts).
+  if (shape.introspection && isIntrospectionOnly(operation.selectionSet, fragments)) return { introspection: true };
   // Served whole (by us) when incremental delivery would misplace blocks (see deferLabelRepeats).
   if (incremental && shape.deferLabelRepeats) return { fallback: 'unsupported' };
   let plan: QueryPlan;
@@ -149,22 +151,17 @@ export function compileOperation(
   const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
   const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
   return {
-    compiled: { kind: operation.operation, plan, node, shape, variableDefinitions, defer },
+    compiled: {
+      kind: operation.operation,
+      plan,
+      node,
+      shape,
+      variableDefinitions,
+      defer,
+      introspection: shape.introspection ? introspectionDocument(operation, fragments) : undefined,
+    },
     bytes: defer ? 2 * bytes : bytes,
   };
-}
-
-/** Every root field (through fragments) is `__schema`, `__type` or `__typename`. */
-function isIntrospectionOnly(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: Set<string>): boolean {
-  return selectionSet.selections.every((selection) => {
-    if (selection.kind === Kind.FIELD) return selection.name.value.startsWith('__');
-    if (selection.kind === Kind.INLINE_FRAGMENT) return isIntrospectionOnly(selection.selectionSet, fragments, seen);
-    const name = selection.name.value;
-    if (seen.has(name)) return true;
-    seen.add(name);
-    const fragment = fragments.get(name);
-    return fragment ? isIntrospectionOnly(fragment.selectionSet, fragments, seen) : false;
-  });
 }
 
 /** The operation's plan reads `@context` values (an operation the planner refuses reads none). */

@@ -7,7 +7,7 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, GraphQLError } from 'graphql';
+import { getVariableValues, GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
@@ -18,6 +18,7 @@ import { IncrementalChannel, startDeferredBlocks, throughConditions, withoutDefe
 import { subscriptionEvents } from './subscription-events.js';
 import type { FallbackReason } from './fallback.js';
 import { CONTEXT_FEATURES } from './context-values.js';
+import { executeIntrospection } from './introspection.js';
 import { createClientError } from '../../errors.js';
 import { resolveOverrides } from './override-labels.js';
 import {
@@ -152,12 +153,7 @@ export class PlanExecutingGateway implements GatewayInterface {
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
     if ('introspection' in entry) {
       // The schema clients validate against (with @defer), as graphql-js introspects it; an @defer in it is ignored.
-      return execute({
-        schema: state.servedSchema,
-        document: requestContext.document,
-        operationName: request.operationName,
-        variableValues: request.variables,
-      }) as GatewayExecutionResult;
+      return executeIntrospection(state.servedSchema, requestContext.document, request.operationName, request.variables) as GatewayExecutionResult;
     }
     let { compiled } = entry;
     if (compiled.shape.hasDefer && context.incremental) {
@@ -268,6 +264,12 @@ export class PlanExecutingGateway implements GatewayInterface {
       }
     }
     if (node) await executePlanNode(run, node, [], [data]);
+    if (compiled.introspection) {
+      // The planner left the root introspection fields out; graphql-js answers them, shaping takes them as they are.
+      const answer = executeIntrospection(state.servedSchema, compiled.introspection, requestContext.request.operationName, variables);
+      if (answer.data) Object.assign(data, answer.data);
+      if (answer.errors) run.errors.push(...answer.errors);
+    }
     try {
       const shaped = shapeResponse(state.apiSchemaJs, compiled.shape, data, variables);
       const errors = withCompletionErrors(run.errors, shaped.errors);

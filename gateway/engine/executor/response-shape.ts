@@ -124,6 +124,11 @@ function applySelection(
       continue;
     }
     const key = entry.key;
+    if (entry.introspection) {
+      // graphql-js's answer (see introspection.ts), complete and checked already.
+      output[key] = own(input, key) ?? null;
+      continue;
+    }
     const outputValue = output[key];
     let inputValue = own(input, key) ?? null;
     if (entry.typename) {
