@@ -34,6 +34,8 @@ export const GatewayErrorCode = {
   PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
   /** The operation type cannot be served over this request (a subscription sent as a plain HTTP request). */
   UNSUPPORTED_OPERATION: 'UNSUPPORTED_OPERATION',
+  /** The query planner could not plan this valid operation over the current supergraph (the log says why). */
+  QUERY_PLANNING_FAILED: 'QUERY_PLANNING_FAILED',
   /** The request body or its headers are larger than the gateway accepts (413, 431). */
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
   /** No route at this path. */
@@ -82,6 +84,7 @@ export const ERROR_STATUS: Readonly<Record<ClientErrorCode, number | undefined>>
   OPERATION_LIMIT_EXCEEDED: 400,
   PERSISTED_QUERY_NOT_IN_LIST: 400,
   UNSUPPORTED_OPERATION: 400,
+  QUERY_PLANNING_FAILED: 200,
   REQUEST_TOO_LARGE: 413,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

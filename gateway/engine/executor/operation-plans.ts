@@ -16,6 +16,7 @@ import { LRUCache } from 'lru-cache';
 import { compileOperationShape, UnsupportedOperation, type OperationShape } from './compile-shape.js';
 import { compileDeferPlans, DEFER_DIRECTIVE, withoutDefer, type DeferPlan } from './defer.js';
 import { contextFallbackRefusal, type FallbackReason } from './fallback.js';
+import { createClientError } from '../../errors.js';
 import { CONTEXT_FEATURES, readsContext } from './context-values.js';
 import { overrideLabelsOf } from './override-labels.js';
 import { introspectionDocument, isIntrospectionOnly } from './introspection.js';
@@ -53,7 +54,7 @@ export type PlanEntry =
   | { compiled: CompiledOperation; bytes: number }
   | { introspection: true; bytes?: undefined }
   | { fallback: FallbackReason; bytes?: undefined }
-  | { refused: GraphQLError; bytes?: undefined };
+  | { refused: GraphQLError; planningError?: unknown; bytes?: undefined };
 
 export interface SupergraphState {
   supergraphSchema: GraphQLSchema;
@@ -131,9 +132,11 @@ export function compileOperation(
     const planned = shape.hasDefer && !incremental ? withoutDefer(document) : document;
     const federationOperation = operationFromDocument(state.apiSchema, planned, { operationName: request.operationName ?? undefined });
     plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
-  } catch {
-    // Apollo's executor reports the problem as it always has.
-    return { fallback: 'unplannable' };
+  } catch (error) {
+    // Apollo's executor would throw the same error from inside Apollo Server: a 500. The client is
+    // told plainly; the planner's words (schema details) go to the log only.
+    const refused = createClientError('QUERY_PLANNING_FAILED', 'The gateway could not plan this operation over its current supergraph.');
+    return { refused, planningError: error };
   }
   const node = plan.node as PlanNode | SubscriptionNode | undefined;
   if (operation.operation === 'subscription' && node?.kind !== 'Subscription') return { fallback: 'subscription' };

@@ -142,6 +142,9 @@ export class PlanExecutingGateway implements GatewayInterface {
     if (!entry) {
       entry = compileOperation(state, requestContext, overrides?.conditions);
       state.plans.set(key, entry);
+      if ('planningError' in entry) {
+        this.options.logger.warn({ err: entry.planningError, operationName: request.operationName }, 'the query planner could not plan an operation');
+      }
     }
     if (planSpan) {
       planSpan.setAttributes({
@@ -149,7 +152,8 @@ export class PlanExecutingGateway implements GatewayInterface {
       });
       planSpan.end();
     }
-    if ('refused' in entry) return { errors: [entry.refused] };
+    // A planning failure leaves no data (an execution error: `data` null); a refusal never ran.
+    if ('refused' in entry) return 'planningError' in entry ? { data: null, errors: [entry.refused] } : { errors: [entry.refused] };
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
     if ('introspection' in entry) {
       // The schema clients validate against (with @defer), as graphql-js introspects it; an @defer in it is ignored.
