@@ -245,11 +245,13 @@ function createCompiler(schema: GraphQLSchema, fragments: ReadonlyMap<string, Fr
         const definition = fragments.get(name);
         if (!definition) throw new UnsupportedOperation(`unknown fragment ${name}`);
         const typeCondition = compositeType(schema, definition.typeCondition.name.value);
-        let compiled = compiledFragments.get(name);
+        // Once at the root and once below it at most: what it may hold (introspection) depends on where it is.
+        const cacheKey = atRoot ? `\u0000${name}` : name;
+        let compiled = compiledFragments.get(cacheKey);
         if (!compiled) {
           compiled = [];
           // Registered before compiling its body: a fragment compiles once however often it is spread.
-          compiledFragments.set(name, compiled);
+          compiledFragments.set(cacheKey, compiled);
           const outer = labelInFragment;
           labelInFragment = false;
           for (const entry of compileSelectionSet(definition.selectionSet, typeCondition, atRoot)) compiled.push(entry);

@@ -1,6 +1,6 @@
 import type { FetchDataKeyRenamer, PlanNode, ResponsePath } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
-import { isObject, isObjectOfType, type Json } from './data-tree.js';
+import { isObject, isObjectOfType } from './data-tree.js';
 
 /**
  * `@context` / `@fromContext` (Federation 2.8, https://specs.apollo.dev/context/v0.1): a field
@@ -67,21 +67,16 @@ function valueAt(schema: GraphQLSchema, start: unknown, path: readonly string[],
   return value;
 }
 
-type Container = Json | unknown[];
-
 /**
  * Walks from `root` along `cursorPath` as collectAtPath does (`@` walks a list, a field name over a
  * list applies to each element, `... on T` keeps objects of type T), calling `atEntity` for each
- * non-null value at its end with the objects above it (nearest last). `enter`, when given, may
- * replace every object or list met below the root before the walk goes into it (written back in
- * its container).
+ * non-null value at its end with the objects above it (nearest last).
  */
 function walkEntities(
   schema: GraphQLSchema,
   root: unknown,
   cursorPath: ResponsePath,
   atEntity: (value: unknown, ancestors: readonly object[]) => void,
-  enter?: (value: object) => object,
 ): void {
   const ancestors: object[] = [];
   const walk = (value: unknown, index: number): void => {
@@ -90,7 +85,7 @@ function walkEntities(
     const segment = cursorPath[index];
     if (Array.isArray(value)) {
       const next = segment === '@' ? index + 1 : index;
-      for (let i = 0; i < value.length; i++) walk(enterSlot(value, i), next);
+      for (const item of value) walk(item, next);
       return;
     }
     if (!isObject(value) || segment === '@') return;
@@ -101,55 +96,25 @@ function walkEntities(
     const key = String(segment);
     if (!Object.prototype.hasOwnProperty.call(value, key)) return;
     ancestors.push(value);
-    walk(enterSlot(value, key), index + 1);
+    walk(value[key], index + 1);
     ancestors.pop();
-  };
-  const enterSlot = (container: Container, slot: string | number): unknown => {
-    const child = (container as Record<string | number, unknown>)[slot];
-    if (!enter || child === null || typeof child !== 'object') return child;
-    const entered = enter(child);
-    if (entered !== child) (container as Record<string | number, unknown>)[slot] = entered;
-    return entered;
   };
   walk(root, 0);
 }
 
 /**
- * Makes the tree along `cursorPath` a tree: an object or list met a second time (merging gives every
- * entity with the same representation the same answer objects, so one object can stand at several
- * paths) is replaced by a deep copy there. `entities` becomes the values found, in order.
- */
-function unshare(schema: GraphQLSchema, root: unknown, cursorPath: ResponsePath, entities: unknown[]): void {
-  const seen = new Set<object>();
-  let found = 0;
-  walkEntities(
-    schema,
-    root,
-    cursorPath,
-    (value) => void (entities[found++] = value),
-    (value) => {
-      const entered = seen.has(value) ? structuredClone(value) : value;
-      seen.add(entered);
-      return entered;
-    },
-  );
-}
-
-/**
  * Groups the fetch's `entities` (found again from the root along `cursorPath`, in the order
- * collectAtPath found them) by the context values they read from the objects above them.
- *
- * One object can stand at several paths (see unshare); where such an object reads different values
- * at two paths, the tree along the path is unshared first (written into the data and into
- * `entities`), so each path keeps its own answer. Undefined when the walk does not find the fetch's
- * entities (never expected).
+ * collectAtPath found them, with the objects above each) by the context values they read.
+ * Undefined when the walk does not find the fetch's entities (never expected). An entity object
+ * stands at one path only: on a supergraph using @context, merging copies shared answers
+ * (PlanRun.unsharedAnswers), so each path reads its own ancestors.
  */
 export function contextGroups(
   schema: GraphQLSchema,
   root: unknown,
   cursorPath: ResponsePath,
   rewrites: readonly FetchDataKeyRenamer[],
-  entities: unknown[],
+  entities: readonly unknown[],
 ): ContextGroups | undefined {
   const names = [...new Set(rewrites.map((rewrite) => rewrite.renameKeyTo))];
   const nameOf = rewrites.map((rewrite) => names.indexOf(rewrite.renameKeyTo));
@@ -180,47 +145,32 @@ export function contextGroups(
   };
   const chosen = new Array<number>(names.length);
 
-  const group = (): { groups: ContextGroups | undefined; shared: boolean } => {
-    const groupOf = new Uint32Array(entities.length);
-    const variables: Array<Record<string, unknown>> = [];
-    const groupByKey = new Map<string, number>();
-    /** The group each entity object was first found in: one in two groups stands at two paths. */
-    const firstGroupOf = new Map<object, number>();
-    let shared = false;
-    let found = 0;
-    let aligned = true;
-    walkEntities(schema, root, cursorPath, (value, ancestors) => {
-      if (found >= entities.length || value !== entities[found]) {
-        aligned = false;
-        return;
-      }
-      chosen.fill(ABSENT);
-      for (let r = 0; r < rewrites.length; r++) {
-        if (chosen[nameOf[r]!] !== ABSENT) continue;
-        const up = upOf[r]!;
-        const start = up > 0 ? ancestors[ancestors.length - up] : isObject(value) ? value : undefined;
-        if (start !== undefined) chosen[nameOf[r]!] = read(r, start);
-      }
-      const key = chosen.join(',');
-      let g = groupByKey.get(key);
-      if (g === undefined) {
-        const groupVariables: Record<string, unknown> = {};
-        for (let n = 0; n < names.length; n++) if (chosen[n] !== ABSENT) groupVariables[names[n]!] = values[chosen[n]!];
-        g = variables.push(groupVariables) - 1;
-        groupByKey.set(key, g);
-      }
-      if (isObject(value)) {
-        const first = firstGroupOf.get(value);
-        if (first === undefined) firstGroupOf.set(value, g);
-        else if (first !== g) shared = true;
-      }
-      groupOf[found++] = g;
-    });
-    return { groups: aligned && found === entities.length ? { groupOf, variables } : undefined, shared };
-  };
-
-  const first = group();
-  if (!first.groups || !first.shared) return first.groups;
-  unshare(schema, root, cursorPath, entities);
-  return group().groups;
+  const groupOf = new Uint32Array(entities.length);
+  const variables: Array<Record<string, unknown>> = [];
+  const groupByKey = new Map<string, number>();
+  let found = 0;
+  let aligned = true;
+  walkEntities(schema, root, cursorPath, (value, ancestors) => {
+    if (found >= entities.length || value !== entities[found]) {
+      aligned = false;
+      return;
+    }
+    chosen.fill(ABSENT);
+    for (let r = 0; r < rewrites.length; r++) {
+      if (chosen[nameOf[r]!] !== ABSENT) continue;
+      const up = upOf[r]!;
+      const start = up > 0 ? ancestors[ancestors.length - up] : isObject(value) ? value : undefined;
+      if (start !== undefined) chosen[nameOf[r]!] = read(r, start);
+    }
+    const key = chosen.join(',');
+    let g = groupByKey.get(key);
+    if (g === undefined) {
+      const groupVariables: Record<string, unknown> = {};
+      for (let n = 0; n < names.length; n++) if (chosen[n] !== ABSENT) groupVariables[names[n]!] = values[chosen[n]!];
+      g = variables.push(groupVariables) - 1;
+      groupByKey.set(key, g);
+    }
+    groupOf[found++] = g;
+  });
+  return aligned && found === entities.length ? { groupOf, variables } : undefined;
 }

@@ -27,6 +27,11 @@ export interface PlanRun {
   readonly errors: GraphQLError[];
   /** Aborted when the client went away: the fetches not yet started are not made. */
   readonly signal?: AbortSignal;
+  /**
+   * Every entity gets its own copy of an answer its representation shares with others (see
+   * fetchEntities): set when the supergraph uses @context, whose values depend on where an entity is.
+   */
+  readonly unsharedAnswers?: boolean;
 }
 
 function downstreamError(
@@ -148,6 +153,10 @@ async function fetchEntities(
   };
   const response = await send(run, dataSource, fetch, { query, document, variables, entityLists }, cursorPath, locate);
   if (!response) return;
+  // Entities with one representation get one answer. Merged as it is, its objects would stand at
+  // every such entity's path; harmless while a value depends only on the entity, wrong once a later
+  // fetch reads @context values from above it, which differ per path: then each gets a copy.
+  const merged = run.unsharedAnswers ? new Set<unknown>() : undefined;
   sent.forEach((group, g) => {
     const received = response[keys[g]!];
     // A group's list nulled with errors (already reported at its paths) leaves the other groups to merge.
@@ -158,7 +167,11 @@ async function fetchEntities(
     for (let index = 0; index < group.entities.length; index++) {
       const u = representationOf[index]!;
       if (u === -1) continue;
-      const answer = received[u];
+      let answer = received[u];
+      if (merged && isObject(answer)) {
+        if (merged.has(answer)) answer = structuredClone(answer);
+        else merged.add(answer);
+      }
       const entity = group.entities[index] as Json;
       if (isObject(answer) && !answer.__typename) answer.__typename = entity.__typename;
       applyRewrites(schema, fetch.outputRewrites, answer);

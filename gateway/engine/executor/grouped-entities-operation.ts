@@ -36,8 +36,11 @@ interface ParsedFetch {
   printed: Map<number, string>;
 }
 
-/** Group counts up to this one keep their printed operation with the fetch (larger ones are printed each time). */
-const PRINTED_GROUP_COUNTS = 16;
+/**
+ * Group counts up to this one keep their printed operation with the fetch (larger ones are printed
+ * each time): a few distinct values are the usual case, and the plan cache does not count these.
+ */
+const PRINTED_GROUP_COUNTS = 4;
 
 const parsedFetches = new WeakMap<FetchNode, ParsedFetch>();
 

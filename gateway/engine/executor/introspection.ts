@@ -2,6 +2,7 @@ import {
   execute,
   Kind,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLError,
   type GraphQLSchema,
@@ -39,21 +40,19 @@ export function isIntrospectionOnly(
 }
 
 /**
- * The operation with only its root introspection fields: named fragments at the root are pruned the
- * same way (each once, so the work stays linear in the document), those below introspection fields
- * kept as they are; without source locations, since a cached copy must not keep the request's
- * document alive.
+ * The root selection set with only the root fields `keep` accepts: inline fragments and named
+ * fragments at the root are pruned the same way, each named one once (linear in the document);
+ * `pruned` gets each one's pruned definition, or null when nothing of it is kept.
  */
-export function introspectionDocument(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): DocumentNode {
-  const below = new Set<string>();
+function pruneRoot(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  keep: (field: FieldNode) => boolean,
+): { selections: SelectionNode[]; pruned: Map<string, FragmentDefinitionNode | null> } {
   const pruned = new Map<string, FragmentDefinitionNode | null>();
   const prune = (selectionSet: SelectionSetNode): SelectionNode[] =>
     selectionSet.selections.flatMap((selection): SelectionNode[] => {
-      if (selection.kind === Kind.FIELD) {
-        if (!isIntrospectionField(selection.name.value)) return [];
-        collectSpreads(selection.selectionSet, fragments, below);
-        return [selection];
-      }
+      if (selection.kind === Kind.FIELD) return keep(selection) ? [selection] : [];
       if (selection.kind === Kind.FRAGMENT_SPREAD) return pruneFragment(selection.name.value) ? [selection] : [];
       const kept = prune(selection.selectionSet);
       return kept.length ? [{ ...selection, selectionSet: selectionSetOf(kept) }] : [];
@@ -67,7 +66,21 @@ export function introspectionDocument(operation: OperationDefinitionNode, fragme
     pruned.set(name, result);
     return result;
   };
-  const selections = prune(operation.selectionSet);
+  return { selections: prune(operation.selectionSet), pruned };
+}
+
+/**
+ * The operation with only its root introspection fields (root fragments pruned, those below
+ * introspection fields kept as they are), for graphql-js; without source locations, since a cached
+ * copy must not keep the request's document alive.
+ */
+export function introspectionDocument(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): DocumentNode {
+  const below = new Set<string>();
+  const { selections, pruned } = pruneRoot(operation, fragments, (field) => {
+    if (!isIntrospectionField(field.name.value)) return false;
+    collectSpreads(field.selectionSet, fragments, below);
+    return true;
+  });
   const definitions: DocumentNode['definitions'][number][] = [{ ...operation, selectionSet: selectionSetOf(selections) }];
   for (const fragment of pruned.values()) if (fragment) definitions.push(fragment);
   for (const name of below) {
@@ -76,6 +89,32 @@ export function introspectionDocument(operation: OperationDefinitionNode, fragme
   }
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions };
   return JSON.parse(JSON.stringify(document, (key, value: unknown) => (key === 'loc' ? undefined : value))) as DocumentNode;
+}
+
+/**
+ * The document the planner is given when root introspection sits beside data: the operation
+ * without its root introspection fields (the planner drops only direct ones; inside a root fragment
+ * carrying a directive it fails to plan them), root fragments pruned alike, the rest unchanged.
+ */
+export function withoutRootIntrospection(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
+  let operation: OperationDefinitionNode | undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (operationName ? definition.name?.value === operationName : true))
+      operation ??= definition;
+  }
+  if (!operation) return document;
+  const { selections, pruned } = pruneRoot(operation, fragments, (field) => !isIntrospectionField(field.name.value));
+  const definitions = document.definitions.flatMap((definition) => {
+    if (definition === operation) return [{ ...operation, selectionSet: selectionSetOf(selections) }];
+    if (definition.kind === Kind.FRAGMENT_DEFINITION && pruned.has(definition.name.value)) {
+      const kept = pruned.get(definition.name.value);
+      return kept ? [kept] : [];
+    }
+    return [definition];
+  });
+  return { ...document, definitions };
 }
 
 /** Named fragments spread below an introspection field (and below those), for the pruned document. */

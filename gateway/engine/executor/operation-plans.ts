@@ -19,7 +19,7 @@ import { contextFallbackRefusal, type FallbackReason } from './fallback.js';
 import { createClientError } from '../../errors.js';
 import { CONTEXT_FEATURES, readsContext } from './context-values.js';
 import { overrideLabelsOf } from './override-labels.js';
-import { introspectionDocument, isIntrospectionOnly } from './introspection.js';
+import { introspectionDocument, isIntrospectionOnly, withoutRootIntrospection } from './introspection.js';
 
 /**
  * Per supergraph, the executor's schemas, planner and plan cache; per operation, its plan and
@@ -54,7 +54,7 @@ export type PlanEntry =
   | { compiled: CompiledOperation; bytes: number }
   | { introspection: true; bytes?: undefined }
   | { fallback: FallbackReason; bytes?: undefined }
-  | { refused: GraphQLError; planningError?: unknown; bytes?: undefined };
+  | { refused: GraphQLError; planningFailed?: true; bytes?: undefined };
 
 export interface SupergraphState {
   supergraphSchema: GraphQLSchema;
@@ -101,6 +101,7 @@ export function compileOperation(
   requestContext: GatewayGraphQLRequestContext,
   overrideConditions: Map<string, boolean> | undefined,
   incremental = false,
+  onPlanningError?: (error: unknown) => void,
 ): PlanEntry {
   const { document, request } = requestContext;
   let operation: OperationDefinitionNode | undefined;
@@ -117,28 +118,28 @@ export function compileOperation(
     shape = compileOperationShape(state.apiSchemaJs, operation, fragments, { deferAsSkip: incremental });
   } catch (error) {
     if (!(error instanceof UnsupportedOperation)) throw error;
-    if (state.usesContext && planReadsContext(state, requestContext, overrideConditions)) {
-      return { refused: contextFallbackRefusal(error.message) };
+    // Apollo's executor plans it again: what it would fail at (a planner error: a 500 there) or get
+    // wrong (@context values) is answered here instead.
+    const planned = tryPlan(state, withoutDefer(document), request.operationName, overrideConditions);
+    if ('error' in planned) {
+      onPlanningError?.(planned.error);
+      return PLANNING_FAILED;
     }
+    if (state.usesContext && readsContextIn(planned.node)) return { refused: contextFallbackRefusal(error.message) };
     return { fallback: 'unsupported' };
   }
   // Nothing to fetch: graphql-js answers it from the served schema (see introspection.ts).
   if (shape.introspection && isIntrospectionOnly(operation.selectionSet, fragments)) return { introspection: true };
-  // Served whole (by us) when incremental delivery would misplace blocks (see deferLabelRepeats).
-  if (incremental && shape.deferLabelRepeats) return { fallback: 'unsupported' };
-  let plan: QueryPlan;
-  try {
-    // Served whole, the operation is planned without its @defers (Operation.withoutDefer cannot take named fragments).
-    const planned = shape.hasDefer && !incremental ? withoutDefer(document) : document;
-    const federationOperation = operationFromDocument(state.apiSchema, planned, { operationName: request.operationName ?? undefined });
-    plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
-  } catch (error) {
-    // Apollo's executor would throw the same error from inside Apollo Server: a 500. The client is
-    // told plainly; the planner's words (schema details) go to the log only.
-    const refused = createClientError('QUERY_PLANNING_FAILED', 'The gateway could not plan this operation over its current supergraph.');
-    return { refused, planningError: error };
+  // Served whole (by us) when incremental delivery would misplace blocks (see deferLabelRepeats), or
+  // would lose root introspection deferred into a block the planner, without it, leaves empty.
+  if (incremental && (shape.deferLabelRepeats || shape.introspection)) return { fallback: 'unsupported' };
+  // Served whole, the operation is planned without its @defers (Operation.withoutDefer cannot take named fragments).
+  const planned = tryPlan(state, shape.hasDefer && !incremental ? withoutDefer(document) : document, request.operationName, overrideConditions);
+  if ('error' in planned) {
+    onPlanningError?.(planned.error);
+    return PLANNING_FAILED;
   }
-  const node = plan.node as PlanNode | SubscriptionNode | undefined;
+  const { plan, node } = planned;
   if (operation.operation === 'subscription' && node?.kind !== 'Subscription') return { fallback: 'subscription' };
   let defer: Map<DeferNode, DeferPlan> | undefined;
   if (incremental) {
@@ -150,8 +151,12 @@ export function compileOperation(
       throw error;
     }
   }
+  const introspection = shape.introspection ? introspectionDocument(operation, fragments) : undefined;
   // Plans hold their fetch documents; shapes are about as big again as the operation's text.
-  const bytes = 4 * JSON.stringify(plan).length + 4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0));
+  const bytes =
+    4 * JSON.stringify(plan).length +
+    4 * ((operation.loc?.end ?? 0) - (operation.loc?.start ?? 0)) +
+    (introspection ? 2 * JSON.stringify(introspection).length : 0);
   const variableDefinitions = operation.variableDefinitions?.length ? withoutLocations(operation.variableDefinitions) : undefined;
   return {
     compiled: {
@@ -161,28 +166,47 @@ export function compileOperation(
       shape,
       variableDefinitions,
       defer,
-      introspection: shape.introspection ? introspectionDocument(operation, fragments) : undefined,
+      introspection,
     },
     bytes: defer ? 2 * bytes : bytes,
   };
 }
 
-/** The operation's plan reads `@context` values (an operation the planner refuses reads none). */
-function planReadsContext(
+/**
+ * What an operation the planner cannot plan is answered (not cached with the planner's error:
+ * its message and nodes would keep the request's document). Apollo's executor lets the same error
+ * out of Apollo Server as a 500 with the planner's words (schema details); the client is told
+ * plainly and the log gets the words.
+ */
+const PLANNING_FAILED: PlanEntry = {
+  refused: createClientError('QUERY_PLANNING_FAILED', 'The gateway could not plan this operation over its current supergraph.'),
+  planningFailed: true,
+};
+
+/**
+ * Plans `document`'s operation (its root introspection fields left out: the planner drops only
+ * direct ones), or the planner's error.
+ */
+function tryPlan(
   state: SupergraphState,
-  requestContext: GatewayGraphQLRequestContext,
+  document: DocumentNode,
+  operationName: string | null | undefined,
   overrideConditions: Map<string, boolean> | undefined,
-): boolean {
+): { plan: QueryPlan; node: PlanNode | SubscriptionNode | undefined } | { error: unknown } {
   try {
-    const federationOperation = operationFromDocument(state.apiSchema, withoutDefer(requestContext.document), {
-      operationName: requestContext.request.operationName ?? undefined,
+    const federationOperation = operationFromDocument(state.apiSchema, withoutRootIntrospection(document, operationName), {
+      operationName: operationName ?? undefined,
     });
-    const node = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined).node as
-      PlanNode | SubscriptionNode | undefined;
-    return node?.kind === 'Subscription' ? readsContext(node.primary) || readsContext(node.rest) : readsContext(node);
-  } catch {
-    return false;
+    const plan = state.planner.buildQueryPlan(federationOperation, overrideConditions ? { overrideConditions } : undefined);
+    return { plan, node: plan.node as PlanNode | SubscriptionNode | undefined };
+  } catch (error) {
+    return { error };
   }
+}
+
+/** Some fetch of the plan reads `@context` values. */
+function readsContextIn(node: PlanNode | SubscriptionNode | undefined): boolean {
+  return node?.kind === 'Subscription' ? readsContext(node.primary) || readsContext(node.rest) : readsContext(node);
 }
 
 /** `Apollo-Query-Plan-Experimental-Format`: `prettified` (the default), `internal`, or anything else. */

@@ -1,5 +1,5 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
-import type { PlanNode, SubscriptionNode } from '@apollo/query-planner';
+import type { SubscriptionNode } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayExecutor,
@@ -7,28 +7,21 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { getVariableValues, GraphQLError } from 'graphql';
+import { getVariableValues } from 'graphql';
 import type { Logger } from 'pino';
 import type { SubgraphRequestContext } from '../subgraph-data-source.js';
-import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { createExecutionGate } from './admission.js';
 import { createSharedExecutions, documentId, type SharedExecutions } from './shared-executions.js';
-import { shapeResponse, ShapingFailure, withCompletionErrors } from './response-shape.js';
-import { IncrementalChannel, startDeferredBlocks, throughConditions, withoutDefer, type DeferPlan } from './defer.js';
+import { shapeResponse } from './response-shape.js';
+import { withoutDefer } from './defer.js';
 import { subscriptionEvents } from './subscription-events.js';
+import { newPlanRun, runPlan } from './run-operation.js';
 import type { FallbackReason } from './fallback.js';
 import { CONTEXT_FEATURES } from './context-values.js';
 import { executeIntrospection } from './introspection.js';
 import { createClientError } from '../../errors.js';
 import { resolveOverrides } from './override-labels.js';
-import {
-  buildSupergraphState,
-  compileOperation,
-  queryPlanFormat,
-  shownPlan,
-  type CompiledOperation,
-  type SupergraphState,
-} from './operation-plans.js';
+import { buildSupergraphState, compileOperation, queryPlanFormat, shownPlan, type SupergraphState } from './operation-plans.js';
 
 export type { FallbackReason } from './fallback.js';
 
@@ -73,6 +66,8 @@ export class PlanExecutingGateway implements GatewayInterface {
   private state: SupergraphState | undefined;
   /** The executor could not load a supergraph that only it can serve (@context): refuse rather than fall back. */
   private unservable = false;
+  private lastPlanningWarning = Number.NEGATIVE_INFINITY;
+  private quietPlanningErrors = 0;
   private fallback: GatewayExecutor | null = null;
   private readonly shared: SharedExecutions;
   private readonly gate: ReturnType<typeof createExecutionGate>;
@@ -140,11 +135,8 @@ export class PlanExecutingGateway implements GatewayInterface {
     let entry = state.plans.get(key);
     const planSpan = context.trace?.startSpan('graphql.plan', { attributes: { 'switchyard.plan.cache': entry ? 'hit' : 'miss' } });
     if (!entry) {
-      entry = compileOperation(state, requestContext, overrides?.conditions);
+      entry = compileOperation(state, requestContext, overrides?.conditions, false, (error) => this.logPlanningError(error, requestContext));
       state.plans.set(key, entry);
-      if ('planningError' in entry) {
-        this.options.logger.warn({ err: entry.planningError, operationName: request.operationName }, 'the query planner could not plan an operation');
-      }
     }
     if (planSpan) {
       planSpan.setAttributes({
@@ -152,8 +144,11 @@ export class PlanExecutingGateway implements GatewayInterface {
       });
       planSpan.end();
     }
-    // A planning failure leaves no data (an execution error: `data` null); a refusal never ran.
-    if ('refused' in entry) return 'planningError' in entry ? { data: null, errors: [entry.refused] } : { errors: [entry.refused] };
+    if ('refused' in entry) {
+      // A planning failure is an execution error (`data` null), except for a subscription, which never starts.
+      const executionError = entry.planningFailed && requestContext.operation?.operation !== 'subscription';
+      return executionError ? { data: null, errors: [entry.refused] } : { errors: [entry.refused] };
+    }
     if ('fallback' in entry) return this.runFallback(entry.fallback, requestContext);
     if ('introspection' in entry) {
       // The schema clients validate against (with @defer), as graphql-js introspects it; an @defer in it is ignored.
@@ -164,7 +159,7 @@ export class PlanExecutingGateway implements GatewayInterface {
       const incrementalKey = `${key}\ndefer`;
       let incremental = state.plans.get(incrementalKey);
       if (!incremental) {
-        incremental = compileOperation(state, requestContext, overrides?.conditions, true);
+        incremental = compileOperation(state, requestContext, overrides?.conditions, true, (error) => this.logPlanningError(error, requestContext));
         state.plans.set(incrementalKey, incremental);
       }
       // A plan shape this executor does not deliver incrementally is served whole (still ours).
@@ -189,7 +184,7 @@ export class PlanExecutingGateway implements GatewayInterface {
         dataSource: this.options.dataSource,
         variables,
         context,
-        newRun: (data) => this.newRun(state, compiled, requestContext, variables, context, data),
+        newRun: (data) => newPlanRun({ state, compiled, requestContext, variables, context, dataSource: this.options.dataSource }, data),
         shape: (data) => shapeResponse(state.apiSchemaJs, compiled.shape, data, variables),
       });
       context.subscription.subgraph = (compiled.node as SubscriptionNode).primary.serviceName;
@@ -200,96 +195,55 @@ export class PlanExecutingGateway implements GatewayInterface {
       : undefined;
     if (planFormat) {
       // A development aid (server.exposeQueryPlans): the plan in the answer's extensions, as @apollo/gateway shows it; never shared.
-      const result = await this.admitted(() => this.runPlan(state, compiled, requestContext, variables, context), context.signal);
+      const result = await this.admitted(
+        () => runPlan({ state, compiled, requestContext, variables, context, dataSource: this.options.dataSource }),
+        context.signal,
+      );
       return { ...result, extensions: { ...result.extensions, __queryPlanExperimental: shownPlan(compiled.plan, planFormat) } };
     }
     const headers = compiled.kind === 'query' && !compiled.defer && this.options.sharingHeaders ? this.options.sharingHeaders(context) : undefined;
-    if (headers === undefined) return this.admitted(() => this.runPlan(state, compiled, requestContext, variables, context), context.signal);
+    if (headers === undefined)
+      return this.admitted(
+        () => runPlan({ state, compiled, requestContext, variables, context, dataSource: this.options.dataSource }),
+        context.signal,
+      );
     const shareKey = `${key}\n${documentId(requestContext.document)}\n${JSON.stringify(variables)}\n${headers}`;
     return this.shared.run(shareKey, { signal: context.signal, collector: context.subgraphResponse }, ({ signal, collector }) =>
       // The shared run fetches with the first caller's headers (equal, by the key) but its own signal and collector.
       this.admitted(
         () =>
-          this.runPlan(
+          runPlan({
             state,
             compiled,
             requestContext,
             variables,
-            Object.assign(Object.create(context) as SubgraphRequestContext, { signal, subgraphResponse: collector }),
-          ),
+            context: Object.assign(Object.create(context) as SubgraphRequestContext, { signal, subgraphResponse: collector }),
+            dataSource: this.options.dataSource,
+          }),
         signal,
       ),
     );
   }
 
+  /**
+   * The planner's message for an operation it could not plan, once per cached operation. Hostile
+   * clients can vary documents the planner's own limits refuse, so at most one warning a minute
+   * (saying how many went to debug meanwhile); the rest at debug.
+   */
+  private logPlanningError(error: unknown, requestContext: GatewayGraphQLRequestContext): void {
+    const details = { err: error, queryHash: requestContext.queryHash, operationName: requestContext.request.operationName };
+    const now = performance.now();
+    if (now - this.lastPlanningWarning < 60_000) {
+      this.quietPlanningErrors++;
+      this.options.logger.debug(details, 'the query planner could not plan an operation');
+      return;
+    }
+    this.options.logger.warn({ ...details, sinceLastWarning: this.quietPlanningErrors }, 'the query planner could not plan an operation');
+    this.lastPlanningWarning = now;
+    this.quietPlanningErrors = 0;
+  }
+
   private admitted<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     return this.gate ? this.gate.run(work, signal) : work();
-  }
-
-  private newRun(
-    state: SupergraphState,
-    compiled: CompiledOperation,
-    requestContext: GatewayGraphQLRequestContext,
-    variables: Record<string, unknown>,
-    context: SubgraphRequestContext,
-    data: Record<string, unknown>,
-  ): PlanRun {
-    return {
-      requestContext,
-      context,
-      variables,
-      variableDefaults: compiled.shape.variableDefaults,
-      supergraphSchema: state.supergraphSchema,
-      dataSource: this.options.dataSource,
-      data,
-      errors: [],
-      signal: context.signal,
-    };
-  }
-
-  private async runPlan(
-    state: SupergraphState,
-    compiled: CompiledOperation,
-    requestContext: GatewayGraphQLRequestContext,
-    variables: Record<string, unknown>,
-    context: SubgraphRequestContext,
-  ): Promise<GatewayExecutionResult> {
-    const data: Record<string, unknown> = {};
-    const run = this.newRun(state, compiled, requestContext, variables, context, data);
-    // Subscriptions never get here (subscriptionEvents runs them).
-    let node = compiled.node as PlanNode | undefined;
-    let deferPlan: DeferPlan | undefined;
-    if (compiled.defer) {
-      // `@defer(if: $v)` is a Condition above the Defer node: its branch is known before anything runs.
-      node = throughConditions(node, { ...compiled.shape.variableDefaults, ...variables });
-      if (node?.kind === 'Defer') {
-        deferPlan = compiled.defer.get(node);
-        node = node.primary.node;
-      }
-    }
-    if (node) await executePlanNode(run, node, [], [data]);
-    if (compiled.introspection) {
-      // The planner left the root introspection fields out; graphql-js answers them, shaping takes them as they are.
-      const answer = executeIntrospection(state.servedSchema, compiled.introspection, requestContext.request.operationName, variables);
-      if (answer.data) Object.assign(data, answer.data);
-      if (answer.errors) run.errors.push(...answer.errors);
-    }
-    try {
-      const shaped = shapeResponse(state.apiSchemaJs, compiled.shape, data, variables);
-      const errors = withCompletionErrors(run.errors, shaped.errors);
-      // The deferred blocks run once the primary is merged; none when the initial payload is null.
-      if (deferPlan?.blocks.length && shaped.data && context.incremental) {
-        const channel = new IncrementalChannel();
-        startDeferredBlocks(
-          { run, apiSchema: state.apiSchemaJs, variables: { ...compiled.shape.variableDefaults, ...variables }, channel },
-          deferPlan,
-        );
-        context.incremental.subsequent = channel;
-      }
-      return errors.length ? { errors, data: shaped.data } : { data: shaped.data };
-    } catch (error) {
-      if (!(error instanceof ShapingFailure)) throw error;
-      return { errors: [new GraphQLError(error.message)] };
-    }
   }
 }

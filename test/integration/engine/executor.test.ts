@@ -128,6 +128,18 @@ describe("Switchyard's executor", () => {
     expect(await count()).toBe(before);
   });
 
+  it('answers introspection inside root fragments carrying @include/@skip beside data (the planner alone cannot plan those)', async () => {
+    const body = await graphqlWith(
+      defaults.url,
+      'query ($v: Boolean = true) { products { id } ... @include(if: $v) { __schema { queryType { name } } } ...F @skip(if: false) } fragment F on Query { t: __type(name: "Product") { name } }',
+      {},
+    );
+    expect(body).toEqual({
+      status: 200,
+      body: { data: { products: [{ id: 'p1' }, { id: 'p2' }], __schema: { queryType: { name: 'Query' } }, t: { name: 'Product' } } },
+    });
+  });
+
   it('answers invalid variables itself, with the coercion errors plain Apollo Gateway gives', async () => {
     const query = 'query ($show: Boolean!) { products { id always @include(if: $show) } }';
     const ours = await graphqlWith(defaults.url, query, { show: 'yes' });

@@ -124,44 +124,4 @@ describe('contextGroups', () => {
     expect(contextGroups(schema, shelves, cursor, rewrites, [...entities, { id: 'b9' }])).toBeUndefined();
     expect(contextGroups(schema, shelves, cursor, rewrites, [entities[1], entities[0], ...entities.slice(2)])).toBeUndefined();
   });
-
-  it('objects at several paths reading different values: the tree along the path is unshared, each path its own copy', () => {
-    // Merging gives two teams the same `books` list (one answer for one representation).
-    const books = [{ id: 'b1', reviews: [{ stars: 5 }] }];
-    const root = {
-      shelves: [
-        { currency: 'EUR', team: { books } },
-        { currency: 'USD', team: { books } },
-        { currency: 'EUR', team: { books } },
-      ],
-    };
-    const cursor = ['shelves', '@', 'team', 'books', '@'];
-    const entities = entitiesAt(root, cursor);
-    const groups = contextGroups(schema, root, cursor, [renamer(['..', '..', 'currency'])], entities);
-    expect([...groups!.groupOf]).toEqual([0, 1, 0]);
-    expect(groups!.variables).toEqual([{ ctx: 'EUR' }, { ctx: 'USD' }]);
-    expect(new Set(entities).size).toBe(3);
-    for (const [i, shelf] of root.shelves.entries()) {
-      expect(shelf.team.books[0]).toBe(entities[i]);
-      expect(shelf.team.books[0]).toEqual(books[0]);
-    }
-    expect(root.shelves[0]!.team.books).toBe(books);
-    expect(root.shelves[1]!.team.books).not.toBe(books);
-    expect((entities[1] as (typeof books)[0]).reviews).not.toBe(books[0]!.reviews);
-  });
-
-  it('objects at several paths reading the same values stay shared (nothing copied)', () => {
-    const books = [{ id: 'b1' }];
-    const root = {
-      shelves: [
-        { currency: 'EUR', team: { books } },
-        { currency: 'EUR', team: { books } },
-      ],
-    };
-    const cursor = ['shelves', '@', 'team', 'books', '@'];
-    const entities = entitiesAt(root, cursor);
-    expect([...contextGroups(schema, root, cursor, [renamer(['..', '..', 'currency'])], entities)!.groupOf]).toEqual([0, 0]);
-    expect(root.shelves[1]!.team.books).toBe(books);
-    expect(entities[1]).toBe(books[0]);
-  });
 });
