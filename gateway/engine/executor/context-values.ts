@@ -1,6 +1,7 @@
 import type { FetchDataKeyRenamer, PlanNode, ResponsePath } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import { isObject, isObjectOfType } from './data-tree.js';
+import { somePlanNode } from './plan-nodes.js';
 
 /**
  * `@context` / `@fromContext` (Federation 2.8, https://specs.apollo.dev/context/v0.1): a field
@@ -30,20 +31,7 @@ export interface ContextGroups {
 
 /** True when some fetch of the plan reads context values. */
 export function readsContext(node: PlanNode | undefined): boolean {
-  if (!node) return false;
-  switch (node.kind) {
-    case 'Sequence':
-    case 'Parallel':
-      return node.nodes.some(readsContext);
-    case 'Flatten':
-      return readsContext(node.node);
-    case 'Condition':
-      return readsContext(node.ifClause) || readsContext(node.elseClause);
-    case 'Defer':
-      return readsContext(node.primary.node) || node.deferred.some((deferred) => readsContext(deferred.node));
-    case 'Fetch':
-      return Boolean(node.contextRewrites?.length);
-  }
+  return somePlanNode(node, (fetch) => fetch.kind === 'Fetch' && Boolean(fetch.contextRewrites?.length));
 }
 
 /** The value at `path` from `start` (a field over a list reads it from every element); undefined: nothing there. */

@@ -16,6 +16,7 @@ import {
 import type { IncrementalItem, SubsequentPayload } from '../incremental.js';
 import { compileSelectionShape, UnsupportedOperation, type FieldShape, type OperationShape, type SelectionShape } from './compile-shape.js';
 import { collectAtPath, isPrefix } from './data-tree.js';
+import { somePlanNode } from './plan-nodes.js';
 import { executePlanNode, type PlanRun } from './execute-plan.js';
 import { shapeSelectionAt } from './response-shape.js';
 
@@ -50,20 +51,7 @@ export function throughConditions(node: PlanNode | undefined, variables: Readonl
 
 /** True when a Defer node sits anywhere below `node` (where this executor does not run one). */
 function containsDefer(node: PlanNode | undefined): boolean {
-  if (!node) return false;
-  switch (node.kind) {
-    case 'Defer':
-      return true;
-    case 'Sequence':
-    case 'Parallel':
-      return node.nodes.some(containsDefer);
-    case 'Flatten':
-      return containsDefer(node.node);
-    case 'Condition':
-      return containsDefer(node.ifClause) || containsDefer(node.elseClause);
-    default:
-      return false;
-  }
+  return somePlanNode(node, (below) => below.kind === 'Defer');
 }
 
 /** The Defer nodes reachable through Conditions from `node`; throws when one sits elsewhere. */
