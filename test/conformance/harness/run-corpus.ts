@@ -3,13 +3,12 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainApolloSupergraph } from '../../helpers/plain-apollo.js';
-import { composeSupergraph } from '../../../gateway/supergraph/index.js';
 import { startGateway, staticSupergraphSource, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack } from '../../helpers/subgraphs.js';
 import { mintToken, secretBytes } from '../../helpers/tokens.js';
 import { ourComparable, projectErrors, recordedComparable, referenceComparable, type HttpAnswer } from './compare.js';
 import type { Fixture, OperationCase } from './fixture.js';
-import { startCorpusSubgraphs } from './subgraph-servers.js';
+import { composeCorpusSupergraph, startCorpusSubgraphs } from './subgraph-servers.js';
 import { deferredVariant } from './defer-variant.js';
 import { postIncremental } from '../../helpers/incremental.js';
 
@@ -48,9 +47,7 @@ export function runCorpus(fixtures: readonly Fixture[]): void {
       beforeAll(async () => {
         const subgraphs = await startCorpusSubgraphs(fixture.subgraphs);
         closeStack.push(subgraphs.close);
-        const { supergraphSdl } = composeSupergraph(
-          Object.entries(fixture.subgraphs).map(([name, subgraph]) => ({ name, url: subgraphs.urls[name], sdl: subgraph.typeDefs })),
-        );
+        const supergraphSdl = composeCorpusSupergraph(fixture.subgraphs, subgraphs.urls);
         try {
           const start = (executor: 'switchyard' | 'apollo') =>
             startGateway({

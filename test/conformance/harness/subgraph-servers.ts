@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
+import { composeSupergraph } from '../../../gateway/supergraph/index.js';
 import type { CorpusContext, SubgraphFixture } from './fixture.js';
 
 export interface RunningCorpusSubgraphs {
@@ -80,4 +81,10 @@ async function closeAll(servers: readonly Server[]): Promise<void> {
         }),
     ),
   );
+}
+
+/** The supergraph SDL of a fixture's subgraphs served at `urls` (a subgraph missing there keeps its name as URL). */
+export function composeCorpusSupergraph(subgraphs: Readonly<Record<string, SubgraphFixture>>, urls: Readonly<Record<string, string>>): string {
+  return composeSupergraph(Object.entries(subgraphs).map(([name, subgraph]) => ({ name, url: urls[name] ?? name, sdl: subgraph.typeDefs })))
+    .supergraphSdl;
 }

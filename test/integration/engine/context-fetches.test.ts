@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeSupergraph } from '../../../gateway/supergraph/index.js';
 import fixtures from '../../conformance/fixtures/context.js';
-import { startCorpusSubgraphs, type RunningCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
+import { composeCorpusSupergraph, startCorpusSubgraphs, type RunningCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
 import { startGateway, staticSupergraphSource, type StartedGateway } from '../../helpers/gateway.js';
-import { createCloseStack } from '../../helpers/subgraphs.js';
+import { createCloseStack, postGraphQL } from '../../helpers/subgraphs.js';
 
 // What the @context corpus cannot see: the requests behind an answer. The shelves of the corpus's
 // same-subgraph fixture: s1 (EUR: b1, b2), s2 (USD: b1, b3), s3 (EUR: b3), s4 (null: b2).
 const fixture = fixtures.find((f) => f.name === 'context/same-subgraph')!;
-
-async function graphql(gateway: StartedGateway, query: string): Promise<any> {
-  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return response.json();
-}
 
 describe('fetches reading @context values', () => {
   const closeStack = createCloseStack();
@@ -22,9 +16,7 @@ describe('fetches reading @context values', () => {
   beforeAll(async () => {
     subgraphs = await startCorpusSubgraphs(fixture.subgraphs, { keepBodies: true });
     closeStack.push(subgraphs.close);
-    const { supergraphSdl } = composeSupergraph(
-      Object.entries(fixture.subgraphs).map(([name, subgraph]) => ({ name, url: subgraphs.urls[name], sdl: subgraph.typeDefs })),
-    );
+    const supergraphSdl = composeCorpusSupergraph(fixture.subgraphs, subgraphs.urls);
     gateway = await startGateway({ supergraphSource: staticSupergraphSource(supergraphSdl), config: { logging: { level: 'warn' } } });
     closeStack.push(gateway.close);
   });
@@ -32,7 +24,7 @@ describe('fetches reading @context values', () => {
 
   it('entities reading different values: one request, an aliased _entities per distinct value, each representation once per value', async () => {
     subgraphs.bodies.catalog!.length = 0;
-    const answer = await graphql(gateway, '{ shelves { books { id price } } }');
+    const answer = (await postGraphQL(gateway.url, '{ shelves { books { id price } } }')).body;
     expect(answer.errors).toBeUndefined();
     const [root, entities, ...more] = subgraphs.bodies.catalog!;
     expect(root!.query).toContain('shelves');
@@ -49,7 +41,7 @@ describe('fetches reading @context values', () => {
 
   it('entities reading one value: the planner’s operation as it is, the value in its own variable', async () => {
     subgraphs.bodies.catalog!.length = 0;
-    const answer = await graphql(gateway, '{ shelf(id: "s2") { books { price } } }');
+    const answer = (await postGraphQL(gateway.url, '{ shelf(id: "s2") { books { price } } }')).body;
     expect(answer).toEqual({ data: { shelf: { books: [{ price: '10 "USD"' }, { price: '12 "USD"' }] } } });
     const entities = subgraphs.bodies.catalog![1]!;
     expect(entities.query).not.toMatch(/_0:_entities/);
@@ -67,21 +59,16 @@ describe('fetches reading @context values', () => {
     const shared = fixtures.find((f) => f.name === 'context/shared-entity')!;
     const running = await startCorpusSubgraphs(shared.subgraphs);
     closeStack.push(running.close);
-    const { supergraphSdl } = composeSupergraph(
-      Object.entries(shared.subgraphs).map(([name, subgraph]) => ({
-        name,
-        url: name === 'planning' ? 'http://127.0.0.1:9/graphql' : running.urls[name],
-        sdl: subgraph.typeDefs,
-      })),
-    );
+    const supergraphSdl = composeCorpusSupergraph(shared.subgraphs, { ...running.urls, planning: 'http://127.0.0.1:9/graphql' });
     const broken = await startGateway({
       supergraphSource: staticSupergraphSource(supergraphSdl),
       config: { logging: { level: 'fatal' }, subgraphs: { defaults: { retry: { maxAttempts: 1 } } } },
     });
     closeStack.push(broken.close);
-    const answer = await graphql(broken, '{ offices { team { tasks { due } } } }');
+    const answer = (await postGraphQL(broken.url, '{ offices { team { tasks { due } } } }')).body;
     expect(answer.data).toBeNull();
-    const paths = answer.errors.map((e: { path: Array<string | number>; extensions: { code: string } }) => [e.extensions.code, e.path.join('.')]);
+    const errors = (answer.errors ?? []) as unknown as Array<{ path: Array<string | number>; extensions: { code: string } }>;
+    const paths = errors.map((e) => [e.extensions.code, e.path.join('.')]);
     expect(paths.sort()).toEqual(
       [
         'offices.0.team.tasks.0.due',

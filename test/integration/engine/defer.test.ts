@@ -1,7 +1,6 @@
 import { parse, print, visit } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeSupergraph } from '../../../gateway/supergraph/index.js';
-import { startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
+import { composeCorpusSupergraph, startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
 import { link } from '../../conformance/harness/fixture.js';
 import { startGateway, staticSupergraphSource, type StartedGateway } from '../../helpers/gateway.js';
 import { postIncremental } from '../../helpers/incremental.js';
@@ -220,9 +219,7 @@ describe('@defer streams: the first payload does not wait for the deferred part'
     };
     const servers = await startCorpusSubgraphs(fixture);
     stack.push(servers.close);
-    const { supergraphSdl } = composeSupergraph(
-      Object.entries(fixture).map(([name, subgraph]) => ({ name, url: servers.urls[name], sdl: subgraph.typeDefs })),
-    );
+    const supergraphSdl = composeCorpusSupergraph(fixture, servers.urls);
     gateway = await startGateway({ supergraphSource: staticSupergraphSource(supergraphSdl), config: { logging: { level: 'warn' } } });
     stack.push(gateway.close);
   });

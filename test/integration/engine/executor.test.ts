@@ -2,8 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeSupergraph } from '../../../gateway/supergraph/index.js';
-import { startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
+import { composeCorpusSupergraph, startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
 import { link } from '../../conformance/harness/fixture.js';
 import { startGateway, staticSupergraphSource, type StartedGateway } from '../../helpers/gateway.js';
 import { createCloseStack } from '../../helpers/subgraphs.js';
@@ -58,9 +57,7 @@ describe("Switchyard's executor", () => {
   beforeAll(async () => {
     const subgraphs = await startCorpusSubgraphs(SUBGRAPHS);
     closeStack.push(subgraphs.close);
-    const { supergraphSdl } = composeSupergraph(
-      Object.entries(SUBGRAPHS).map(([name, subgraph]) => ({ name, url: subgraphs.urls[name], sdl: subgraph.typeDefs })),
-    );
+    const supergraphSdl = composeCorpusSupergraph(SUBGRAPHS, subgraphs.urls);
     const start = (config: Record<string, unknown>) =>
       startGateway({ supergraphSource: staticSupergraphSource(supergraphSdl), config: { logging: { level: 'warn' }, ...config } });
     withLabel = await start({ server: { overrideLabels: ['catalog-v2'] } });

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeSupergraph } from '../../../gateway/supergraph/index.js';
 import fixtures from '../../conformance/fixtures/null-propagation.js';
-import { startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
+import { composeCorpusSupergraph, startCorpusSubgraphs } from '../../conformance/harness/subgraph-servers.js';
 import { startGateway, staticSupergraphSource, type StartedGateway } from '../../helpers/gateway.js';
-import { createCloseStack } from '../../helpers/subgraphs.js';
+import { createCloseStack, postGraphQL } from '../../helpers/subgraphs.js';
 
 // The corpus's unplannable supergraph: the planner cannot plan `entry { id }` (each subgraph has
 // `id` @external on the implementation the other owns).
 const fixture = fixtures.find((f) => f.name === 'errors/unplannable')!;
-
-async function graphql(gateway: StartedGateway, query: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return { status: response.status, body: await response.json() };
-}
 
 describe('operations the query planner cannot plan', () => {
   const closeStack = createCloseStack();
@@ -21,9 +15,7 @@ describe('operations the query planner cannot plan', () => {
   beforeAll(async () => {
     const subgraphs = await startCorpusSubgraphs(fixture.subgraphs);
     closeStack.push(subgraphs.close);
-    const { supergraphSdl } = composeSupergraph(
-      Object.entries(fixture.subgraphs).map(([name, subgraph]) => ({ name, url: subgraphs.urls[name], sdl: subgraph.typeDefs })),
-    );
+    const supergraphSdl = composeCorpusSupergraph(fixture.subgraphs, subgraphs.urls);
     gateway = await startGateway({ supergraphSource: staticSupergraphSource(supergraphSdl), config: { logging: { level: 'debug' } } });
     closeStack.push(gateway.close);
   });
@@ -39,7 +31,7 @@ describe('operations the query planner cannot plan', () => {
       '{ __proto__: entry(id: "d1") { id } }',
     ];
     for (const query of unplannable) {
-      const { status, body } = await graphql(gateway, query);
+      const { status, body } = await postGraphQL(gateway.url, query);
       expect({ status, body }).toEqual({
         status: 200,
         body: {
@@ -51,7 +43,7 @@ describe('operations the query planner cannot plan', () => {
       });
     }
     // Cached: the same document again is not planned (nor logged) again.
-    await graphql(gateway, unplannable[0]!);
+    await postGraphQL(gateway.url, unplannable[0]!);
     const logs = planningLogs();
     expect(logs.map((line) => line.level)).toEqual([40, 20, 20]);
     expect(logs[0]!.err.message).toMatch(/Was not able to find any options for id/);
